@@ -1,0 +1,99 @@
+"""Building the database from official downloads or from the generated demo dataset."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from rutland_data import db, measures
+from rutland_data.importers import BadInput, Importer, SourceFile, all_importers, iter_source_files
+from rutland_data.settings import Settings
+
+
+@dataclass
+class BuildReport:
+    digest: str = ""
+    loaded: list[tuple[str, str, int, str | None]] = field(default_factory=list)  # file, importer, rows, note
+    unrecognised: list[str] = field(default_factory=list)
+
+
+def plan(root: Path) -> tuple[list[tuple[SourceFile, Importer]], list[str]]:
+    """Match each file to the importer that recognises its header; order them so whole
+    national files load before extracts of them (which then only confirm figures)."""
+    importers = all_importers()
+    planned, unrecognised = [], []
+    for source in iter_source_files(root):
+        if source.member is None and source.size == 0:
+            raise BadInput(source.display_name, "is empty (0 bytes)")
+        for importer in sorted(importers, key=lambda i: i.priority):
+            source.encoding = importer.encoding
+            if importer.recognises(source.columns):
+                planned.append((source, importer))
+                break
+        else:
+            unrecognised.append(source.display_name)
+    planned.sort(key=lambda pair: (pair[1].priority, -pair[0].size, pair[0].display_name))
+    return planned, unrecognised
+
+
+def build_from(root: Path, settings: Settings) -> BuildReport:
+    """Load every recognised official file under `root` into a new database, then swap it in."""
+    root = Path(root)
+    if not root.is_dir():
+        raise BadInput(str(root), "is not a folder")
+    planned, unrecognised = plan(root)
+    if not planned:
+        raise BadInput(str(root), "holds no file in a format the dashboard can read")
+    report = BuildReport(unrecognised=unrecognised)
+
+    def populate(con: duckdb.DuckDBPyConnection) -> None:
+        measures.load_dictionary(con)
+        db.set_build_info(con, "mode", "official files")
+        db.set_build_info(con, "la_code", settings.la_code)
+        for source, importer in planned:
+            importer.check_columns(source)
+            source_id = db.register_source(
+                con,
+                file_name=source.display_name,
+                sha256=db.file_sha256(source.path),
+                importer=importer.name,
+                publisher=importer.publisher,
+                licence=importer.licence,
+                is_simulated=False,
+                release_note=importer.release_note,
+            )
+            rows, note = importer.load(con, source, source_id, settings)
+            db.finish_source(con, source_id, rows, note)
+            report.loaded.append((source.display_name, importer.name, rows, note))
+
+    report.digest = db.build_atomically(settings.db_path, populate)
+    return report
+
+
+def build_demo(settings: Settings) -> BuildReport:
+    """Generate the demonstration dataset (seed facts plus labelled simulation)."""
+    from rutland_data import demo
+
+    report = BuildReport()
+
+    def populate(con: duckdb.DuckDBPyConnection) -> None:
+        measures.load_dictionary(con)
+        db.set_build_info(con, "mode", "demo")
+        db.set_build_info(con, "la_code", settings.la_code)
+        demo.generate(con, settings)
+        report.loaded.extend(
+            (name, importer, rows, None)
+            for name, importer, rows in con.execute(
+                "SELECT file_name, importer, rows_loaded FROM sources ORDER BY source_id").fetchall()
+        )
+
+    report.digest = db.build_atomically(settings.db_path, populate)
+    return report
+
+
+def ensure_database(settings: Settings) -> Path:
+    """Build the demo database if none exists, so a fresh checkout runs straight away."""
+    if not settings.db_path.exists():
+        build_demo(settings)
+    return settings.db_path

@@ -1,0 +1,253 @@
+"""Importers for official file formats, one module per format, chosen by a file's header.
+
+Each module in this package defines `IMPORTERS`, a list of `Importer` objects. The
+build offers every file to every importer and uses the one whose signature columns
+appear in the file's header, so a user's own download folder works whatever the
+files are called.
+"""
+from __future__ import annotations
+
+import csv
+import gzip
+import importlib
+import io
+import json
+import pkgutil
+import zipfile
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from rutland_data.markers import NotAValue, parse_cell
+
+DFE = "Department for Education"
+OGL = "Open Government Licence v3.0"
+
+
+class BadInput(Exception):
+    """A problem with an input file, located by file, row and column for the person fixing it."""
+
+    def __init__(self, file: str, message: str, row: int | None = None, column: str | None = None):
+        self.file, self.row, self.column, self.message = file, row, column, message
+        where = [file]
+        if row is not None:
+            where.append(f"row {row}")
+        if column is not None:
+            where.append(f"column '{column}'")
+        super().__init__(f"{', '.join(where)}: {message}")
+
+
+@dataclass
+class SourceFile:
+    """One table offered to the importers: a CSV (plain, gzipped or inside a zip), parquet or GeoJSON file.
+
+    Rows are numbered as a spreadsheet shows them: the header is row 1, so the
+    first data row is row 2 (parquet and GeoJSON, which have no header line, count from 1).
+    """
+
+    path: Path
+    display_name: str
+    member: str | None = None
+    encoding: str = "utf-8-sig"
+    _text_cache: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def kind(self) -> str:
+        name = (self.member or self.path.name).lower()
+        if name.endswith(".parquet"):
+            return "parquet"
+        if name.endswith(".geojson"):
+            return "geojson"
+        return "csv"
+
+    @property
+    def size(self) -> int:
+        return self.path.stat().st_size
+
+    def raw_bytes(self) -> bytes:
+        if self.member is not None:
+            with zipfile.ZipFile(self.path) as archive:
+                return archive.read(self.member)
+        data = self.path.read_bytes()
+        if self.path.name.lower().endswith(".gz"):
+            data = gzip.decompress(data)
+        return data
+
+    def text(self, encoding: str | None = None) -> str:
+        encoding = encoding or self.encoding
+        if encoding not in self._text_cache:
+            data = self.raw_bytes()
+            try:
+                self._text_cache[encoding] = data.decode(encoding)
+            except UnicodeDecodeError as error:
+                line = data[: error.start].count(b"\n") + 1
+                raise BadInput(
+                    self.display_name,
+                    f"is not valid {encoding.replace('-sig', '').upper()} text (byte {error.start}); "
+                    "save it as UTF-8 CSV and load it again",
+                    row=line,
+                ) from None
+        return self._text_cache[encoding]
+
+    @cached_property
+    def columns(self) -> list[str]:
+        """Header names, read cheaply (first line, parquet schema or first feature's properties)."""
+        if self.kind == "parquet":
+            import pyarrow.parquet as pq
+
+            return list(pq.read_schema(self.path).names)
+        if self.kind == "geojson":
+            features = json.loads(self.text()).get("features") or [{}]
+            return list((features[0].get("properties") or {}).keys())
+        first_line = self.text().lstrip("\r\n").split("\n", 1)[0]
+        return [c.strip() for c in next(csv.reader([first_line]), [])]
+
+    def frame(self, encoding: str | None = None) -> pd.DataFrame:
+        """All cells as text (no type guessing, no NA guessing), with a `_row` column."""
+        if self.kind == "parquet":
+            frame = pd.read_parquet(self.path)
+            frame.insert(0, "_row", range(1, len(frame) + 1))
+            return frame
+        text = self.text(encoding).lstrip("\r\n")
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=True)
+        frame.columns = [str(c).strip() for c in frame.columns]
+        frame.insert(0, "_row", range(2, len(frame) + 2))
+        if frame.empty:
+            raise BadInput(self.display_name, "has a header but no data rows")
+        return frame
+
+
+@dataclass
+class Importer:
+    """How to recognise one official format and load it.
+
+    `signature`: columns that identify the format. `required`: columns the loader
+    needs; a recognised file missing one is bad input, named column by column.
+    """
+
+    name: str
+    signature: frozenset[str]
+    required: tuple[str, ...]
+    load: object  # callable(con, SourceFile, source_id, settings) -> (rows_loaded, notes)
+    priority: int = 50  # lower loads first; the first file to give a figure keeps it
+    publisher: str = DFE
+    licence: str = OGL
+    encoding: str = "utf-8-sig"
+    release_note: str | None = None
+
+    def recognises(self, columns: list[str]) -> bool:
+        return self.signature <= set(columns)
+
+    def check_columns(self, source: SourceFile) -> None:
+        missing = [c for c in self.required if c not in source.columns]
+        if missing:
+            raise BadInput(
+                source.display_name,
+                f"expected column(s) {', '.join(repr(c) for c in missing)} for a {self.name} file; "
+                "was a column renamed or removed?",
+                row=1,
+            )
+
+
+def all_importers() -> list[Importer]:
+    found: list[Importer] = []
+    for module_info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{__name__}.{module_info.name}")
+        found.extend(getattr(module, "IMPORTERS", []))
+    return found
+
+
+SUPPORTED_SUFFIXES = (".csv", ".csv.gz", ".parquet", ".zip", ".geojson")
+
+
+def iter_source_files(root: Path) -> list[SourceFile]:
+    """Every table under `root` an importer could read; zip archives are opened (metadata members skipped)."""
+    files: list[SourceFile] = []
+    for path in sorted(p for p in Path(root).rglob("*") if p.is_file()):
+        name = path.name.lower()
+        if not name.endswith(SUPPORTED_SUFFIXES):
+            continue
+        display = str(path.relative_to(root))
+        if name.endswith(".zip"):
+            with zipfile.ZipFile(path) as archive:
+                for member in archive.namelist():
+                    if member.lower().endswith(".csv") and not member.lower().endswith(".meta.csv"):
+                        files.append(SourceFile(path, f"{display}!{member}", member))
+        else:
+            files.append(SourceFile(path, display))
+    return files
+
+
+def parse_column(source: SourceFile, frame: pd.DataFrame, column: str, blank_code: str | None = None):
+    """Parse one column into (values, codes) lists, naming the first bad cell by row."""
+    values, codes = [], []
+    for row, cell in zip(frame["_row"], frame[column]):
+        try:
+            value, code = parse_cell(cell, blank_code)
+        except NotAValue as error:
+            raise BadInput(source.display_name, str(error), row=int(row), column=column) from None
+        values.append(value)
+        codes.append(code)
+    return values, codes
+
+
+def reject_duplicates(source: SourceFile, frame: pd.DataFrame, keys: list[str], columns_named: str) -> None:
+    """Two rows for the same key in one file is an error: which one is right is unknowable."""
+    duplicated = frame[frame.duplicated(keys, keep=False)]
+    if not duplicated.empty:
+        first = duplicated.iloc[0]
+        rows = duplicated[(duplicated[keys] == first[keys]).all(axis=1)]["_row"].tolist()
+        described = ", ".join(f"{k}={first[k]}" for k in keys)
+        raise BadInput(
+            source.display_name,
+            f"duplicate rows for the same {columns_named} ({described}) at rows {', '.join(map(str, rows))}",
+            row=int(rows[1]),
+        )
+
+
+def insert_la_results(con: duckdb.DuckDBPyConnection, results: pd.DataFrame) -> tuple[int, str | None]:
+    """Add LA-level results; a figure an earlier file already gave is kept, and the overlap reported.
+
+    `results` has the la_results columns. Returns (rows added, note for the sources table).
+    """
+    con.register("incoming_results", results)
+    try:
+        overlap, differing = con.execute(
+            """
+            SELECT count(*), count(*) FILTER (WHERE r.value IS DISTINCT FROM i.value)
+            FROM incoming_results i JOIN la_results r USING (measure_id, end_year, area_code)
+            """
+        ).fetchone()
+        before = con.execute("SELECT count(*) FROM la_results").fetchone()[0]
+        con.execute(
+            """
+            INSERT OR IGNORE INTO la_results
+            SELECT measure_id, year_label, end_year, area_code, value, value_code, version, source_id, source_row
+            FROM incoming_results
+            """
+        )
+        added = con.execute("SELECT count(*) FROM la_results").fetchone()[0] - before
+    finally:
+        con.unregister("incoming_results")
+    note = None
+    if overlap:
+        note = (f"{overlap} figures were already loaded from an earlier file and were kept"
+                + (f"; {differing} of them differ from this file" if differing else "; this file agrees"))
+    return added, note
+
+
+def insert_areas(con: duckdb.DuckDBPyConnection, areas: pd.DataFrame) -> None:
+    """Add areas not yet known (columns as the `areas` table)."""
+    con.register("incoming_areas", areas)
+    try:
+        con.execute(
+            """
+            INSERT OR IGNORE INTO areas
+            SELECT area_code, name, level, old_la_code, new_la_code, region_code, is_current FROM incoming_areas
+            """
+        )
+    finally:
+        con.unregister("incoming_areas")

@@ -1,0 +1,41 @@
+"""EES Early Years Foundation Stage Profile results by LA (2012/13 to 2017/18 underlying data).
+
+Feeds the good-level-of-development series before LAIT's coverage starts.
+"""
+from __future__ import annotations
+
+from rutland_data import measures as measure_dictionary
+from rutland_data.importers import Importer, SourceFile, insert_la_results, parse_column, reject_duplicates
+from rutland_data.importers.ees_format import GEOGRAPHY_COLUMNS, add_area_and_year
+from rutland_data.markers import round_half_up
+
+
+def load(con, source: SourceFile, source_id: int, settings):
+    frame = source.frame()
+    frame = frame[frame["characteristic"].str.strip() == "Total"]
+    frame = add_area_and_year(source, frame, con)
+    reject_duplicates(source, frame, ["time_period", "area_code"], "year and area")
+    decimals = measure_dictionary.by_id()["eyfs_gld"].decimals
+    values, codes = parse_column(source, frame, "gld_percent")
+    frame["value"] = [round_half_up(v, decimals) for v in values]
+    frame["value_code"] = codes
+    frame["measure_id"] = "eyfs_gld"
+    frame["version"] = None
+    frame["source_id"] = source_id
+    frame["source_row"] = frame["_row"]
+    return insert_la_results(
+        con,
+        frame[["measure_id", "year_label", "end_year", "area_code", "value", "value_code",
+               "version", "source_id", "source_row"]],
+    )
+
+
+IMPORTERS = [
+    Importer(
+        name="EES EYFSP headline measures by LA",
+        signature=frozenset({"time_period", "geographic_level", "gld_percent", "characteristic"}),
+        required=(*GEOGRAPHY_COLUMNS, "characteristic", "gld_percent"),
+        load=load,
+        priority=20,
+    )
+]

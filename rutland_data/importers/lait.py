@@ -1,0 +1,123 @@
+"""DfE Local Authority Interactive Tool (LAIT) long table (`bds_long_0.parquet` or its CSV form).
+
+Every LA, region and England, all years, one row per measure/year/area with the value
+as text. Only measures named in the indicator dictionary (`lait_code`) are loaded, for
+every area, because ranks and quartiles need all LAs.
+"""
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from rutland_data import measures as measure_dictionary
+from rutland_data.importers import (
+    BadInput,
+    Importer,
+    SourceFile,
+    insert_areas,
+    insert_la_results,
+    parse_column,
+    reject_duplicates,
+)
+from rutland_data.markers import round_half_up
+from rutland_data.settings import LAIT_REGION_CODES, REGION_NAMES
+
+_VERSION_WORDS = {"rev": "revised", "prov": "provisional", "final": "final"}
+_YEAR = re.compile(r"^(\d{4})(?:[-/](\d{2}))?(?:-(\d{2})/(\d{2}))?(?: \((\w+)\))?$")
+
+
+def parse_year(label: str) -> tuple[int, str | None]:
+    """'2017' -> (2017, None); '2016/17' -> (2017, None); '2018 (Rev)' -> (2018, 'revised');
+    '2014-16' (a three-year period) -> (2016, None); '2013/14-15/16' -> (2016, None)."""
+    match = _YEAR.match(label.strip())
+    if not match:
+        raise ValueError(f"year '{label}' is not in a form LAIT uses")
+    start, short_end, _, range_end, word = match.groups()
+    last_two = range_end or short_end
+    end_year = int(start) if last_two is None else int(start[:2] + last_two)
+    if last_two is not None and end_year < int(start):
+        end_year += 100
+    version = _VERSION_WORDS.get((word or "").lower())
+    return end_year, version
+
+
+def _area_code(la_number: float) -> str:
+    number = int(la_number)
+    return LAIT_REGION_CODES.get(number, str(number))
+
+
+def load(con, source: SourceFile, source_id: int, settings) -> tuple[int, str | None]:
+    wanted = {m.lait_code: m for m in measure_dictionary.read_dictionary() if m.lait_code}
+    frame = source.frame()
+    frame = frame[frame["Short Desc"].isin(wanted)].copy()
+    if frame.empty:
+        raise BadInput(source.display_name, "holds none of the dictionary's LAIT measures", column="Short Desc")
+    if frame["LA Number"].isna().any():
+        row = int(frame.loc[frame["LA Number"].isna(), "_row"].iloc[0])
+        raise BadInput(source.display_name, "LA number is blank", row=row, column="LA Number")
+    try:
+        frame["LA Number"] = pd.to_numeric(frame["LA Number"], errors="raise")
+    except (ValueError, TypeError):
+        bad = frame[pd.to_numeric(frame["LA Number"], errors="coerce").isna()].iloc[0]
+        raise BadInput(source.display_name, f"'{bad['LA Number']}' is not an LA number",
+                       row=int(bad["_row"]), column="LA Number") from None
+
+    years = []
+    for row, label in zip(frame["_row"], frame["Years"]):
+        try:
+            years.append(parse_year(str(label)))
+        except ValueError as error:
+            raise BadInput(source.display_name, str(error), row=int(row), column="Years") from None
+    frame["end_year"] = [y for y, _ in years]
+    frame["version"] = [v for _, v in years]
+    frame["measure_id"] = frame["Short Desc"].map(lambda code: wanted[code].measure_id)
+    frame["area_code"] = frame["LA Number"].map(_area_code)
+    reject_duplicates(source, frame, ["Short Desc", "end_year", "LA Number"], "measure, year and LA")
+
+    values, codes = parse_column(source, frame, "Values")
+    decimals = frame["Short Desc"].map(lambda code: wanted[code].decimals).tolist()
+    frame["value"] = [round_half_up(v, d) for v, d in zip(values, decimals)]
+    frame["value_code"] = codes
+    frame["year_label"] = frame["Years"].astype(str)
+    frame["source_id"] = source_id
+    frame["source_row"] = frame["_row"]
+    frame["version"] = frame["version"].astype(object).where(frame["version"].notna(), None)
+
+    insert_areas(con, _areas(frame))
+    added, note = insert_la_results(
+        con,
+        frame[["measure_id", "year_label", "end_year", "area_code", "value", "value_code",
+               "version", "source_id", "source_row"]],
+    )
+    return added, note
+
+
+def _areas(frame: pd.DataFrame) -> pd.DataFrame:
+    region_by_name = {name.lower(): code for code, name in REGION_NAMES.items()}
+    areas = frame[["area_code", "LA and Regions", "LA Number", "Region"]].drop_duplicates("area_code")
+    rows = []
+    for area_code, name, number, region in areas.itertuples(index=False):
+        number = int(number)
+        if number == 970:
+            level = "england"
+        elif number in LAIT_REGION_CODES:
+            level = "region"
+        else:
+            level = "la"
+        region_code = region_by_name.get(str(region).lower()) if level == "la" else None
+        rows.append([area_code, name, level, number, None, region_code, True])
+    return pd.DataFrame(rows, columns=["area_code", "name", "level", "old_la_code", "new_la_code",
+                                       "region_code", "is_current"])
+
+
+IMPORTERS = [
+    Importer(
+        name="LAIT long table",
+        signature=frozenset({"Short Desc", "LA and Regions"}),
+        required=("Short Desc", "Years", "LA and Regions", "Values", "LA Number", "Region"),
+        load=load,
+        priority=10,
+        release_note="LAIT values are the latest DfE release for each year; '(prov)', '(Rev)' and '(Final)' year labels are kept as the version.",
+    )
+]
