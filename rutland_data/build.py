@@ -27,8 +27,8 @@ def plan(root: Path) -> tuple[list[tuple[SourceFile, Importer]], list[str]]:
         if source.member is None and source.size == 0:
             raise BadInput(source.display_name, "is empty (0 bytes)")
         for importer in sorted(importers, key=lambda i: i.priority):
-            source.encoding = importer.encoding
             if importer.recognises(source.columns):
+                source.encoding = importer.encoding
                 planned.append((source, importer))
                 break
         else:

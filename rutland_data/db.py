@@ -69,7 +69,7 @@ def register_source(
     release_note: str | None = None,
 ) -> int:
     """Add a row to `sources` (rows_loaded filled in later by `finish_source`)."""
-    source_id = con.execute("SELECT COALESCE(MAX(source_id), 0) + 1 FROM sources").fetchone()[0]
+    source_id = con.execute("SELECT COALESCE(MAX(source_id), 0) + 1 FROM sources").fetchall()[0][0]
     con.execute(
         "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, NULL)",
         [

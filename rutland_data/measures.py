@@ -60,6 +60,9 @@ def read_dictionary(path: Path = MEASURES_FILE) -> list[Measure]:
                 problem = ("polarity", f"must be one of {sorted(POLARITIES)}")
             elif row["measure_id"] in seen:
                 problem = ("measure_id", "appears twice")
+            elif not all(part.split(":")[0].strip().isdigit()
+                         for part in filter(None, (p.strip() for p in row["series_breaks"].split(";")))):
+                problem = ("series_breaks", "each break must read 'YEAR: reason', separated by ';'")
             if problem:
                 raise ValueError(f"{path.name}: line {line_no}, column '{problem[0]}': {problem[1]}")
             seen.add(row["measure_id"])

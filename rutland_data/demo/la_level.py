@@ -17,7 +17,7 @@ from rutland_data.settings import EAST_MIDLANDS_CODE, ENGLAND_CODE, REGION_NAMES
 
 ORDER = 10
 RUTLAND = "857"
-ISLES_OF_SCILLY = "906"
+ISLES_OF_SCILLY = "420"
 
 EAST_MIDLANDS_LAS = {
     "830": "Derbyshire", "831": "Derby", "855": "Leicestershire", "856": "Leicester", "857": "Rutland",
@@ -277,8 +277,8 @@ def generate(con, settings) -> None:
     )
     _destinations(con, seed_id)
     for source_id in (seed_id, simulated_id):
-        rows = con.execute("SELECT count(*) FROM la_results WHERE source_id = ?", [source_id]).fetchone()[0]
-        rows += con.execute("SELECT count(*) FROM destinations WHERE source_id = ?", [source_id]).fetchone()[0]
+        rows = con.execute("SELECT count(*) FROM la_results WHERE source_id = ?", [source_id]).fetchall()[0][0]
+        rows += con.execute("SELECT count(*) FROM destinations WHERE source_id = ?", [source_id]).fetchall()[0][0]
         con.execute("UPDATE sources SET rows_loaded = ? WHERE source_id = ?", [rows, source_id])
 
 

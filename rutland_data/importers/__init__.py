@@ -94,15 +94,20 @@ class SourceFile:
 
     @cached_property
     def columns(self) -> list[str]:
-        """Header names, read cheaply (first line, parquet schema or first feature's properties)."""
+        """Header names, read leniently and cheaply (first line, parquet schema or first feature's
+        properties): recognising a format must not fail on a file no importer will load."""
         if self.kind == "parquet":
             import pyarrow.parquet as pq
 
             return list(pq.read_schema(self.path).names)
+        head = self.raw_bytes().decode(self.encoding, errors="replace")
         if self.kind == "geojson":
-            features = json.loads(self.text()).get("features") or [{}]
+            try:
+                features = json.loads(head).get("features") or [{}]
+            except ValueError:
+                return []
             return list((features[0].get("properties") or {}).keys())
-        first_line = self.text().lstrip("\r\n").split("\n", 1)[0]
+        first_line = head.lstrip("\ufeff\r\n").split("\n", 1)[0]
         return [c.strip() for c in next(csv.reader([first_line]), [])]
 
     def frame(self, encoding: str | None = None) -> pd.DataFrame:
@@ -220,8 +225,8 @@ def insert_la_results(con: duckdb.DuckDBPyConnection, results: pd.DataFrame) -> 
             SELECT count(*), count(*) FILTER (WHERE r.value IS DISTINCT FROM i.value)
             FROM incoming_results i JOIN la_results r USING (measure_id, end_year, area_code)
             """
-        ).fetchone()
-        before = con.execute("SELECT count(*) FROM la_results").fetchone()[0]
+        ).fetchall()[0]
+        before = con.execute("SELECT count(*) FROM la_results").fetchall()[0][0]
         con.execute(
             """
             INSERT OR IGNORE INTO la_results
@@ -229,7 +234,7 @@ def insert_la_results(con: duckdb.DuckDBPyConnection, results: pd.DataFrame) -> 
             FROM incoming_results
             """
         )
-        added = con.execute("SELECT count(*) FROM la_results").fetchone()[0] - before
+        added = con.execute("SELECT count(*) FROM la_results").fetchall()[0][0] - before
     finally:
         con.unregister("incoming_results")
     note = None

@@ -33,9 +33,9 @@ def _load(con, source: SourceFile, source_id: int, *, set_version: str, la_colum
                 raise BadInput(source.display_name, f"neighbour '{neighbour}' is not an LA number",
                                row=int(line["_row"]), column=n_col)
             rows.append([set_version, la, neighbour, rank, str(line[c_col]).strip() or None, source_id])
-    before = con.execute("SELECT count(*) FROM stat_neighbours").fetchone()[0]
+    before = con.execute("SELECT count(*) FROM stat_neighbours").fetchall()[0][0]
     con.executemany("INSERT OR IGNORE INTO stat_neighbours VALUES (?, ?, ?, ?, ?, ?)", rows)
-    added = con.execute("SELECT count(*) FROM stat_neighbours").fetchone()[0] - before
+    added = con.execute("SELECT count(*) FROM stat_neighbours").fetchall()[0][0] - before
     insert_areas(con, pd.DataFrame(areas, columns=["area_code", "name", "level", "old_la_code", "new_la_code",
                                                    "region_code", "is_current"]))
     note = None if added == len(rows) else f"{len(rows) - added} neighbour rows were already loaded from an earlier file"

@@ -1,0 +1,64 @@
+"""About the data: every source loaded, the marker glossary, what is simulated, how to load files."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from pages import common
+from rutland_data import queries
+from rutland_data.markers import GLOSSARY
+
+common.page_header(
+    "About the data",
+    "Every figure in this dashboard traces to a file (or to the council's published review) and a row "
+    "in it. This page lists what is loaded, what the published symbols mean and how to load new files.",
+)
+
+info = common.query(queries.build_info)
+st.markdown(
+    f"**Database:** built {info.get('built_at', 'unknown')} from {info.get('mode', 'unknown')}, "
+    f"for LA {info.get('la_code', '?')}. Content checksum `{info.get('content_sha256', '?')[:16]}…`."
+)
+
+st.header("Sources loaded")
+feeds = common.query(queries.source_feeds)
+sources = common.query(queries.sources)
+table = sources.merge(feeds[["source_id", "measures_fed"]], on="source_id", how="left")
+table["status"] = table["is_simulated"].map({True: "simulated", False: "real"})
+st.dataframe(
+    table[["source_id", "file_name", "status", "publisher", "licence", "rows_loaded", "loaded_at", "sha256",
+           "release_note", "notes", "measures_fed"]],
+    hide_index=True, width="stretch",
+)
+simulated = table[table["is_simulated"]]
+if not simulated.empty:
+    st.warning(f"{int(simulated['rows_loaded'].sum()):,} rows are simulated demonstration data "
+               "and are labelled as such wherever they are shown.", icon=":material/science:")
+
+st.header("Published symbols")
+st.markdown("A symbol is kept beside an empty value: it is never shown or counted as zero.")
+st.dataframe(pd.DataFrame([(code, where, meaning) for code, (where, meaning) in GLOSSARY.items()],
+                          columns=["symbol", "used in", "meaning"]), hide_index=True, width="stretch")
+
+st.header("Loading official files")
+st.markdown(
+    """
+1. Download the files (any names; each is recognised from its columns):
+   - DfE **LAIT** long table `bds_long_0.parquet` (Local Authority Interactive Tool data);
+   - DfE **statistical neighbour** groupings (April 2021 and May 2025 models, CSV);
+   - **Explore Education Statistics** LA-level CSVs or zips (e.g. EYFSP 2012/13 to 2017/18);
+   - further formats as listed in the README.
+2. Put them in one folder and run `python -m rutland_data build --from FOLDER`.
+3. `python -m rutland_data check` lists each source, its rows and what it feeds.
+
+A failed load names the file, row and column, and leaves the existing database untouched.
+"""
+)
+
+st.header("Licence")
+st.markdown(
+    "Contains public sector information licensed under the "
+    "[Open Government Licence v3.0](https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/). "
+    "Boundaries: Source: Office for National Statistics licensed under the Open Government Licence v3.0. "
+    "Contains OS data © Crown copyright and database right."
+)

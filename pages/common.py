@@ -1,0 +1,107 @@
+"""UI helpers shared by every page: the cached connection, cached queries, and the
+chart block (chart + alt text + data table + CSV + source) that every chart goes through."""
+from __future__ import annotations
+
+import importlib
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from rutland_data import build, db, queries, settings
+
+
+def _route_through_app() -> None:
+    """Streamlit treats a top-level pages/ folder as an old-style multipage app until app.py has
+    called st.navigation once, so a server's first visit straight to a deep link (/headlines)
+    would run the page without app.py: no global filters and a menu of raw file names. Turn
+    that off and rerun, so every run goes through app.py's navigation."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+_route_through_app()
+
+
+@st.cache_resource(show_spinner=False)
+def _open(db_path: str, version: int):
+    """One read-only connection per database file version; a rebuilt file gets a new one."""
+    return db.connect_read_only(db_path)
+
+
+def _database() -> tuple[str, int]:
+    configured = settings.load()
+    build.ensure_database(configured)
+    return str(configured.db_path), configured.db_path.stat().st_mtime_ns
+
+
+def connection():
+    return _open(*_database())
+
+
+@st.cache_data(show_spinner=False, max_entries=2000)
+def _run(module: str, name: str, db_path: str, version: int, args: tuple):
+    function = getattr(importlib.import_module(module), name)
+    cursor = _open(db_path, version).cursor()
+    try:
+        return function(cursor, *args)
+    finally:
+        cursor.close()
+
+
+def query(function, *args):
+    """Run a `rutland_data` query function with a cursor of its own, cached per database version."""
+    return _run(function.__module__, function.__name__, *_database(), args)
+
+
+def la_code() -> str:
+    return settings.load().la_code
+
+
+def page_header(title: str, intro: str) -> None:
+    st.title(title)
+    st.markdown(intro)
+
+
+def simulated_banner(source_ids, versions=None) -> None:
+    """Say plainly when anything shown is simulated demo data or a provisional figure."""
+    shown = query(queries.sources, sorted({int(i) for i in source_ids if pd.notna(i)}))
+    if shown["is_simulated"].any():
+        st.warning(
+            "**Demonstration data.** Figures marked *simulated* are invented by the dashboard's demo "
+            "generator. Only figures attributed to the council's published review, or loaded from "
+            "official files, are real. Load official files with `python -m rutland_data build --from DIR`.",
+            icon=":material/science:",
+        )
+    if versions is not None and "provisional" in set(pd.Series(versions).dropna()):
+        st.info("Some figures shown are **provisional**: they may change when revised data are published.",
+                icon=":material/pending:")
+
+
+def source_line(source_ids) -> str:
+    shown = query(queries.sources, sorted({int(i) for i in source_ids if pd.notna(i)}))
+    parts = []
+    for row in shown.itertuples():
+        label = "simulated" if row.is_simulated else row.publisher
+        parts.append(f"{row.file_name} ({label}; loaded {row.loaded_at:%d %b %Y}; sha256 {row.sha256[:10]}…)")
+    return "Source: " + "; ".join(parts) if parts else "Source: none"
+
+
+def csv_bytes(table: pd.DataFrame) -> bytes:
+    """CSV for download: values left blank where a published marker stands, the marker in its own column."""
+    return table.to_csv(index=False).encode("utf-8")
+
+
+def chart_block(chart: alt.TopLevelMixin, table: pd.DataFrame, *, title: str, alt_text: str, csv_name: str,
+                source_ids, key: str) -> None:
+    """A chart with its alt text, its data as a table, a CSV download and where the figures came from."""
+    st.altair_chart(chart.properties(description=alt_text), width="stretch", key=f"chart-{key}")
+    with st.expander(f"Show data: {title}"):
+        st.markdown(f"**Chart description.** {alt_text}")
+        st.dataframe(table, hide_index=True, width="stretch")
+        st.download_button("Download CSV (with published codes)", csv_bytes(table), file_name=csv_name,
+                           mime="text/csv", key=f"csv-{key}", icon=":material/download:")
+    st.caption(source_line(source_ids))

@@ -1,0 +1,72 @@
+"""Headline trends: the LA against England, its region and statistical neighbours, measure by measure."""
+from __future__ import annotations
+
+import streamlit as st
+
+from pages import common
+from rutland_data import charts, headlines, queries
+from rutland_data.measures import by_id
+
+la = common.la_code()
+la_name = common.query(queries.area_name, la)
+comparator = st.session_state.get("comparator") or queries.COMPARATORS[0]
+year = queries.end_year_of(st.session_state.get("year"))
+
+common.page_header(
+    "Headline trends",
+    f"{la_name} against England, the region and its statistical neighbours. Ranks are among all "
+    "local authorities with a figure (1 = best; for absence, 1 = lowest). Lines break where the "
+    "series does: no tests in 2019/20 and 2020/21, reformed assessments, measures withdrawn.",
+)
+if year is None:
+    st.error("The database holds no results for this local authority. See *About the data* to load files.")
+    st.stop()
+
+dictionary = by_id()
+headline_measures = common.query(queries.measures, True)
+phases = list(dict.fromkeys(headline_measures["phase"]))
+phase = st.pills("Phase", phases, default=phases[0], key="phase", bind="query-params") or phases[0]
+banner = st.container()  # filled once we know which figures were shown
+
+st.header(phase)
+shown_sources, shown_versions = [], []
+for measure_id in headline_measures.loc[headline_measures["phase"] == phase, "measure_id"]:
+    measure = dictionary[measure_id]
+    card = common.query(headlines.card, measure_id, la, year, comparator)
+    frame = common.query(queries.trend, measure_id, la, queries.neighbour_set_for(comparator))
+    if frame["value"].notna().sum() == 0:
+        continue
+    shown_sources += frame["source_id"].dropna().tolist()
+    shown_versions += frame["version"].dropna().tolist()
+    st.subheader(measure.name, divider="gray")
+    left, right = st.columns([1, 2.2], gap="large")
+    with left:
+        st.metric(
+            f"{la_name}, {card.year_label}",
+            card.value_text,
+            delta=None if card.delta is None else f"{card.delta:+.{measure.decimals}f}",
+            delta_color={"higher": "normal", "lower": "inverse"}.get(measure.polarity, "off"),
+            help=measure.description,
+        )
+        st.markdown(f"**Change:** {card.change_text}  \n**Compared with:** {card.comparison_text}")
+        if card.rank:
+            st.markdown(f"**Rank:** {card.rank.describe()}")
+        for series, text in card.comparators:
+            st.caption(f"{series}: {text}")
+        if card.version:
+            st.caption(f"Version: {card.version}")
+    with right:
+        table = frame[["series", "year_label", "value", "value_code", "version", "neighbours_counted", "source_id",
+                       "source_row"]].rename(columns={"neighbours_counted": "neighbours_in_mean"})
+        common.chart_block(
+            charts.trend_chart(frame, measure, selected_year=year),
+            table,
+            title=measure.short_label,
+            alt_text=charts.trend_alt_text(frame, measure),
+            csv_name=f"{measure_id}_{la}.csv",
+            source_ids=frame["source_id"].dropna().tolist(),
+            key=measure_id,
+        )
+
+with banner:
+    common.simulated_banner(shown_sources, shown_versions)

@@ -1,0 +1,73 @@
+"""Command line: `python -m rutland_data build --demo | --from DIR`, `check`, `bench`."""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from rutland_data import build, db, queries, settings
+from rutland_data.importers import BadInput
+
+
+def _build(args: argparse.Namespace) -> int:
+    configured = settings.load()
+    started = time.perf_counter()
+    try:
+        report = build.build_demo(configured) if args.demo else build.build_from(Path(args.source), configured)
+    except BadInput as error:
+        print(f"Build failed, database unchanged: {error}", file=sys.stderr)
+        return 2
+    for name, importer, rows, note in report.loaded:
+        print(f"  loaded {rows:>8,} rows  {name}  [{importer}]" + (f"  - {note}" if note else ""))
+    for name in report.unrecognised:
+        print(f"  skipped (no importer recognises its columns)  {name}")
+    print(f"Built {configured.db_path} in {time.perf_counter() - started:.1f} s; content sha256 {report.digest}")
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    configured = settings.load()
+    if not configured.db_path.exists():
+        print(f"No database at {configured.db_path}; run `python -m rutland_data build --demo` first.", file=sys.stderr)
+        return 1
+    con = db.connect_read_only(configured.db_path)
+    info = queries.build_info(con)
+    print(f"{configured.db_path}: built {info.get('built_at')} from {info.get('mode')} for LA {info.get('la_code')}")
+    print(f"content sha256 {info.get('content_sha256')}")
+    for row in queries.source_feeds(con).itertuples():
+        status = "SIMULATED" if row.is_simulated else "real"
+        print(f"[{row.source_id}] {row.file_name}  ({status}, {row.importer}, {row.rows_loaded:,} rows)")
+        if row.measures_fed:
+            print(f"      feeds la_results: {row.measures_fed}")
+        if row.notes:
+            print(f"      note: {row.notes}")
+    return 0
+
+
+def _bench(args: argparse.Namespace) -> int:
+    from rutland_data import bench
+
+    for line in bench.run(Path(args.source) if args.source else None):
+        print(line, flush=True)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m rutland_data", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    build_cmd = commands.add_parser("build", help="build data/rutland.duckdb (atomically)")
+    source = build_cmd.add_mutually_exclusive_group(required=True)
+    source.add_argument("--demo", action="store_true", help="the generated demonstration dataset")
+    source.add_argument("--from", dest="source", metavar="DIR", help="a folder of official downloads")
+    build_cmd.set_defaults(run=_build)
+    commands.add_parser("check", help="list each source, its rows and what it feeds").set_defaults(run=_check)
+    bench_cmd = commands.add_parser("bench", help="print build, memory and page-render timings")
+    bench_cmd.add_argument("--from", dest="source", metavar="DIR", help="official files to time the build on")
+    bench_cmd.set_defaults(run=_bench)
+    args = parser.parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

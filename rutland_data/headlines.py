@@ -1,0 +1,77 @@
+"""The headline card for one measure: latest value, change in words, rank and quartile, comparators.
+
+Kept apart from the page so the meeting summary can reuse the same wording.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from rutland_data import measures, queries, stats
+
+
+@dataclass(frozen=True)
+class Card:
+    value_text: str              # '67%' or the published marker
+    value: float | None
+    change_text: str             # 'up 14 points - better'
+    delta: float | None          # signed change, for the metric arrow
+    rank: stats.Rank | None
+    comparators: list[tuple[str, str]]   # (series name, formatted value)
+    comparison_text: str         # 'above England (61%)'
+    year_label: str
+    version: str | None
+    source_ids: list[int]
+
+
+def _value(frame: pd.DataFrame, role: str, year: int):
+    rows = frame[(frame["role"] == role) & (frame["end_year"] == year)]
+    if rows.empty:
+        return None, None, None
+    row = rows.iloc[0]
+    value = None if pd.isna(row["value"]) else float(row["value"])
+    return value, (None if pd.isna(row["value_code"]) else row["value_code"]), row
+
+
+def card(con, measure_id: str, la_code: str, year: int, comparator: str) -> Card:
+    """Everything the headline card says about one measure in one year."""
+    measure = measures.by_id()[measure_id]
+    frame = queries.trend(con, measure.measure_id, la_code, queries.neighbour_set_for(comparator))
+    value, code, row = _value(frame, "la", year)
+    previous, _, _ = _value(frame, "la", year - 1)
+    crosses_break = any(year - 1 < b <= year for b, _ in measure.breaks())
+    if crosses_break:
+        previous = None
+    rank = stats.rank_of(value, queries.values_for_ranking(con, measure.measure_id, year), measure.polarity)
+    comparators = []
+    for role in ("england", "region", "neighbours"):
+        comparator_value, comparator_code, comparator_row = _value(frame, role, year)
+        if comparator_row is None:
+            continue
+        text = measure.format(comparator_value, comparator_code)
+        if role == "neighbours" and comparator_value is not None:
+            text += f" (mean of {int(comparator_row['neighbours_counted'])})"
+        comparators.append((comparator_row["series"], text))
+    chosen_value, chosen_code, chosen_row = _value(frame, queries.COMPARATOR_ROLE[comparator], year)
+    if chosen_row is None:
+        comparison = f"no {comparator} figure for this year"
+    else:
+        word = stats.comparison_word(value, chosen_value)
+        comparison = f"{word} {chosen_row['series']} ({measure.format(chosen_value, chosen_code)})"
+    delta = None if value is None or previous is None else round(value - previous, measure.decimals)
+    change = ("new series this year: not comparable with the previous year" if crosses_break
+              else stats.change_in_words(value, previous, measure.polarity, measure.decimals, measure.unit))
+    source_ids = [int(s) for s in frame.loc[frame["end_year"] == year, "source_id"].dropna()]
+    return Card(
+        value_text=measure.format(value, code),
+        value=value,
+        change_text=change,
+        delta=delta,
+        rank=rank,
+        comparators=comparators,
+        comparison_text=comparison,
+        year_label=queries.academic_year_label(year),
+        version=None if row is None or pd.isna(row["version"]) else row["version"],
+        source_ids=source_ids,
+    )

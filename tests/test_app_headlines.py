@@ -1,0 +1,58 @@
+"""AppTest: the app shell, the Headlines and About pages, filters and URL parameters."""
+from __future__ import annotations
+
+
+
+def texts(at) -> str:
+    return "\n".join([m.value for m in at.markdown] + [c.value for c in at.caption])
+
+
+def test_headlines_renders_without_exception(app):
+    at = app.run()
+    assert not at.exception
+    assert at.title[0].value == "Headline trends"
+    assert len(at.metric) >= 1
+    assert any("Demonstration data" in w.value for w in at.warning), "simulated banner missing"
+
+
+def test_url_query_params_seed_the_filters(app):
+    app.query_params["year"] = "2016/17"
+    app.query_params["phase"] = "KS2"
+    at = app.run()
+    assert not at.exception
+    assert at.selectbox(key="year").value == "2016/17"
+    rwm = at.metric[0]
+    assert rwm.label == "Rutland, 2016/17" and rwm.value == "67%"
+    assert "up 14 points - better" in texts(at)
+    assert "above England (61%)" in texts(at)
+
+
+def test_changing_comparator_changes_the_comparison(app):
+    app.query_params["year"] = "2016/17"
+    app.query_params["phase"] = "KS2"
+    at = app.run()
+    before = texts(at)
+    at.radio(key="comparator").set_value("Region").run()
+    assert not at.exception
+    after = texts(at)
+    assert after != before
+    assert "East Midlands" in after.split("**Compared with:**")[1].split("\n")[0]
+
+
+def test_changing_phase_changes_the_measures(app):
+    at = app.run()
+    first = [m.label for m in at.metric] + [s.value for s in at.subheader]
+    at.button_group(key="phase").set_value("Absence").run()
+    assert not at.exception
+    assert any("absence" in s.value.lower() for s in at.subheader)
+    assert [s.value for s in at.subheader] != first
+
+
+def test_about_page_lists_sources_and_glossary(app):
+    at = app.run()
+    at.switch_page("pages/about.py").run()
+    assert not at.exception
+    assert at.title[0].value == "About the data"
+    assert len(at.dataframe) == 2
+    glossary = at.dataframe[1].value
+    assert {"SUPP", "c", "x", "z", "-", "LOWCOV"} <= set(glossary["symbol"])

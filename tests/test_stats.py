@@ -1,0 +1,41 @@
+"""Ranks, quartiles and change wording, against hand-worked cases."""
+from __future__ import annotations
+
+from rutland_data import stats
+
+
+def test_rank_higher_is_better_with_ties_sharing_best_position():
+    values = [70, 65, 65, 60, None, 55]
+    assert stats.rank_of(65, values, "higher").position == 2   # 70 is better; the two 65s share 2nd
+    assert stats.rank_of(60, values, "higher").position == 4
+    assert stats.rank_of(70, values, "higher").out_of == 5     # None left out
+
+
+def test_rank_lower_is_better_for_absence():
+    values = [3.1, 4.0, 2.9, 5.2]
+    assert stats.rank_of(2.9, values, "lower").position == 1
+    assert stats.rank_of(5.2, values, "lower").position == 4
+
+
+def test_quartile_bands_by_position():
+    values = list(range(1, 9))  # 8 LAs, higher is better: 8 is 1st
+    bands = [stats.rank_of(v, values, "higher").quartile for v in sorted(values, reverse=True)]
+    assert bands == ["A", "A", "B", "B", "C", "C", "D", "D"]
+
+
+def test_neutral_measures_are_not_ranked():
+    assert stats.rank_of(5, [1, 5, 9], "neutral") is None
+
+
+def test_change_in_words_is_polarity_aware():
+    assert stats.change_in_words(67, 53, "higher", 0, "%") == "up 14 points - better"
+    assert stats.change_in_words(3.2, 3.5, "lower", 1, "%") == "down 0.3 points - better"
+    assert stats.change_in_words(3.5, 3.2, "lower", 1, "%") == "up 0.3 points - worse"
+    assert stats.change_in_words(52.1, 52.1, "higher", 1, "score") == "no change on the previous year"
+    assert stats.change_in_words(61, 60, "higher", 0, "%") == "up 1 point - better"
+    assert stats.change_in_words(None, 60, "higher", 0, "%") == "no comparable previous year"
+
+
+def test_rank_description():
+    assert stats.rank_of(70, [70, 60, 50, 40], "higher").describe() == "1st of 4 LAs, quartile A (the best 25%)"
+    assert stats.ordinal(22) == "22nd" and stats.ordinal(13) == "13th" and stats.ordinal(101) == "101st"
