@@ -13,9 +13,10 @@ from rutland_data import build, db, queries, settings
 
 def _route_through_app() -> None:
     """Streamlit treats a top-level pages/ folder as an old-style multipage app until app.py has
-    called st.navigation once, so a server's first visit straight to a deep link (/headlines)
-    would run the page without app.py: no global filters and a menu of raw file names. Turn
-    that off and rerun, so every run goes through app.py's navigation."""
+    called st.navigation once (and AppTest re-arms that on every run), so a first visit straight
+    to a deep link (/headlines) would run the page without app.py: no global filters and a menu
+    of raw file names. Turn that off and rerun, so every run goes through app.py's navigation.
+    Called from every helper a page starts with (`query`, `la_code`, `page_header`)."""
     from streamlit.runtime.pages_manager import PagesManager
 
     if PagesManager.uses_pages_directory:
@@ -54,14 +55,17 @@ def _run(module: str, name: str, db_path: str, version: int, args: tuple):
 
 def query(function, *args):
     """Run a `rutland_data` query function with a cursor of its own, cached per database version."""
+    _route_through_app()
     return _run(function.__module__, function.__name__, *_database(), args)
 
 
 def la_code() -> str:
+    _route_through_app()
     return settings.load().la_code
 
 
 def page_header(title: str, intro: str) -> None:
+    _route_through_app()
     st.title(title)
     st.markdown(intro)
 

@@ -19,7 +19,8 @@ def _build(args: argparse.Namespace) -> int:
         print(f"Build failed, database unchanged: {error}", file=sys.stderr)
         return 2
     for name, importer, rows, note in report.loaded:
-        print(f"  loaded {rows:>8,} rows  {name}  [{importer}]" + (f"  - {note}" if note else ""))
+        took = f"{report.seconds[name]:5.1f} s  " if name in report.seconds else ""
+        print(f"  {took}loaded {rows:>8,} rows  {name}  [{importer}]" + (f"  - {note}" if note else ""))
     for name in report.unrecognised:
         print(f"  skipped (no importer recognises its columns)  {name}")
     print(f"Built {configured.db_path} in {time.perf_counter() - started:.1f} s; content sha256 {report.digest}")

@@ -1,6 +1,7 @@
 """Building the database from official downloads or from the generated demo dataset."""
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from rutland_data.settings import Settings
 class BuildReport:
     digest: str = ""
     loaded: list[tuple[str, str, int, str | None]] = field(default_factory=list)  # file, importer, rows, note
+    seconds: dict[str, float] = field(default_factory=dict)  # file -> load time
     unrecognised: list[str] = field(default_factory=list)
 
 
@@ -52,6 +54,7 @@ def build_from(root: Path, settings: Settings) -> BuildReport:
         db.set_build_info(con, "mode", "official files")
         db.set_build_info(con, "la_code", settings.la_code)
         for source, importer in planned:
+            started = time.perf_counter()
             importer.check_columns(source)
             source_id = db.register_source(
                 con,
@@ -66,6 +69,7 @@ def build_from(root: Path, settings: Settings) -> BuildReport:
             rows, note = importer.load(con, source, source_id, settings)
             db.finish_source(con, source_id, rows, note)
             report.loaded.append((source.display_name, importer.name, rows, note))
+            report.seconds[source.display_name] = time.perf_counter() - started
 
     report.digest = db.build_atomically(settings.db_path, populate)
     return report

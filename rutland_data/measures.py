@@ -86,8 +86,11 @@ def read_dictionary(path: Path = MEASURES_FILE) -> list[Measure]:
 
 
 def load_dictionary(con: duckdb.DuckDBPyConnection) -> None:
-    con.executemany(
-        "INSERT INTO measures VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    from rutland_data.db import insert_rows
+
+    insert_rows(
+        con,
+        "measures",
         [
             [m.measure_id, m.phase, m.name, m.short_label, m.unit, m.polarity, m.decimals,
              m.description, m.series_breaks, m.lait_code, m.headline, m.sort_order]

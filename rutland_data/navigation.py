@@ -12,13 +12,14 @@ from dataclasses import dataclass
 class PageEntry:
     file: str          # relative to the project root
     title: str
-    url_path: str      # stable: links in meeting papers depend on it
+    url_path: str      # stable: links in meeting papers depend on it (the default page lives at "/")
     section: str
     icon: str
     default: bool = False
 
 
 PAGES: list[PageEntry] = [
-    PageEntry("pages/headlines.py", "Headline trends", "headlines", "Performance", ":material/trending_up:", default=True),
+    PageEntry("pages/home.py", "Overview", "overview", "Performance", ":material/home:", default=True),
+    PageEntry("pages/headlines.py", "Headline trends", "headlines", "Performance", ":material/trending_up:"),
     PageEntry("pages/about.py", "About the data", "about", "Help", ":material/info:"),
 ]

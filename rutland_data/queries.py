@@ -53,8 +53,13 @@ def neighbours(con: duckdb.DuckDBPyConnection, la_code: str, set_version: str) -
 
 
 def years_with_results(con: duckdb.DuckDBPyConnection, la_code: str) -> list[int]:
+    """Years in which the LA has a figure for at least one headline measure (year-to-date
+    and other partial series do not make a year selectable on their own)."""
     rows = con.execute(
-        "SELECT DISTINCT end_year FROM la_results WHERE area_code = ? AND value IS NOT NULL ORDER BY end_year",
+        """
+        SELECT DISTINCT r.end_year FROM la_results r JOIN measures m USING (measure_id)
+        WHERE r.area_code = ? AND r.value IS NOT NULL AND m.headline ORDER BY r.end_year
+        """,
         [la_code],
     ).fetchall()
     return [r[0] for r in rows]
@@ -152,3 +157,13 @@ def end_year_of(label: str | None) -> int | None:
         return None
     start, _, _ = label.partition("/")
     return int(start) + 1
+
+
+def latest_year_with_value(con: duckdb.DuckDBPyConnection, measure_id: str, la_code: str, up_to: int) -> int | None:
+    """The most recent year, not after `up_to`, in which the LA has a figure for the measure."""
+    rows = con.execute(
+        "SELECT max(end_year) FROM la_results WHERE measure_id = ? AND area_code = ? AND end_year <= ? "
+        "AND value IS NOT NULL",
+        [measure_id, la_code, up_to],
+    ).fetchall()
+    return rows[0][0]

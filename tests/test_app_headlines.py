@@ -7,8 +7,21 @@ def texts(at) -> str:
     return "\n".join([m.value for m in at.markdown] + [c.value for c in at.caption])
 
 
+def test_overview_is_the_landing_page_with_a_card_per_phase(app):
+    app.query_params["year"] = "2016/17"
+    at = app.run()
+    assert not at.exception
+    assert at.title[0].value == "Rutland: education performance"
+    labels = {m.label: m.value for m in at.metric}
+    assert labels["KS2 RWM, 2016/17"] == "67%"
+    assert labels["GLD, 2016/17"] == "76.0%"
+    assert labels["Attainment 8, 2016/17"] == "52.1"
+    assert any("Demonstration data" in w.value for w in at.warning)
+
+
 def test_headlines_renders_without_exception(app):
     at = app.run()
+    at.switch_page("pages/headlines.py").run()
     assert not at.exception
     assert at.title[0].value == "Headline trends"
     assert len(at.metric) >= 1
@@ -19,6 +32,7 @@ def test_url_query_params_seed_the_filters(app):
     app.query_params["year"] = "2016/17"
     app.query_params["phase"] = "KS2"
     at = app.run()
+    at.switch_page("pages/headlines.py").run()
     assert not at.exception
     assert at.selectbox(key="year").value == "2016/17"
     rwm = at.metric[0]
@@ -31,6 +45,7 @@ def test_changing_comparator_changes_the_comparison(app):
     app.query_params["year"] = "2016/17"
     app.query_params["phase"] = "KS2"
     at = app.run()
+    at.switch_page("pages/headlines.py").run()
     before = texts(at)
     at.radio(key="comparator").set_value("Region").run()
     assert not at.exception
@@ -41,6 +56,7 @@ def test_changing_comparator_changes_the_comparison(app):
 
 def test_changing_phase_changes_the_measures(app):
     at = app.run()
+    at.switch_page("pages/headlines.py").run()
     first = [m.label for m in at.metric] + [s.value for s in at.subheader]
     at.button_group(key="phase").set_value("Absence").run()
     assert not at.exception

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from rutland_data import db
 from rutland_data import measures as measure_dictionary
 from rutland_data.demo.common import source_ids
 from rutland_data.importers import insert_areas
@@ -270,9 +271,9 @@ def generate(con, settings) -> None:
         FROM demo_results
     """)
     con.unregister("demo_results")
-    con.executemany(
-        "INSERT INTO stat_neighbours VALUES (?, ?, ?, ?, 'Close', ?)",
-        [[version, RUTLAND, code, rank, seed_id]
+    db.insert_rows(
+        con, "stat_neighbours",
+        [[version, RUTLAND, code, rank, "Close", seed_id]
          for version, codes in NEIGHBOURS.items() for rank, code in enumerate(codes, start=1)],
     )
     _destinations(con, seed_id)
@@ -290,4 +291,4 @@ def _destinations(con, seed_id: int) -> None:
         for category, group, pupils in table:
             rows.append([label, year, "KS4", RUTLAND, category, group, pupils,
                          round_half_up(100 * pupils / total, 1), None, seed_id, len(rows) + 1])
-    con.executemany("INSERT INTO destinations VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    db.insert_rows(con, "destinations", rows)

@@ -17,10 +17,9 @@ from rutland_data.importers import (
     SourceFile,
     insert_areas,
     insert_la_results,
-    parse_column,
+    parse_values,
     reject_duplicates,
 )
-from rutland_data.markers import round_half_up
 from rutland_data.settings import LAIT_REGION_CODES, REGION_NAMES
 
 _VERSION_WORDS = {"rev": "revised", "prov": "provisional", "final": "final"}
@@ -63,22 +62,22 @@ def load(con, source: SourceFile, source_id: int, settings) -> tuple[int, str | 
         raise BadInput(source.display_name, f"'{bad['LA Number']}' is not an LA number",
                        row=int(bad["_row"]), column="LA Number") from None
 
-    years = []
-    for row, label in zip(frame["_row"], frame["Years"]):
+    parsed_years = {}
+    for label in frame["Years"].astype(str).unique():
         try:
-            years.append(parse_year(str(label)))
+            parsed_years[label] = parse_year(label)
         except ValueError as error:
-            raise BadInput(source.display_name, str(error), row=int(row), column="Years") from None
-    frame["end_year"] = [y for y, _ in years]
-    frame["version"] = [v for _, v in years]
+            row = int(frame.loc[frame["Years"].astype(str) == label, "_row"].iloc[0])
+            raise BadInput(source.display_name, str(error), row=row, column="Years") from None
+    years = frame["Years"].astype(str).map(parsed_years)
+    frame["end_year"] = years.map(lambda pair: pair[0])
+    frame["version"] = years.map(lambda pair: pair[1])
     frame["measure_id"] = frame["Short Desc"].map(lambda code: wanted[code].measure_id)
     frame["area_code"] = frame["LA Number"].map(_area_code)
     reject_duplicates(source, frame, ["Short Desc", "end_year", "LA Number"], "measure, year and LA")
 
-    values, codes = parse_column(source, frame, "Values")
-    decimals = frame["Short Desc"].map(lambda code: wanted[code].decimals).tolist()
-    frame["value"] = [round_half_up(v, d) for v, d in zip(values, decimals)]
-    frame["value_code"] = codes
+    decimals = frame["Short Desc"].map(lambda code: wanted[code].decimals)
+    frame["value"], frame["value_code"] = parse_values(source, frame, "Values", decimals)
     frame["year_label"] = frame["Years"].astype(str)
     frame["source_id"] = source_id
     frame["source_row"] = frame["_row"]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from rutland_data import db
 from rutland_data.importers import BadInput, Importer, SourceFile, insert_areas
 
 
@@ -34,7 +35,7 @@ def _load(con, source: SourceFile, source_id: int, *, set_version: str, la_colum
                                row=int(line["_row"]), column=n_col)
             rows.append([set_version, la, neighbour, rank, str(line[c_col]).strip() or None, source_id])
     before = con.execute("SELECT count(*) FROM stat_neighbours").fetchall()[0][0]
-    con.executemany("INSERT OR IGNORE INTO stat_neighbours VALUES (?, ?, ?, ?, ?, ?)", rows)
+    db.insert_rows(con, "stat_neighbours", rows, or_ignore=True)
     added = con.execute("SELECT count(*) FROM stat_neighbours").fetchall()[0][0] - before
     insert_areas(con, pd.DataFrame(areas, columns=["area_code", "name", "level", "old_la_code", "new_la_code",
                                                    "region_code", "is_current"]))

@@ -1,0 +1,64 @@
+"""Overview: the latest headline figure for each phase, for a Portfolio Holder's first look."""
+from __future__ import annotations
+
+import streamlit as st
+
+from pages import common
+from rutland_data import headlines, queries
+from rutland_data.measures import by_id
+
+la = common.la_code()
+la_name = common.query(queries.area_name, la)
+comparator = st.session_state.get("comparator") or queries.COMPARATORS[0]
+year_label = st.session_state.get("year")
+year = queries.end_year_of(year_label)
+
+common.page_header(
+    f"{la_name}: education performance",
+    "The latest figure for each phase (up to the chosen year) against the chosen comparator, with the "
+    "change on the previous year and the rank among all local authorities. Choose the year and comparator in the sidebar; "
+    "open *Headline trends* for the full series of every measure.",
+)
+if year is None:
+    st.error("The database holds no results for this local authority. See *About the data* to load files.")
+    st.stop()
+
+info = common.query(queries.build_info)
+st.caption(f"Data: {info.get('mode', 'unknown')}, built {info.get('built_at', 'unknown')}.")
+banner = st.container()
+
+dictionary = by_id()
+headline_measures = common.query(queries.measures, True)
+shown_sources, shown_versions = [], []
+columns = st.columns(3, gap="medium")
+placed = 0
+for phase, phase_measures in headline_measures.groupby("phase", sort=False):
+    # The phase's first headline measure that has a figure for this LA.
+    found = ((measure_id, common.query(queries.latest_year_with_value, measure_id, la, year))
+             for measure_id in phase_measures["measure_id"])
+    measure_id, card_year = next(((m, y) for m, y in found if y is not None), (None, None))
+    if measure_id is None:
+        continue
+    measure = dictionary[measure_id]
+    card = common.query(headlines.card, measure_id, la, card_year, comparator)
+    shown_sources += card.source_ids
+    shown_versions += [card.version] if card.version else []
+    with columns[placed % 3].container(border=True):
+        placed += 1
+        st.markdown(f"**{phase}**")
+        st.metric(
+            f"{measure.short_label}, {card.year_label}",
+            card.value_text,
+            delta=None if card.delta is None else f"{card.delta:+.{measure.decimals}f}",
+            delta_color={"higher": "normal", "lower": "inverse"}.get(measure.polarity, "off"),
+            help=measure.description,
+        )
+        st.markdown(f"{card.change_text}; {card.comparison_text}.")
+        if card.rank:
+            st.caption(f"Rank: {card.rank.describe()}")
+        st.page_link("pages/headlines.py", label=f"{phase} trends",
+                     query_params={"phase": phase, "year": year_label, "comparator": comparator},
+                     icon=":material/arrow_forward:")
+
+with banner:
+    common.simulated_banner(shown_sources, shown_versions)
