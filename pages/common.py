@@ -70,6 +70,18 @@ def page_header(title: str, intro: str) -> None:
     st.markdown(intro)
 
 
+def headline_metric(measure, card, label: str) -> None:
+    """The metric for a headline card: the arrow's colour follows polarity (a fall in absence is
+    green), and the change is also given in words beside it, so colour never carries the meaning."""
+    st.metric(
+        label,
+        card.value_text,
+        delta=None if card.delta is None else f"{card.delta:+.{measure.decimals}f}",
+        delta_color={"higher": "normal", "lower": "inverse"}.get(measure.polarity, "off"),
+        help=measure.description,
+    )
+
+
 def simulated_banner(source_ids, versions=None) -> None:
     """Say plainly when anything shown is simulated demo data or a provisional figure."""
     shown = query(queries.sources, sorted({int(i) for i in source_ids if pd.notna(i)}))

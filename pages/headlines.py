@@ -41,13 +41,7 @@ for measure_id in headline_measures.loc[headline_measures["phase"] == phase, "me
     st.subheader(measure.name, divider="gray")
     left, right = st.columns([1, 2.2], gap="large")
     with left:
-        st.metric(
-            f"{la_name}, {card.year_label}",
-            card.value_text,
-            delta=None if card.delta is None else f"{card.delta:+.{measure.decimals}f}",
-            delta_color={"higher": "normal", "lower": "inverse"}.get(measure.polarity, "off"),
-            help=measure.description,
-        )
+        common.headline_metric(measure, card, f"{la_name}, {card.year_label}")
         st.markdown(f"**Change:** {card.change_text}  \n**Compared with:** {card.comparison_text}")
         if card.rank:
             st.markdown(f"**Rank:** {card.rank.describe()}")

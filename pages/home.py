@@ -46,13 +46,7 @@ for phase, phase_measures in headline_measures.groupby("phase", sort=False):
     with columns[placed % 3].container(border=True):
         placed += 1
         st.markdown(f"**{phase}**")
-        st.metric(
-            f"{measure.short_label}, {card.year_label}",
-            card.value_text,
-            delta=None if card.delta is None else f"{card.delta:+.{measure.decimals}f}",
-            delta_color={"higher": "normal", "lower": "inverse"}.get(measure.polarity, "off"),
-            help=measure.description,
-        )
+        common.headline_metric(measure, card, f"{measure.short_label}, {card.year_label}")
         st.markdown(f"{card.change_text}; {card.comparison_text}.")
         if card.rank:
             st.caption(f"Rank: {card.rank.describe()}")

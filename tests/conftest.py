@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -37,19 +38,26 @@ def demo_settings(tmp_path, monkeypatch) -> settings.Settings:
     return configured
 
 
-@pytest.fixture(scope="session")
-def demo_db(tmp_path_factory) -> Path:
-    """One demo database shared by read-only tests."""
-    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+@contextmanager
+def database_at(path: Path):
+    """Point DASHBOARD_DB at `path` for the duration (session fixtures cannot use monkeypatch)."""
     previous = os.environ.get("DASHBOARD_DB")
     os.environ["DASHBOARD_DB"] = str(path)
     try:
-        build.build_demo(settings.load())
+        yield settings.load()
     finally:
         if previous is None:
             os.environ.pop("DASHBOARD_DB")
         else:
             os.environ["DASHBOARD_DB"] = previous
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory) -> Path:
+    """One demo database shared by read-only tests."""
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    with database_at(path) as configured:
+        build.build_demo(configured)
     return path
 
 
@@ -58,15 +66,8 @@ def real_db(tmp_path_factory) -> Path:
     """A database built from all of ../shared/data (skips without it)."""
     root = require_shared()
     path = tmp_path_factory.mktemp("real") / "real.duckdb"
-    previous = os.environ.get("DASHBOARD_DB")
-    os.environ["DASHBOARD_DB"] = str(path)
-    try:
-        build.build_from(root, settings.load())
-    finally:
-        if previous is None:
-            os.environ.pop("DASHBOARD_DB")
-        else:
-            os.environ["DASHBOARD_DB"] = previous
+    with database_at(path) as configured:
+        build.build_from(root, configured)
     return path
 
 

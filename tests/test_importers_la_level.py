@@ -1,14 +1,12 @@
 """LA-level importers on the real DfE files in ../shared/data, checked against exact published values."""
 from __future__ import annotations
 
-import os
-
 import duckdb
 import pytest
 
-from rutland_data import build, settings
+from rutland_data import build
 from rutland_data.importers.lait import parse_year
-from tests.conftest import require_shared
+from tests.conftest import database_at, require_shared
 
 LA_LEVEL_FILES = [
     "dfe/lait/bds_long_0.parquet",
@@ -25,11 +23,8 @@ def la_db(tmp_path_factory):
     for relative in LA_LEVEL_FILES:
         (folder / relative.replace("/", "__")).symlink_to(require_shared(relative))
     path = tmp_path_factory.mktemp("db") / "la.duckdb"
-    os.environ["DASHBOARD_DB"] = str(path)
-    try:
-        report = build.build_from(folder, settings.load())
-    finally:
-        del os.environ["DASHBOARD_DB"]
+    with database_at(path) as configured:
+        report = build.build_from(folder, configured)
     con = duckdb.connect(str(path), read_only=True)
     yield con, report
     con.close()
