@@ -8,7 +8,9 @@ from rutland_data import queries
 from rutland_data.navigation import PAGES
 
 # A local favicon: material-icon favicons would be fetched from the internet, which an intranet blocks.
-st.set_page_config(page_title="Education performance dashboard", page_icon=".streamlit/favicon.png", layout="wide")
+# Presentation mode (?present=true) starts with the sidebar closed so it does not flash on the meeting-room screen.
+st.set_page_config(page_title="Education performance dashboard", page_icon=".streamlit/favicon.png", layout="wide",
+                   initial_sidebar_state="collapsed" if st.query_params.get("present") == "true" else "auto")
 
 la = common.la_code()
 years = [queries.academic_year_label(y) for y in common.query(queries.years_with_results, la)]

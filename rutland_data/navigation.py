@@ -12,7 +12,9 @@ from dataclasses import dataclass
 class PageEntry:
     file: str          # relative to the project root
     title: str
-    url_path: str      # stable: links in meeting papers depend on it (the default page lives at "/")
+    url_path: str      # stable: links in meeting papers depend on it (the default page lives at "/").
+    #                    Must equal the file's name without '.py': a server's very first visit to a
+    #                    deep link is resolved by file name before app.py has declared the pages.
     section: str
     icon: str
     default: bool = False
@@ -21,5 +23,12 @@ class PageEntry:
 PAGES: list[PageEntry] = [
     PageEntry("pages/home.py", "Overview", "overview", "Performance", ":material/home:", default=True),
     PageEntry("pages/headlines.py", "Headline trends", "headlines", "Performance", ":material/trending_up:"),
+    PageEntry("pages/deprivation-map.py", "Deprivation map", "deprivation-map", "Places", ":material/map:"),
+    PageEntry("pages/destinations.py", "Post-16 destinations", "destinations", "Performance", ":material/route:"),
+    PageEntry("pages/absence.py", "Absence", "absence", "Performance", ":material/event_busy:"),
+    PageEntry("pages/admissions.py", "School admissions", "admissions", "Pupils and places", ":material/how_to_reg:"),
+    PageEntry("pages/schools.py", "Schools", "schools", "Performance", ":material/school:"),
+    PageEntry("pages/school.py", "School profile", "school", "Performance", ":material/badge:"),
+    PageEntry("pages/meetings.py", "Meetings", "meetings", "Meetings", ":material/groups:"),
     PageEntry("pages/about.py", "About the data", "about", "Help", ":material/info:"),
 ]

@@ -91,3 +91,144 @@ CREATE TABLE build_info (
     key    TEXT PRIMARY KEY,
     value  TEXT NOT NULL
 );
+
+-- ==== Geography and deprivation (wards, LSOAs, English Indices of Deprivation) ====
+
+-- Boundaries of small areas. Codes are ONS GSS codes (a boundary change gives a new code),
+-- except in the demo, where generated cells carry 'SIM' codes and is_approximate = true.
+CREATE TABLE geographies (
+    code             TEXT NOT NULL,
+    kind             TEXT NOT NULL CHECK (kind IN ('lsoa', 'ward')),
+    vintage          TEXT NOT NULL,       -- boundary year: LSOA '2011'/'2021'; wards as the file's WDyy, e.g. '2013', '2025'
+    name             TEXT NOT NULL,
+    geometry         TEXT NOT NULL,       -- GeoJSON geometry (WGS84 lon/lat) exactly as published
+    display_geometry TEXT NOT NULL,       -- simplified copy for the browser (the stored original is kept above)
+    label_lon        DOUBLE NOT NULL,     -- ONS label point where given, else a point inside the shape
+    label_lat        DOUBLE NOT NULL,
+    la_code          TEXT,                -- ONS local authority code (E06000017) where the file states it
+    is_approximate   BOOLEAN NOT NULL,    -- true for generated demo cells
+    source_id        INTEGER NOT NULL,
+    source_row       INTEGER NOT NULL,    -- 1-based feature number in the file
+    PRIMARY KEY (kind, vintage, code)
+);
+
+-- Which area an area belongs to (LSOA -> ward, LSOA 2011 -> LSOA 2021, area -> LA).
+CREATE TABLE lookups (
+    from_code     TEXT NOT NULL,
+    from_kind     TEXT NOT NULL CHECK (from_kind IN ('lsoa', 'ward')),
+    from_vintage  TEXT NOT NULL,          -- '2011' / '2021' for LSOAs
+    to_code       TEXT NOT NULL,
+    to_kind       TEXT NOT NULL CHECK (to_kind IN ('lsoa', 'ward', 'lad')),
+    to_vintage    TEXT NOT NULL,          -- the lookup's vintage, e.g. '2017' for LSOA11 -> WD17, '2021' for LSOA21
+    method        TEXT NOT NULL,          -- 'best fit', 'unchanged', 'split', 'merged', 'stated in file', 'contains (generated)'
+    source_id     INTEGER NOT NULL,
+    source_row    INTEGER NOT NULL,
+    PRIMARY KEY (from_code, from_kind, from_vintage, to_kind, to_vintage, to_code)
+);
+
+-- English Indices of Deprivation by LSOA, every LSOA in England (national ranks and deciles need them).
+-- An edition stays on the LSOAs it was published for: IoD2015/2019 on 2011 LSOAs, IoD2025 on 2021 LSOAs.
+CREATE TABLE deprivation (
+    edition       INTEGER NOT NULL,       -- 2015, 2019, 2025
+    lsoa_code     TEXT NOT NULL,
+    lsoa_vintage  TEXT NOT NULL,          -- '2011' or '2021'
+    indicator     TEXT NOT NULL,          -- 'imd', 'income', ..., 'idaci', or 'population_total' etc. for denominators
+    score         DOUBLE,
+    rank          INTEGER,                -- national, 1 = most deprived
+    decile        INTEGER CHECK (decile BETWEEN 1 AND 10),  -- national, 1 = most deprived 10%
+    population    INTEGER,                -- denominator rows only
+    source_id     INTEGER NOT NULL,
+    source_row    INTEGER NOT NULL,
+    PRIMARY KEY (edition, lsoa_code, indicator),
+    CHECK (score IS NOT NULL OR rank IS NOT NULL OR decile IS NOT NULL OR population IS NOT NULL)
+);
+
+-- Census population counts by small area (Census 2021 usual residents by age band).
+CREATE TABLE area_population (
+    code          TEXT NOT NULL,
+    kind          TEXT NOT NULL,          -- 'lsoa'
+    vintage       TEXT NOT NULL,          -- '2021'
+    reference     TEXT NOT NULL,          -- 'Census 2021 usual residents'
+    age_group     TEXT NOT NULL,
+    persons       INTEGER NOT NULL,
+    source_id     INTEGER NOT NULL,
+    source_row    INTEGER NOT NULL,
+    PRIMARY KEY (code, kind, vintage, reference, age_group)
+);
+
+-- ==== Schools (issue 3: masking view, school profiles, SQA prioritisation) ====
+-- The register of schools, merged from every file that names them (GIAS first, then the
+-- performance-table files); a later file only fills fields an earlier one left empty.
+CREATE TABLE schools (
+    urn             TEXT PRIMARY KEY,     -- DfE unique reference number (demo schools: 9xxxxx, clearly fake)
+    name            TEXT NOT NULL,
+    la_code         TEXT,                 -- DfE 3-digit LA number; NULL when no loaded file says
+    estab           TEXT,                 -- DfE establishment number (LAESTAB = la_code || estab)
+    phase           TEXT,                 -- 'Primary', 'Secondary', '16 plus', 'All-through', 'Special', ...
+    school_type     TEXT,                 -- e.g. 'Academy converter', 'Voluntary aided school', 'Free schools 16 to 19'
+    trust           TEXT,                 -- multi- or single-academy trust, if any
+    trust_type      TEXT,                 -- 'Multi-academy trust', 'Single-academy trust', 'Federation', ...
+    conversion_date DATE,                 -- academies: date opened as an academy / joined the trust
+    ward_code       TEXT,                 -- ONS ward code, where a register gives it
+    easting         INTEGER,
+    northing        INTEGER,
+    lat             DOUBLE,
+    lon             DOUBLE,
+    is_open         BOOLEAN NOT NULL,
+    source_id       INTEGER NOT NULL      -- the file that first named the school
+);
+
+-- School-level results, one row per school x measure x pupil group x year x version (tidy long form).
+-- A published interval is stored as published; otherwise one is computed where the data allow
+-- (Wilson for percentages, score +/- 1.96 SD/sqrt(n) for progress scores) and ci_method says so.
+CREATE TABLE school_results (
+    urn            TEXT NOT NULL,
+    end_year       INTEGER NOT NULL,      -- calendar year the academic year ends (2019 for 2018/19)
+    year_label     TEXT NOT NULL,         -- '2018/19'
+    measure_id     TEXT NOT NULL,
+    pupil_group    TEXT NOT NULL,         -- 'all', 'disadvantaged', 'not_disadvantaged', 'boys', 'girls', 'low_prior', ...
+    cohort_n       INTEGER,               -- pupils the figure covers, where the file publishes it
+    value          DOUBLE,                -- NULL when a marker stands instead
+    value_code     TEXT,                  -- published marker (SUPP, NE, NP, NA, LOWCOV, NEW, SP, ...); never 0
+    ci_low         DOUBLE,
+    ci_high        DOUBLE,
+    ci_method      TEXT,                  -- 'published' or 'computed: <how>'; NULL when no interval is possible
+    published_band INTEGER,               -- DfE progress band where published: 1 well above average .. 5 well below
+    version        TEXT NOT NULL CHECK (version IN ('provisional', 'revised', 'final', 'unstated')),
+    source_id      INTEGER NOT NULL,
+    source_row     INTEGER NOT NULL,
+    -- Unique on (urn, measure_id, pupil_group, end_year, version): the loader inserts only keys not yet
+    -- present (first file wins) instead of a PRIMARY KEY index, which costs ~1 s per 100,000 rows loaded.
+    CHECK (value IS NOT NULL OR value_code IS NOT NULL)
+);
+
+-- The LA and national rows of the same school-level files: comparators with exactly the
+-- school measures' definitions and pupil groups (national = state-funded schools).
+CREATE TABLE school_benchmarks (
+    area_code      TEXT NOT NULL,         -- LA number ('857') or 'E92000001'
+    school_phase   TEXT NOT NULL,         -- 'all' for results files; 'primary'/'secondary'/'special' for census/absence rows
+    end_year       INTEGER NOT NULL,
+    year_label     TEXT NOT NULL,
+    measure_id     TEXT NOT NULL,
+    pupil_group    TEXT NOT NULL,
+    cohort_n       INTEGER,
+    value          DOUBLE,
+    value_code     TEXT,
+    ci_low         DOUBLE,
+    ci_high        DOUBLE,
+    version        TEXT NOT NULL CHECK (version IN ('provisional', 'revised', 'final', 'unstated')),
+    source_id      INTEGER NOT NULL,
+    source_row     INTEGER NOT NULL,
+    -- Unique on (area_code, school_phase, measure_id, pupil_group, end_year, version), kept by the loader.
+    CHECK (value IS NOT NULL OR value_code IS NOT NULL)
+);
+
+-- Predecessor/successor links between URNs (e.g. a maintained school and the academy that replaced it).
+CREATE TABLE school_links (
+    urn          TEXT NOT NULL,
+    linked_urn   TEXT NOT NULL,
+    link_type    TEXT NOT NULL,           -- as GIAS words it: 'Successor', 'Predecessor', ...
+    link_date    DATE,
+    source_id    INTEGER NOT NULL,
+    PRIMARY KEY (urn, linked_urn, link_type)
+);

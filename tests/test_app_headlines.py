@@ -72,3 +72,15 @@ def test_about_page_lists_sources_and_glossary(app):
     assert len(at.dataframe) == 2
     glossary = at.dataframe[1].value
     assert {"SUPP", "c", "x", "z", "-", "LOWCOV"} <= set(glossary["symbol"])
+
+
+def test_every_page_url_path_matches_its_file_name():
+    """A first visit to a deep link is resolved by file name (Streamlit's pages/ folder rule)
+    before app.py declares the pages; a mismatch silently lands on the Overview instead."""
+    from pathlib import Path
+
+    from rutland_data.navigation import PAGES
+
+    for entry in PAGES:
+        if not entry.default:
+            assert Path(entry.file).stem == entry.url_path, entry

@@ -76,7 +76,8 @@ def test_destinations_tables(con):
     assert rows["Harington sixth form Rutland"] == 70
     assert rows["Employed / training towards NVQ2+"] == 15
     assert rows["NEET"] == 1 and rows["No information"] == 4
-    cohort = dict(con.execute("SELECT category, pupils FROM destinations WHERE cohort_end_year = 2017").fetchall())
+    cohort = dict(con.execute("SELECT category, pupils FROM destinations "
+                              "WHERE cohort_label = 'Year 11 2017 fixed cohort: offers by October'").fetchall())
     assert sum(cohort.values()) == 480
     assert cohort["Offer of education or training / conditional start by October"] == 478
 

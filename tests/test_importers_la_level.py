@@ -113,3 +113,10 @@ def test_every_source_has_checksum_and_rows(la_db):
 ])
 def test_lait_year_labels(label, expected):
     assert parse_year(label) == expected
+
+
+def test_regions_filled_in_after_neighbour_lists_named_the_las(la_db):
+    con, _ = la_db
+    # The neighbour files load first and know no regions; LAIT supplies them afterwards.
+    assert con.execute("SELECT region_code FROM areas WHERE area_code = '857'").fetchall() == [("E12000004",)]
+    assert con.execute("SELECT region_code FROM areas WHERE area_code = '850'").fetchall() == [("E12000008",)]

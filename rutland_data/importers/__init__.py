@@ -267,13 +267,20 @@ def insert_la_results(con: duckdb.DuckDBPyConnection, results: pd.DataFrame) -> 
 
 
 def insert_areas(con: duckdb.DuckDBPyConnection, areas: pd.DataFrame) -> None:
-    """Add areas not yet known (columns as the `areas` table)."""
+    """Add areas not yet known, and fill in what an earlier file left blank (a neighbour list
+    names LAs without their region; a later LAIT or EES file supplies it)."""
     con.register("incoming_areas", areas)
     try:
         con.execute(
             """
-            INSERT OR IGNORE INTO areas
-            SELECT area_code, name, level, old_la_code, new_la_code, region_code, is_current FROM incoming_areas
+            INSERT INTO areas
+            SELECT area_code, any_value(name), any_value(level), any_value(old_la_code), any_value(new_la_code),
+                   any_value(region_code), bool_or(is_current)
+            FROM incoming_areas GROUP BY area_code
+            ON CONFLICT (area_code) DO UPDATE SET
+                old_la_code = COALESCE(areas.old_la_code, excluded.old_la_code),
+                new_la_code = COALESCE(areas.new_la_code, excluded.new_la_code),
+                region_code = COALESCE(areas.region_code, excluded.region_code)
             """
         )
     finally:

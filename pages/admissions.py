@@ -1,0 +1,96 @@
+"""Admissions: how many resident applicants were offered their first, second or third preference school,
+a school they did not name, or no school at all - against England, the region and neighbours."""
+from __future__ import annotations
+
+import streamlit as st
+
+from pages import common
+from rutland_data import charts, post16_charts, post16_queries, queries
+from rutland_data.measures import by_id
+
+la = common.la_code()
+la_name = common.query(queries.area_name, la)
+comparator = st.session_state.get("comparator") or queries.COMPARATORS[0]
+neighbour_set = queries.neighbour_set_for(comparator)
+dictionary = by_id()
+shown_sources: list = []
+
+common.page_header(
+    "School admissions",
+    f"Offers made to {la_name}'s resident applicants on national offer day, for a reception (primary) or "
+    "year 7 (secondary) place. Years are the school year of entry: 2016/17 is entry in September 2016.",
+)
+
+years = common.query(post16_queries.admissions_years, la)
+if not years:
+    st.warning(f"No admissions figures are loaded for {la_name}.")
+    st.stop()
+selected = queries.end_year_of(st.session_state.get("year"))
+year = selected if selected in years else years[-1]
+if selected not in years:
+    st.caption(f"No admissions figures for the year chosen in the sidebar; showing "
+               f"{queries.academic_year_label(year)}.")
+
+st.header(f"Five-year averages up to {queries.academic_year_label(year)}", divider="gray")
+columns = st.columns(2)
+for column, phase in zip(columns, ("primary", "secondary")):
+    measure = dictionary[f"admissions_first_pref_{phase}"]
+    average = common.query(post16_queries.latest_five_year_average, measure.measure_id, la, year)
+    with column:
+        if average is None:
+            st.metric(f"First preference, {phase}", "not available",
+                      help="Needs a figure for each of five consecutive years.")
+        else:
+            st.metric(f"First preference, {phase}: five-year average", measure.format(average["mean"]),
+                      help="Mean of the five yearly rates, as the council's review quotes it.")
+            simulated = common.query(queries.sources, average["source_ids"])["is_simulated"].any()
+            st.caption(f"{average['first_label']} to {average['last_label']}: "
+                       + ", ".join(measure.format(v) for v in average["values"])
+                       + ("" if average["years"][-1] == year else
+                          " (the latest five consecutive years with figures)")
+                       + (" - yearly figures simulated" if simulated else ""))
+            shown_sources += average["source_ids"]
+
+phase = st.pills("Phase", ["Primary", "Secondary"], default="Primary", key="admissions_phase",
+                 bind="query-params") or "Primary"
+phase_key = phase.lower()
+
+breakdown = common.query(post16_queries.preference_breakdown, la, phase_key, year, neighbour_set)
+st.header(f"Offers by preference, {phase.lower()}, {queries.academic_year_label(year)}", divider="gray")
+if breakdown["value"].notna().any():
+    first = dictionary[f"admissions_first_pref_{phase_key}"]
+    common.chart_block(
+        post16_charts.preference_bars(breakdown, first.format),
+        breakdown[["series", "preference", "year_label", "value", "value_code", "neighbours_counted", "source_id",
+                   "source_row"]],
+        title=f"Offers by preference, {phase.lower()}",
+        alt_text=f"Bar chart of offers by preference, {phase.lower()}, {queries.academic_year_label(year)}. "
+        + ". ".join(
+            f"{r.series}: {r.preference} {first.format(r.value, r.value_code)}" for r in breakdown.itertuples()) + ".",
+        csv_name=f"offers_{phase_key}_{la}_{year}.csv", source_ids=breakdown["source_id"].dropna().tolist(),
+        key="preferences",
+    )
+    shown_sources += breakdown["source_id"].dropna().tolist()
+else:
+    st.info("No preference breakdown for this year.")
+
+st.header("Trend", divider="gray")
+outcomes = {f"{stem}_{phase_key}": label for stem, label in post16_queries.PREFERENCES}
+measure_id = st.pills("Outcome", list(outcomes), default=list(outcomes)[0], key="admissions_outcome",
+                      bind="query-params", format_func=outcomes.get) or list(outcomes)[0]
+if measure_id not in outcomes:
+    measure_id = list(outcomes)[0]
+measure = dictionary[measure_id]
+trend = common.query(queries.trend, measure_id, la, neighbour_set)
+if trend["value"].notna().any():
+    common.chart_block(
+        charts.trend_chart(trend, measure, selected_year=year),
+        trend[["series", "year_label", "value", "value_code", "neighbours_counted", "source_id", "source_row"]],
+        title=measure.short_label, alt_text=charts.trend_alt_text(trend, measure),
+        csv_name=f"{measure_id}_{la}.csv", source_ids=trend["source_id"].dropna().tolist(), key="admissions-trend",
+    )
+    shown_sources += trend["source_id"].dropna().tolist()
+else:
+    st.info(f"No {measure.short_label.lower()} figures are loaded.")
+
+common.simulated_banner(shown_sources)

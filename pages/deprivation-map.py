@@ -1,0 +1,166 @@
+"""Deprivation map: LSOAs by national IoD decile, wards on top, schools, pockets, FSM scatter."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from pages import common
+from rutland_data import geo_queries, maps, queries
+from rutland_data.navigation import PAGES
+
+la = common.la_code()
+la_name = common.query(queries.area_name, la)
+la_ons = common.query(geo_queries.la_ons_code, la)
+
+common.page_header(
+    "Deprivation map",
+    f"Where the pockets of deprivation in {la_name} are, which schools serve them and how those schools' "
+    "disadvantaged pupils do. Small areas (LSOAs, about 1,500 residents each) are coloured by their national "
+    "decile in the English Indices of Deprivation: **1 = the most deprived 10% of areas in England**. "
+    "County averages hide these pockets: an LA can rank among the least deprived while some of its "
+    "neighbourhoods do not.",
+)
+
+editions = common.query(geo_queries.editions, la_ons) if la_ons else pd.DataFrame()
+if editions.empty:
+    st.error("No Indices of Deprivation figures are loaded for this local authority's LSOAs. Load the IoD files "
+             "and ONS LSOA boundaries (see *About the data*).")
+    st.stop()
+
+# Options are the words shown, so a link carries ?iod_edition=IoD2019&iod_indicator=Income in plain words.
+edition_by_label = {f"IoD{r.edition}": int(r.edition) for r in editions.itertuples()}
+edition_label = st.segmented_control(
+    "Indices of Deprivation edition", list(edition_by_label), default=list(edition_by_label)[0],
+    key="iod_edition", bind="query-params",
+    help="Each edition is shown on the LSOA boundaries it was published for: IoD2015 and IoD2019 on 2011 LSOAs, "
+         "IoD2025 on 2021 LSOAs. They are never matched across boundary vintages.",
+) or list(edition_by_label)[0]
+edition = edition_by_label[edition_label]
+lsoa_vintage = common.query(geo_queries.edition_vintage, edition)
+
+indicator_options = common.query(geo_queries.indicators, la_ons, edition)
+indicator_by_label = dict(zip(indicator_options["label"], indicator_options["indicator"]))
+indicator_label = st.selectbox(
+    "Index or domain", list(indicator_by_label), key="iod_indicator", bind="query-params",
+    help="The overall Index of Multiple Deprivation, each of its seven domains, and IDACI (children in "
+         "income-deprived families) where the edition's loaded files include it.",
+)
+if indicator_label not in indicator_by_label:  # e.g. IDACI kept from IoD2025 after switching to IoD2019
+    indicator_label = list(indicator_by_label)[0]
+indicator = indicator_by_label[indicator_label]
+st.caption(f"IoD{edition} uses {lsoa_vintage} LSOA boundaries; ranks are out of "
+           f"{geo_queries.lsoas_in_england(lsoa_vintage):,} LSOAs in England.")
+
+ward_vintages = common.query(geo_queries.ward_vintages, la_ons, lsoa_vintage)
+ward_vintage = st.radio(
+    "Ward boundaries", ward_vintages, key="ward_set", horizontal=True,
+    format_func=lambda v: f"Wards as in ONS's {v} LSOA-to-ward lookup",
+    help="ONS assigns each LSOA to one ward (best fit by population). Wards drawn since 2019 do not all contain "
+         "whole LSOAs, so ward figures are approximate.",
+) if len(ward_vintages) > 1 else (ward_vintages[0] if ward_vintages else None)
+
+view = common.query(geo_queries.deprivation_view, la, la_ons, edition, indicator, ward_vintage,
+                    geo_queries.basemap_enabled())
+lsoas, wards, schools, pockets = view.lsoas, view.wards, view.schools, view.pockets
+ward_table, lsoas_in_england, source_ids = view.ward_table, view.lsoas_in_england, view.source_ids
+approximate = view.is_approximate
+
+common.simulated_banner(source_ids)
+if approximate:
+    st.info("**Approximate shapes.** The ward and LSOA shapes on this map are generated cells around the wards' "
+            "ONS label points, not the official boundaries, and their deprivation figures are simulated.",
+            icon=":material/map:")
+
+# ---------------------------------------------------------------- map and legend
+in_pockets = len(pockets)
+alt_text = (
+    f"Map of {la_name}'s {len(lsoas)} LSOAs coloured by national decile of the {indicator_label}, IoD{edition}, "
+    f"with {len(wards)} ward outlines and {len(schools)} schools. "
+    + (f"{in_pockets} LSOAs are in England's most deprived 40% (deciles 1 to 4): "
+       + "; ".join(f"{r.lsoa_name} in {r.ward_name}, decile {r.decile}" for r in pockets.itertuples()) + "."
+       if in_pockets else "No LSOA is in England's most deprived 40% (deciles 1 to 4) on this measure.")
+    + f" The most deprived LSOA is decile {int(lsoas['decile'].min())}; the least deprived decile "
+      f"{int(lsoas['decile'].max())}."
+)
+st.subheader(f"{indicator_label}, IoD{edition}", divider="gray")
+st.markdown(maps.legend_html(), unsafe_allow_html=True)
+st.caption("Each area shows its decile number. Thick dark lines: ward boundaries. White circles with orange "
+           "rings: schools (select one for its details). Hover over an area for its name, decile and rank of "
+           f"{lsoas_in_england:,} LSOAs in England.")
+event = st.pydeck_chart(view.deck, height=560, alt=alt_text, on_select="rerun", selection_mode="single-object",
+                        key="deprivation-map")
+selected = (event.selection.get("objects", {}) if event else {}).get("schools", [])
+if selected:
+    urn = selected[0]["urn"]
+    school = schools[schools["urn"].astype(str) == urn].iloc[0]
+    profile = next((p for p in PAGES if p.file.endswith("/school.py")), None)
+    with st.container(border=True):
+        st.markdown(f"**{school['name']}** (URN {urn})  \nPhase: {school['phase']}  \n"
+                    f"Ward: {school['ward_name']}  \nLocation: {school['location_method']}")
+        if profile:
+            st.page_link(profile.file, label=f"Open the school profile for {school['name']}",
+                         query_params={"urn": urn}, icon=":material/school:")
+st.caption(f"Map description: {alt_text}")
+
+# ---------------------------------------------------------------- tables behind every layer
+lsoa_table = lsoas[["lsoa_code", "lsoa_name", "ward_name", "decile", "rank", "score", "population",
+                    "census_2021_residents", "source_id", "source_row"]].assign(
+    rank_out_of=lsoas_in_england).rename(columns={"population": "population_iod_denominator"})
+tab_pockets, tab_wards, tab_lsoas, tab_schools = st.tabs(
+    ["Pockets (deciles 1-4)", "Ward summary (derived)", "All LSOAs", "Schools on the map"])
+with tab_pockets:
+    st.markdown(f"Every LSOA in {la_name} in England's most deprived 40% (national deciles 1 to 4) on "
+                f"the {indicator_label}, IoD{edition}, with its best-fit ward.")
+    if pockets.empty:
+        st.success(f"No LSOA in {la_name} is in deciles 1 to 4 on this measure. Try a domain such as "
+                   "Barriers to Housing and Services or Education, Skills and Training.")
+    st.dataframe(pockets.assign(rank_out_of=lsoas_in_england), hide_index=True, width="stretch")
+    st.download_button("Download CSV", common.csv_bytes(pockets), file_name=f"pockets_iod{edition}_{indicator}.csv",
+                       mime="text/csv", key="csv-pockets", icon=":material/download:")
+with tab_wards:
+    st.markdown(
+        "**Derived figures, not official statistics.** MHCLG does not publish the Indices at ward level. "
+        "Each LSOA is counted in the one ward ONS's best-fit lookup assigns it to; the shares below are "
+        "of the ward's LSOAs, and of their population, in England's most deprived 30% and 40% of LSOAs. "
+        + view.population_note)
+    st.dataframe(ward_table, hide_index=True, width="stretch")
+    st.download_button("Download CSV", common.csv_bytes(ward_table), file_name=f"wards_iod{edition}_{indicator}.csv",
+                       mime="text/csv", key="csv-wards", icon=":material/download:")
+with tab_lsoas:
+    st.markdown(f"All {len(lsoas)} LSOAs on the map (the map's data as a table). Ranks are out of "
+                f"{lsoas_in_england:,} LSOAs in England; 1 = most deprived.")
+    st.dataframe(lsoa_table, hide_index=True, width="stretch")
+    st.download_button("Download CSV", common.csv_bytes(lsoa_table), file_name=f"lsoas_iod{edition}_{indicator}.csv",
+                       mime="text/csv", key="csv-lsoas", icon=":material/download:")
+with tab_schools:
+    if schools.empty:
+        st.info("No school locations are loaded, so no schools are drawn. Load the GIAS register to add them.")
+    else:
+        st.dataframe(schools[["urn", "name", "phase", "ward_name", "location_method", "lat", "lon"]],
+                     hide_index=True, width="stretch")
+st.caption(common.source_line(source_ids))
+
+# ---------------------------------------------------------------- scatter
+st.subheader("Disadvantage and results by school", divider="gray")
+measures = common.query(geo_queries.scatter_measures, la)
+if measures.empty:
+    st.info("No school-level results are loaded, so the scatter of % FSM ever 6 against results is not shown.")
+else:
+    measure_labels = dict(zip(measures["measure_id"], measures["short_label"]))
+    measure_id = st.selectbox("Result", list(measure_labels), format_func=measure_labels.get, key="scatter_measure")
+    results = common.query(geo_queries.school_results_for_scatter, la, measure_id)
+    frame = maps.scatter_frame(results, schools, ward_table)
+    if frame["result"].notna().sum() == 0:
+        st.info(f"No school has both a % FSM ever 6 figure and a {measure_labels[measure_id]} result.")
+    else:
+        common.chart_block(
+            maps.fsm_scatter(frame, measure_labels[measure_id]), frame,
+            title=f"% FSM ever 6 against {measure_labels[measure_id]}",
+            alt_text=maps.scatter_alt_text(frame, measure_labels[measure_id]),
+            csv_name=f"fsm_scatter_{measure_id}.csv",
+            source_ids=frame["result_source_id"].dropna().tolist() + frame["fsm_source_id"].dropna().tolist(),
+            key=f"fsm-scatter-{measure_id}",
+        )
+        st.caption("Colour: the most deprived LSOA decile in the school's ward (derived, as above); shape: whether "
+                   "that is in England's most deprived 40%. Results are for all pupils, latest year; small schools' "
+                   "figures vary a lot from year to year.")

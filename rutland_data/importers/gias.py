@@ -1,0 +1,200 @@
+"""Get Information About Schools (GIAS): the school register, trust memberships and URN links.
+
+Three GIAS downloads, each recognised by its header:
+- establishment fields (`edubasealldata*.csv` or a GIAS search download): name, LA, phase,
+  type, status, open date, trust, ward, easting/northing. GIAS writes extra links as extra
+  fields at the end of a row ("ragged" rows), so rows are read with the csv module and cut to
+  the header's width. GIAS CSVs are Windows-1252, but newer downloads are UTF-8: UTF-8 is
+  tried first and Windows-1252 used when the bytes are not UTF-8.
+- group links (`group_links.csv`): which trust or federation each school belongs to and when it
+  joined (for an academy, its conversion or transfer date).
+- links (`links_edubasealldata*.csv`): predecessor/successor URNs, so a converted school's
+  results before conversion can be found.
+Only rows for schools are loaded; results come from the performance-table importers.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+
+import pandas as pd
+
+from rutland_data.importers import BadInput, Importer, SourceFile
+from rutland_data.importers.csp_school import merge_schools
+
+_TRUST_GROUP_TYPES = {  # GIAS group type -> preference (lower wins when a school is in several groups)
+    "Multi-academy trust": 1, "Single-academy trust": 2, "Federation": 3, "Trust": 4, "School sponsor": 5,
+}
+
+
+def _text(source: SourceFile) -> str:
+    try:
+        return source.text("utf-8-sig")
+    except BadInput:
+        return source.text("cp1252")
+
+
+def _rows(source: SourceFile) -> pd.DataFrame:
+    """All cells as text, ragged rows cut to the header's width, with spreadsheet row numbers."""
+    reader = csv.reader(io.StringIO(_text(source).lstrip("\r\n")))
+    header = [h.strip() for h in next(reader)]
+    rows = [(line[: len(header)] + [""] * (len(header) - len(line))) for line in reader if any(line)]
+    if not rows:
+        raise BadInput(source.display_name, "has a header but no data rows")
+    frame = pd.DataFrame(rows, columns=header)
+    frame.insert(0, "_row", range(2, len(frame) + 2))
+    return frame
+
+
+def _date(source: SourceFile, row: int, column: str, text: str):
+    text = text.strip()
+    if not text:
+        return None
+    for layout in ("%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text, layout).date()
+        except ValueError:
+            continue
+    raise BadInput(source.display_name, f"'{text}' is not a date", row=row, column=column)
+
+
+def _urns(source: SourceFile, frame: pd.DataFrame, column: str = "URN") -> pd.Series:
+    urns = frame[column].str.strip().str.replace(r"\.0$", "", regex=True)
+    bad = frame[~urns.str.fullmatch(r"\d+")]
+    if not bad.empty:
+        raise BadInput(source.display_name, f"'{bad[column].iloc[0]}' is not a URN", row=int(bad["_row"].iloc[0]),
+                       column=column)
+    return urns
+
+
+def _lat_lon(eastings: pd.Series, northings: pd.Series) -> tuple[list, list]:
+    """British National Grid to WGS84 latitude/longitude (pyproj), None where no grid reference."""
+    from pyproj import Transformer
+
+    east = pd.to_numeric(eastings, errors="coerce")
+    north = pd.to_numeric(northings, errors="coerce")
+    known = east.notna() & north.notna() & (east > 0)
+    lats, lons = [None] * len(east), [None] * len(east)
+    if known.any():
+        transformer = Transformer.from_crs("EPSG:27700", "EPSG:4326", always_xy=True)
+        lon, lat = transformer.transform(east[known].to_numpy(), north[known].to_numpy())
+        for position, la, lo in zip(known.to_numpy().nonzero()[0], lat, lon):
+            lats[position], lons[position] = round(float(la), 6), round(float(lo), 6)
+    return lats, lons
+
+
+def load_establishments(con, source: SourceFile, source_id: int, settings):
+    frame = _rows(source)
+    frame["urn"] = _urns(source, frame)
+    duplicated = frame[frame.duplicated("urn", keep=False)]
+    if not duplicated.empty:
+        raise BadInput(source.display_name, f"URN {duplicated['urn'].iloc[0]} appears twice",
+                       row=int(duplicated["_row"].iloc[1]), column="URN")
+
+    def column(name: str) -> pd.Series:
+        return frame[name].str.strip().replace("", None) if name in frame.columns else pd.Series(None, frame.index)
+
+    opened_as_academy = column("ReasonEstablishmentOpened (name)").fillna("").str.contains("Academy", case=False)
+    open_dates = [_date(source, int(r), "OpenDate", t) for r, t in zip(frame["_row"], column("OpenDate").fillna(""))]
+    lats, lons = _lat_lon(column("Easting"), column("Northing"))
+    register = pd.DataFrame({
+        "urn": frame["urn"],
+        "name": column("EstablishmentName"),
+        "la_code": column("LA (code)"),
+        "estab": column("EstablishmentNumber"),
+        "phase": column("PhaseOfEducation (name)").replace("Not applicable", None),
+        "school_type": column("TypeOfEstablishment (name)"),
+        "trust": column("Trusts (name)"),
+        "trust_type": column("TrustSchoolFlag (name)").replace("Not applicable", None),
+        "conversion_date": [d if academy else None for d, academy in zip(open_dates, opened_as_academy)],
+        "ward_code": column("AdministrativeWard (code)"),
+        "easting": column("Easting"),
+        "northing": column("Northing"),
+        "lat": lats,
+        "lon": lons,
+        "is_open": column("EstablishmentStatus (name)").fillna("Open").str.startswith("Open"),
+        "source_id": source_id,
+    })
+    if register["name"].isna().any():
+        row = int(frame.loc[register["name"].isna().to_numpy(), "_row"].iloc[0])
+        raise BadInput(source.display_name, "establishment name is blank", row=row, column="EstablishmentName")
+    before = con.execute("SELECT count(*) FROM schools").fetchall()[0][0]
+    merge_schools(con, register)
+    added = con.execute("SELECT count(*) FROM schools").fetchall()[0][0] - before
+    note = None if added == len(register) else f"{len(register) - added} schools were already registered; empty fields filled"
+    return added, note
+
+
+def load_group_links(con, source: SourceFile, source_id: int, settings):
+    frame = _rows(source)
+    frame["urn"] = _urns(source, frame)
+    frame = frame[frame["Group Type"].isin(_TRUST_GROUP_TYPES)]
+    if "Group Status" in frame.columns:
+        frame = frame[frame["Group Status"].str.strip().str.lower() != "closed"]
+    frame = frame.assign(_preference=frame["Group Type"].map(_TRUST_GROUP_TYPES)).sort_values(["urn", "_preference"])
+    frame = frame.drop_duplicates("urn")
+    joined = [_date(source, int(r), "Joined date", t) for r, t in zip(frame["_row"], frame["Joined date"])]
+    is_academy = frame.get("TypeOfEstablishment (name)", pd.Series("", frame.index)).str.contains("cademy|ree school")
+    register = pd.DataFrame({
+        "urn": frame["urn"],
+        "name": frame.get("EstablishmentName", frame["urn"]).str.strip(),
+        "la_code": frame.get("LA (code)", pd.Series(None, frame.index)),
+        "phase": frame.get("PhaseOfEducation (name)", pd.Series(None, frame.index)),
+        "school_type": frame.get("TypeOfEstablishment (name)", pd.Series(None, frame.index)),
+        "trust": frame["Group Name"].str.strip(),
+        "trust_type": frame["Group Type"],
+        "conversion_date": [d if academy else None for d, academy in zip(joined, is_academy)],
+        "source_id": source_id,
+    })
+    before = con.execute("SELECT count(*) FROM schools WHERE trust IS NOT NULL").fetchall()[0][0]
+    merge_schools(con, register)
+    with_trust = con.execute("SELECT count(*) FROM schools WHERE trust IS NOT NULL").fetchall()[0][0] - before
+    return with_trust, "trust or federation memberships (open groups only; a multi-academy trust preferred to a sponsor)"
+
+
+def load_links(con, source: SourceFile, source_id: int, settings):
+    frame = _rows(source)
+    frame["urn"] = _urns(source, frame)
+    frame["linked"] = _urns(source, frame, "LinkURN")
+    dates = [_date(source, int(r), "LinkEstablishedDate", t)
+             for r, t in zip(frame["_row"], frame.get("LinkEstablishedDate", pd.Series("", frame.index)))]
+    links = pd.DataFrame({"urn": frame["urn"], "linked_urn": frame["linked"], "link_type": frame["LinkType"].str.strip(),
+                          "link_date": dates, "source_id": source_id})
+    before = con.execute("SELECT count(*) FROM school_links").fetchall()[0][0]
+    con.register("incoming_links", links)
+    try:
+        con.execute("INSERT OR IGNORE INTO school_links SELECT urn, linked_urn, link_type, link_date, source_id "
+                    "FROM incoming_links").fetchall()
+    finally:
+        con.unregister("incoming_links")
+    added = con.execute("SELECT count(*) FROM school_links").fetchall()[0][0] - before
+    return added, None if added == len(links) else f"{len(links) - added} links were already loaded"
+
+
+IMPORTERS = [
+    Importer(
+        name="GIAS establishments",
+        signature=frozenset({"URN", "EstablishmentName", "LA (code)", "EstablishmentStatus (name)"}),
+        required=("URN", "EstablishmentName", "LA (code)"),
+        load=load_establishments,
+        priority=20,
+        encoding="cp1252",
+    ),
+    Importer(
+        name="GIAS group links (trusts and federations)",
+        signature=frozenset({"URN", "Group UID", "Group Name", "Group Type"}),
+        required=("URN", "Group Name", "Group Type", "Joined date"),
+        load=load_group_links,
+        priority=21,
+        encoding="cp1252",
+    ),
+    Importer(
+        name="GIAS establishment links",
+        signature=frozenset({"URN", "LinkURN", "LinkType"}),
+        required=("URN", "LinkURN", "LinkType"),
+        load=load_links,
+        priority=22,
+        encoding="cp1252",
+    ),
+]

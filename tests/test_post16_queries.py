@@ -1,0 +1,111 @@
+"""Post-16 queries and charts: shares from counts, suppression kept, comparators only on shared
+categories, schools against national, and chart specs that carry text labels."""
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+import pytest
+
+from rutland_data import db, post16_charts, post16_queries, queries
+from rutland_data.measures import by_id
+
+
+@pytest.fixture
+def con():
+    connection = duckdb.connect()
+    db.apply_schema(connection)
+    connection.execute("INSERT INTO areas VALUES ('857', 'Rutland', 'la', 857, NULL, 'E12000004', TRUE), "
+                       "('E92000001', 'England', 'england', 970, NULL, NULL, TRUE), "
+                       "('815', 'North Yorkshire', 'la', 815, NULL, 'E12000003', TRUE), "
+                       "('869', 'West Berkshire', 'la', 869, NULL, 'E12000008', TRUE), "
+                       "('100001', 'A School', 'school', 857, NULL, NULL, TRUE)")
+    connection.execute("INSERT INTO stat_neighbours VALUES ('2025-05', '857', '815', 1, 'Close', 1), "
+                       "('2025-05', '857', '869', 2, 'Close', 1)")
+    rows = []
+    for area, cohort, counts in (("857", 100, [40, 10, 30, 5, 5, 4, 5, 1]),
+                                 ("E92000001", 1000, [380, 130, 345, 9, 45, 30, 50, 11]),
+                                 ("815", 200, [80, 20, 60, 10, 10, 8, 10, 2]),
+                                 ("869", 50, [20, 5, 15, None, 3, 2, 4, 1]),
+                                 ("100001", 100, [40, 10, 30, 5, 5, 4, 5, 1])):
+        rows.append(["c", 2017, "KS4", area, "Cohort", "Total", cohort, None, None, 1, 1])
+        for category, n in zip(["School sixth form", "Sixth-form college", "Further education", "Other education",
+                                "Apprenticeship", "Employment", "Not sustained", "Activity not captured"], counts):
+            rows.append(["c", 2017, "KS4", area, category, "x", n, None if n is None else round(100 * n / cohort),
+                         "SUPP" if n is None else None, 1, 1])
+    connection.executemany("INSERT INTO destinations VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    yield connection
+    connection.close()
+
+
+def test_shares_come_from_counts_and_neighbours_pool_only_complete_las(con):
+    shares = post16_queries.destination_shares(con, "857", "c", "2025-05")
+    rutland = shares[shares["role"] == "la"].set_index("category")
+    assert rutland.loc["Further education", "share"] == 30.0
+    assert rutland["share"].sum() == pytest.approx(100.0)
+    pooled = shares[shares["role"] == "neighbours"]
+    assert pooled["series"].iloc[0] == "Statistical neighbours (pooled, 1 of 2 LAs)"  # 869 has a suppressed cell
+    assert pooled.set_index("category").loc["School sixth form", "share"] == 40.0
+    assert set(shares["role"]) == {"la", "england", "neighbours"}
+
+
+def test_comparators_dropped_when_the_la_uses_local_categories(con):
+    con.execute("INSERT INTO destinations VALUES ('Year 11 leavers 2017', 2017, 'KS4', '857', 'In county sixth form',"
+                " 'In county', 70, NULL, NULL, 2, 1)")
+    shares = post16_queries.destination_shares(con, "857", "Year 11 leavers 2017", "2025-05")
+    assert set(shares["role"]) == {"la"}
+
+
+def test_school_destinations_keep_codes(con):
+    con.execute("UPDATE destinations SET pupils = NULL, percent = NULL, value_code = 'SUPP' "
+                "WHERE area_code = '100001' AND category = 'Employment'")
+    table = post16_queries.school_destinations(con, "857", "KS4", 2017)
+    assert table.loc[0, "school"] == "A School"
+    assert table.loc[0, "Employment"] == "SUPP"
+    assert table.loc[0, "Further education"] == "30% (30)"
+
+
+def test_school_absence_is_empty_without_school_tables(con):
+    assert post16_queries.school_absence_years(con, "857") == []
+    assert post16_queries.school_absence(con, "857", 2019).empty
+
+
+def test_destination_chart_labels_segments_in_words(con):
+    shares = post16_queries.destination_shares(con, "857", "c", "2025-05")
+    spec = post16_charts.destination_bars(shares).to_dict()
+    values = next(iter(spec["datasets"].values()))
+    labels = {v["label"] for v in values if v["series"] == "Rutland"}
+    assert "FE 30%" in labels and "SSF 40%" in labels
+    text = post16_charts.destination_alt_text(shares, "c")
+    assert "Rutland: School sixth form 40%" in text
+
+
+def test_neet_trend_axis_uses_calendar_years():
+    frame = pd.DataFrame({"role": ["la", "la"], "series": ["Rutland"] * 2, "end_year": [2021, 2022],
+                          "year_label": ["2021", "2022"], "value": [1.9, 1.4]})
+    spec = post16_charts.trend_lines(frame, by_id()["neet_nk_1617"], calendar_years=True).to_dict()
+    axis = spec["layer"][0]["encoding"]["x"]["axis"]
+    assert axis["labelExpr"] == "toString(datum.value)"
+
+
+def test_preference_breakdown_neighbour_mean_counts(con):
+    con.execute("INSERT INTO la_results VALUES ('admissions_first_pref_primary', '2016/17', 2017, '857', 95, NULL, "
+                "NULL, 1, 1), ('admissions_first_pref_primary', '2016/17', 2017, '815', 90, NULL, NULL, 1, 2), "
+                "('admissions_first_pref_primary', '2016/17', 2017, '869', NULL, 'c', NULL, 1, 3)")
+    frame = post16_queries.preference_breakdown(con, "857", "primary", 2017, "2025-05")
+    mean = frame[frame["role"] == "neighbours"].iloc[0]
+    assert mean["value"] == 90 and mean["neighbours_counted"] == 1
+    assert queries.academic_year_label(2017) == frame[frame["role"] == "la"]["year_label"].iloc[0]
+
+
+def test_region_is_pooled_from_its_las_when_no_regional_row(con):
+    con.execute("INSERT INTO areas VALUES ('E12000004', 'East Midlands', 'region', 983, NULL, NULL, TRUE), "
+                "('855', 'Leicestershire', 'la', 855, NULL, 'E12000004', TRUE)")
+    rows = [["c", 2017, "KS4", "855", category, "x", n, None, None, 1, 1]
+            for category, n in zip(["School sixth form", "Sixth-form college", "Further education", "Other education",
+                                    "Apprenticeship", "Employment", "Not sustained", "Activity not captured"],
+                                   [100, 0, 100, 0, 0, 0, 0, 0])]
+    con.executemany("INSERT INTO destinations VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    shares = post16_queries.destination_shares(con, "857", "c", "2025-05")
+    region = shares[shares["role"] == "region"].set_index("category")
+    assert region["series"].iloc[0] == "East Midlands (pooled, 2 of 2 LAs)"
+    assert region.loc["School sixth form", "share"] == pytest.approx(100 * 140 / 300)  # (40 + 100) / (100 + 200)
