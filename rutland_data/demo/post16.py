@@ -69,7 +69,7 @@ def _secondary_schools(con) -> list[tuple[str, str]]:
 
 def _destinations(con, rng: np.random.Generator, source_id: int, settings) -> int:
     neighbours = [r[0] for r in con.execute("SELECT DISTINCT neighbour_code FROM stat_neighbours "
-                                            "WHERE la_code = ?", [RUTLAND]).fetchall()]
+                                            "WHERE la_code = ? ORDER BY neighbour_code", [RUTLAND]).fetchall()]
     schools = _secondary_schools(con)
     insert_areas(con, pd.DataFrame([[urn, name, "school", int(RUTLAND), None, None, True] for urn, name in schools],
                                    columns=["area_code", "name", "level", "old_la_code", "new_la_code",
@@ -101,8 +101,8 @@ def _destinations(con, rng: np.random.Generator, source_id: int, settings) -> in
 
 def _neet(con, rng: np.random.Generator) -> pd.DataFrame:
     """NEET, not known and participation for every LA, the region and England (calendar years)."""
-    las = [r[0] for r in con.execute("SELECT area_code FROM areas WHERE level = 'la'").fetchall()]
-    em = [r[0] for r in con.execute("SELECT area_code FROM areas WHERE level = 'la' AND region_code = ?",
+    las = [r[0] for r in con.execute("SELECT area_code FROM areas WHERE level = 'la' ORDER BY area_code").fetchall()]
+    em = [r[0] for r in con.execute("SELECT area_code FROM areas WHERE level = 'la' AND region_code = ? ORDER BY area_code",
                                     [EAST_MIDLANDS_CODE]).fetchall()]
     rows = []
     for year in NEET_YEARS:
@@ -158,5 +158,5 @@ def generate(con, settings) -> None:
     """)
     con.unregister("demo_post16")
     destinations = _destinations(con, rng, source_id, settings)
-    loaded = con.execute("SELECT count(*) FROM la_results WHERE source_id = ?", [source_id]).fetchone()[0]
+    loaded = con.execute("SELECT count(*) FROM la_results WHERE source_id = ?", [source_id]).fetchall()[0][0]
     db.finish_source(con, source_id, loaded + destinations)
