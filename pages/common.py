@@ -111,10 +111,23 @@ def csv_bytes(table: pd.DataFrame) -> bytes:
     return table.to_csv(index=False).encode("utf-8")
 
 
-def chart_block(chart: alt.TopLevelMixin, table: pd.DataFrame, *, title: str, alt_text: str, csv_name: str,
+def chart_spec(builder, *args) -> dict:
+    """A chart's Vega-Lite spec, built once per database version and arguments.
+
+    `builder(con, *args)` is a `rutland_data` function returning an Altair chart. Building and
+    converting Altair charts costs tens of milliseconds each, which on a page of several charts
+    would dominate every rerun; cached, a rerun only reads the spec back."""
+    return _run(builder.__module__, builder.__name__, *_database(), args)
+
+
+def chart_block(chart: alt.TopLevelMixin | dict, table: pd.DataFrame, *, title: str, alt_text: str, csv_name: str,
                 source_ids, key: str) -> None:
-    """A chart with its alt text, its data as a table, a CSV download and where the figures came from."""
-    st.altair_chart(chart.properties(description=alt_text), width="stretch", key=f"chart-{key}")
+    """A chart with its alt text, its data as a table, a CSV download and where the figures came from.
+
+    `chart` is an Altair chart or an already-built spec (see `chart_spec`). Altair's schema check
+    is left to the chart builders' tests: repeating it on every rerun only costs time."""
+    spec = chart if isinstance(chart, dict) else chart.to_dict(validate=False)
+    st.vega_lite_chart({**spec, "description": alt_text}, width="stretch", key=f"chart-{key}")
     with st.expander(f"Show data: {title}"):
         st.markdown(f"**Chart description.** {alt_text}")
         st.dataframe(table, hide_index=True, width="stretch")

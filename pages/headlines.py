@@ -53,7 +53,7 @@ for measure_id in headline_measures.loc[headline_measures["phase"] == phase, "me
         table = frame[["series", "year_label", "value", "value_code", "version", "neighbours_counted", "source_id",
                        "source_row"]].rename(columns={"neighbours_counted": "neighbours_in_mean"})
         common.chart_block(
-            charts.trend_chart(frame, measure, selected_year=year),
+            common.chart_spec(headlines.trend_chart_spec, measure_id, la, queries.neighbour_set_for(comparator), year),
             table,
             title=measure.short_label,
             alt_text=charts.trend_alt_text(frame, measure),

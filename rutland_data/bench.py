@@ -64,7 +64,7 @@ def _build_in_subprocess(root: Path, db_path: Path) -> tuple[float, float]:
 
 def _element_counts(at) -> dict[str, int]:
     return {
-        "charts": len(at.get("arrow_vega_lite_chart")),
+        "charts": len(at.get("vega_lite_chart")),
         "tables": len(at.dataframe),
         "metrics": len(at.metric),
         "maps": len(at.get("deck_gl_json_chart")),

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from rutland_data import measures, queries, stats
+from rutland_data import charts, measures, queries, stats
 
 
 @dataclass(frozen=True)
@@ -75,3 +75,10 @@ def card(con, measure_id: str, la_code: str, year: int, comparator: str) -> Card
         version=None if row is None or pd.isna(row["version"]) else row["version"],
         source_ids=source_ids,
     )
+
+
+def trend_chart_spec(con, measure_id: str, la_code: str, neighbour_set: str, selected_year: int | None) -> dict:
+    """The Headlines chart for one measure as a Vega-Lite spec (so the page can cache it)."""
+    measure = measures.by_id()[measure_id]
+    frame = queries.trend(con, measure_id, la_code, neighbour_set)
+    return charts.trend_chart(frame, measure, selected_year=selected_year).to_dict()
