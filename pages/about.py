@@ -23,11 +23,11 @@ st.markdown(
 st.header("Sources loaded")
 feeds = common.query(queries.source_feeds)
 sources = common.query(queries.sources)
-table = sources.merge(feeds[["source_id", "measures_fed"]], on="source_id", how="left")
+table = sources.merge(feeds[["source_id", "tables_fed", "measures_fed"]], on="source_id", how="left")
 table["status"] = table["is_simulated"].map({True: "simulated", False: "real"})
 st.dataframe(
     table[["source_id", "file_name", "status", "publisher", "licence", "rows_loaded", "loaded_at", "sha256",
-           "release_note", "notes", "measures_fed"]],
+           "release_note", "notes", "tables_fed", "measures_fed"]],
     hide_index=True, width="stretch",
 )
 simulated = table[table["is_simulated"]]

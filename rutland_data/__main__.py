@@ -39,9 +39,11 @@ def _check(args: argparse.Namespace) -> int:
     for row in queries.source_feeds(con).itertuples():
         status = "SIMULATED" if row.is_simulated else "real"
         print(f"[{row.source_id}] {row.file_name}  ({status}, {row.importer}, {row.rows_loaded:,} rows)")
-        if row.measures_fed:
-            print(f"      feeds la_results: {row.measures_fed}")
-        if row.notes:
+        if isinstance(row.tables_fed, str):
+            print(f"      feeds {row.tables_fed}")
+        if isinstance(row.measures_fed, str):
+            print(f"      LA measures: {row.measures_fed}")
+        if isinstance(row.notes, str):
             print(f"      note: {row.notes}")
     return 0
 

@@ -135,13 +135,29 @@ def build_info(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
 
 
 def source_feeds(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """What each source feeds: tables and measures, for the `check` command and the About page."""
+    """What each source feeds - rows per table and the LA measures - for `check` and the About page."""
+    tables = [r[0] for r in con.execute(
+        "SELECT table_name FROM information_schema.columns WHERE column_name = 'source_id' "
+        "AND table_name <> 'sources' ORDER BY table_name").fetchall()]
+    counts = " UNION ALL ".join(
+        f"SELECT source_id, '{table}' AS table_name, count(*) AS n FROM \"{table}\" GROUP BY source_id"
+        for table in tables)
     return con.execute(
-        """
+        f"""
+        WITH counts AS ({counts}),
+        fed AS (
+            SELECT source_id, string_agg(table_name || ' (' || format('{{:,}}', n) || ')', ', ' ORDER BY table_name)
+                   AS tables_fed
+            FROM counts GROUP BY source_id
+        ),
+        measures_fed AS (
+            SELECT source_id, string_agg(DISTINCT measure_id, ', ' ORDER BY measure_id) AS measures_fed
+            FROM la_results GROUP BY source_id
+        )
         SELECT s.source_id, s.file_name, s.importer, s.rows_loaded, s.is_simulated, s.notes,
-               (SELECT string_agg(DISTINCT r.measure_id, ', ' ORDER BY r.measure_id)
-                  FROM la_results r WHERE r.source_id = s.source_id) AS measures_fed
-        FROM sources s ORDER BY s.source_id
+               f.tables_fed, m.measures_fed
+        FROM sources s LEFT JOIN fed f USING (source_id) LEFT JOIN measures_fed m USING (source_id)
+        ORDER BY s.source_id
         """
     ).df()
 

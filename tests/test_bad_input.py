@@ -71,3 +71,12 @@ def test_good_small_file_replaces_database(demo_settings, tmp_path):
     assert con.execute("SELECT end_year, value, value_code FROM la_results ORDER BY end_year").fetchall() == [
         (2018, None, "-"), (2019, 50.0, None)]
     con.close()
+
+
+def test_check_lists_each_source_its_rows_and_what_it_feeds(demo_settings, capsys):
+    assert main(["check"]) == 0
+    out = capsys.readouterr().out
+    assert "Learning and Skills Service Annual Review 2016-17" in out and "(real, demo: LA-level results" in out
+    assert "SIMULATED" in out
+    assert "feeds destinations (" in out and "la_results (" in out
+    assert "LA measures: " in out and "ks2_rwm_exp" in out
