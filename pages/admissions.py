@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from pages import common
-from rutland_data import charts, post16_charts, post16_queries, queries
+from rutland_data import headlines, post16_charts, post16_queries, queries
 from rutland_data.measures import by_id
 
 la = common.la_code()
@@ -33,9 +33,9 @@ if selected not in years:
 
 st.header(f"Five-year averages up to {queries.academic_year_label(year)}", divider="gray")
 columns = st.columns(2)
-for column, phase in zip(columns, ("primary", "secondary")):
+averages = common.query(post16_queries.first_preference_averages, la, year)
+for column, (phase, average) in zip(columns, averages.items()):
     measure = dictionary[f"admissions_first_pref_{phase}"]
-    average = common.query(post16_queries.latest_five_year_average, measure.measure_id, la, year)
     with column:
         if average is None:
             st.metric(f"First preference, {phase}", "not available",
@@ -43,34 +43,28 @@ for column, phase in zip(columns, ("primary", "secondary")):
         else:
             st.metric(f"First preference, {phase}: five-year average", measure.format(average["mean"]),
                       help="Mean of the five yearly rates, as the council's review quotes it.")
-            simulated = common.query(queries.sources, average["source_ids"])["is_simulated"].any()
             st.caption(f"{average['first_label']} to {average['last_label']}: "
                        + ", ".join(measure.format(v) for v in average["values"])
                        + ("" if average["years"][-1] == year else
                           " (the latest five consecutive years with figures)")
-                       + (" - yearly figures simulated" if simulated else ""))
+                       + (" - yearly figures simulated" if average["simulated"] else ""))
             shown_sources += average["source_ids"]
 
 phase = st.pills("Phase", ["Primary", "Secondary"], default="Primary", key="admissions_phase",
                  bind="query-params") or "Primary"
 phase_key = phase.lower()
 
-breakdown = common.query(post16_queries.preference_breakdown, la, phase_key, year, neighbour_set)
+preferences = common.query(post16_charts.preference_figure, la, phase_key, year, neighbour_set)
 st.header(f"Offers by preference, {phase.lower()}, {queries.academic_year_label(year)}", divider="gray")
-if breakdown["value"].notna().any():
-    first = dictionary[f"admissions_first_pref_{phase_key}"]
+if preferences.figure is not None:
     common.chart_block(
-        post16_charts.preference_bars(breakdown, first.format),
-        breakdown[["series", "preference", "year_label", "value", "value_code", "neighbours_counted", "source_id",
-                   "source_row"]],
+        preferences.figure.spec, preferences.figure.table,
         title=f"Offers by preference, {phase.lower()}",
-        alt_text=f"Bar chart of offers by preference, {phase.lower()}, {queries.academic_year_label(year)}. "
-        + ". ".join(
-            f"{r.series}: {r.preference} {first.format(r.value, r.value_code)}" for r in breakdown.itertuples()) + ".",
-        csv_name=f"offers_{phase_key}_{la}_{year}.csv", source_ids=breakdown["source_id"].dropna().tolist(),
+        alt_text=preferences.figure.alt_text,
+        csv_name=f"offers_{phase_key}_{la}_{year}.csv", source_ids=preferences.source_ids,
         key="preferences",
     )
-    shown_sources += breakdown["source_id"].dropna().tolist()
+    shown_sources += preferences.source_ids
 else:
     st.info("No preference breakdown for this year.")
 
@@ -81,15 +75,13 @@ measure_id = st.pills("Outcome", list(outcomes), default=list(outcomes)[0], key=
 if measure_id not in outcomes:
     measure_id = list(outcomes)[0]
 measure = dictionary[measure_id]
-trend = common.query(queries.trend, measure_id, la, neighbour_set)
-if trend["value"].notna().any():
+figure = common.query(headlines.trend_figure, measure_id, la, neighbour_set, year)
+if figure.has_values:
     common.chart_block(
-        charts.trend_chart(trend, measure, selected_year=year),
-        trend[["series", "year_label", "value", "value_code", "neighbours_counted", "source_id", "source_row"]],
-        title=measure.short_label, alt_text=charts.trend_alt_text(trend, measure),
-        csv_name=f"{measure_id}_{la}.csv", source_ids=trend["source_id"].dropna().tolist(), key="admissions-trend",
+        figure.spec, figure.table, title=measure.short_label, alt_text=figure.alt_text,
+        csv_name=f"{measure_id}_{la}.csv", source_ids=figure.source_ids, key="admissions-trend",
     )
-    shown_sources += trend["source_id"].dropna().tolist()
+    shown_sources += figure.source_ids
 else:
     st.info(f"No {measure.short_label.lower()} figures are loaded.")
 

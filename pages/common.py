@@ -98,7 +98,13 @@ def simulated_banner(source_ids, versions=None) -> None:
 
 
 def source_line(source_ids) -> str:
-    shown = query(queries.sources, sorted({int(i) for i in source_ids if pd.notna(i)}))
+    """'Source: file (publisher; loaded date; sha256 ...)' for the figures of one chart."""
+    return _source_line(*_database(), tuple(sorted({int(i) for i in source_ids if pd.notna(i)})))
+
+
+@st.cache_data(show_spinner=False, max_entries=500)
+def _source_line(db_path: str, version: int, source_ids: tuple[int, ...]) -> str:
+    shown = _run(queries.sources.__module__, queries.sources.__name__, db_path, version, (list(source_ids),))
     parts = []
     for row in shown.itertuples():
         label = "simulated" if row.is_simulated else row.publisher
@@ -106,6 +112,7 @@ def source_line(source_ids) -> str:
     return "Source: " + "; ".join(parts) if parts else "Source: none"
 
 
+@st.cache_data(show_spinner=False, max_entries=500)
 def csv_bytes(table: pd.DataFrame) -> bytes:
     """CSV for download: values left blank where a published marker stands, the marker in its own column."""
     return table.to_csv(index=False).encode("utf-8")

@@ -1,16 +1,15 @@
 """Deprivation map: LSOAs by national IoD decile, wards on top, schools, pockets, FSM scatter."""
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from pages import common
-from rutland_data import geo_queries, maps, queries
+from rutland_data import geo_queries, maps
 from rutland_data.navigation import PAGES
 
 la = common.la_code()
-la_name = common.query(queries.area_name, la)
-la_ons = common.query(geo_queries.la_ons_code, la)
+choices = common.query(geo_queries.map_choices, la)
+la_name = choices.la_name
 
 common.page_header(
     "Deprivation map",
@@ -21,14 +20,13 @@ common.page_header(
     "neighbourhoods do not.",
 )
 
-editions = common.query(geo_queries.editions, la_ons) if la_ons else pd.DataFrame()
-if editions.empty:
+if not choices.editions:
     st.error("No Indices of Deprivation figures are loaded for this local authority's LSOAs. Load the IoD files "
              "and ONS LSOA boundaries (see *About the data*).")
     st.stop()
 
 # Options are the words shown, so a link carries ?iod_edition=IoD2019&iod_indicator=Income in plain words.
-edition_by_label = {f"IoD{r.edition}": int(r.edition) for r in editions.itertuples()}
+edition_by_label = choices.editions
 edition_label = st.segmented_control(
     "Indices of Deprivation edition", list(edition_by_label), default=list(edition_by_label)[0],
     key="iod_edition", bind="query-params",
@@ -36,10 +34,9 @@ edition_label = st.segmented_control(
          "IoD2025 on 2021 LSOAs. They are never matched across boundary vintages.",
 ) or list(edition_by_label)[0]
 edition = edition_by_label[edition_label]
-lsoa_vintage = common.query(geo_queries.edition_vintage, edition)
+lsoa_vintage = choices.vintages[edition]
 
-indicator_options = common.query(geo_queries.indicators, la_ons, edition)
-indicator_by_label = dict(zip(indicator_options["label"], indicator_options["indicator"]))
+indicator_by_label = choices.indicators[edition]
 indicator_label = st.selectbox(
     "Index or domain", list(indicator_by_label), key="iod_indicator", bind="query-params",
     help="The overall Index of Multiple Deprivation, each of its seven domains, and IDACI (children in "
@@ -51,7 +48,7 @@ indicator = indicator_by_label[indicator_label]
 st.caption(f"IoD{edition} uses {lsoa_vintage} LSOA boundaries; ranks are out of "
            f"{geo_queries.lsoas_in_england(lsoa_vintage):,} LSOAs in England.")
 
-ward_vintages = common.query(geo_queries.ward_vintages, la_ons, lsoa_vintage)
+ward_vintages = choices.ward_vintages[lsoa_vintage]
 ward_vintage = st.radio(
     "Ward boundaries", ward_vintages, key="ward_set", horizontal=True,
     format_func=lambda v: f"Wards as in ONS's {v} LSOA-to-ward lookup",
@@ -59,29 +56,20 @@ ward_vintage = st.radio(
          "whole LSOAs, so ward figures are approximate.",
 ) if len(ward_vintages) > 1 else (ward_vintages[0] if ward_vintages else None)
 
-view = common.query(geo_queries.deprivation_view, la, la_ons, edition, indicator, ward_vintage,
+# Everything below is computed once per choice (cached): tables, deck JSON, alt text.
+view = common.query(geo_queries.deprivation_view, la, choices.la_ons, edition, indicator, ward_vintage,
                     geo_queries.basemap_enabled())
-lsoas, wards, schools, pockets = view.lsoas, view.wards, view.schools, view.pockets
+lsoas, schools, pockets = view.lsoas, view.schools, view.pockets
 ward_table, lsoas_in_england, source_ids = view.ward_table, view.lsoas_in_england, view.source_ids
-approximate = view.is_approximate
+alt_text = view.alt_text
 
 common.simulated_banner(source_ids)
-if approximate:
+if view.is_approximate:
     st.info("**Approximate shapes.** The ward and LSOA shapes on this map are generated cells around the wards' "
             "ONS label points, not the official boundaries, and their deprivation figures are simulated.",
             icon=":material/map:")
 
 # ---------------------------------------------------------------- map and legend
-in_pockets = len(pockets)
-alt_text = (
-    f"Map of {la_name}'s {len(lsoas)} LSOAs coloured by national decile of the {indicator_label}, IoD{edition}, "
-    f"with {len(wards)} ward outlines and {len(schools)} schools. "
-    + (f"{in_pockets} LSOAs are in England's most deprived 40% (deciles 1 to 4): "
-       + "; ".join(f"{r.lsoa_name} in {r.ward_name}, decile {r.decile}" for r in pockets.itertuples()) + "."
-       if in_pockets else "No LSOA is in England's most deprived 40% (deciles 1 to 4) on this measure.")
-    + f" The most deprived LSOA is decile {int(lsoas['decile'].min())}; the least deprived decile "
-      f"{int(lsoas['decile'].max())}."
-)
 st.subheader(f"{indicator_label}, IoD{edition}", divider="gray")
 st.markdown(maps.legend_html(), unsafe_allow_html=True)
 st.caption("Each area shows its decile number. Thick dark lines: ward boundaries. White circles with orange "
@@ -103,9 +91,7 @@ if selected:
 st.caption(f"Map description: {alt_text}")
 
 # ---------------------------------------------------------------- tables behind every layer
-lsoa_table = lsoas[["lsoa_code", "lsoa_name", "ward_name", "decile", "rank", "score", "population",
-                    "census_2021_residents", "source_id", "source_row"]].assign(
-    rank_out_of=lsoas_in_england).rename(columns={"population": "population_iod_denominator"})
+lsoa_table = view.lsoa_table
 tab_pockets, tab_wards, tab_lsoas, tab_schools = st.tabs(
     ["Pockets (deciles 1-4)", "Ward summary (derived)", "All LSOAs", "Schools on the map"])
 with tab_pockets:
@@ -114,7 +100,7 @@ with tab_pockets:
     if pockets.empty:
         st.success(f"No LSOA in {la_name} is in deciles 1 to 4 on this measure. Try a domain such as "
                    "Barriers to Housing and Services or Education, Skills and Training.")
-    st.dataframe(pockets.assign(rank_out_of=lsoas_in_england), hide_index=True, width="stretch")
+    st.dataframe(view.pockets_table, hide_index=True, width="stretch")
     st.download_button("Download CSV", common.csv_bytes(pockets), file_name=f"pockets_iod{edition}_{indicator}.csv",
                        mime="text/csv", key="csv-pockets", icon=":material/download:")
 with tab_wards:
@@ -142,23 +128,22 @@ st.caption(common.source_line(source_ids))
 
 # ---------------------------------------------------------------- scatter
 st.subheader("Disadvantage and results by school", divider="gray")
-measures = common.query(geo_queries.scatter_measures, la)
-if measures.empty:
+measure_labels = view.scatter_measures
+if not measure_labels:
     st.info("No school-level results are loaded, so the scatter of % FSM ever 6 against results is not shown.")
 else:
-    measure_labels = dict(zip(measures["measure_id"], measures["short_label"]))
     measure_id = st.selectbox("Result", list(measure_labels), format_func=measure_labels.get, key="scatter_measure")
-    results = common.query(geo_queries.school_results_for_scatter, la, measure_id)
-    frame = maps.scatter_frame(results, schools, ward_table)
-    if frame["result"].notna().sum() == 0:
+    scatter = common.query(geo_queries.scatter_view, la, choices.la_ons, edition, indicator, ward_vintage, measure_id,
+                           measure_labels[measure_id])
+    if scatter.spec is None:
         st.info(f"No school has both a % FSM ever 6 figure and a {measure_labels[measure_id]} result.")
     else:
         common.chart_block(
-            maps.fsm_scatter(frame, measure_labels[measure_id]), frame,
+            scatter.spec, scatter.frame,
             title=f"% FSM ever 6 against {measure_labels[measure_id]}",
-            alt_text=maps.scatter_alt_text(frame, measure_labels[measure_id]),
+            alt_text=scatter.alt_text,
             csv_name=f"fsm_scatter_{measure_id}.csv",
-            source_ids=frame["result_source_id"].dropna().tolist() + frame["fsm_source_id"].dropna().tolist(),
+            source_ids=scatter.source_ids,
             key=f"fsm-scatter-{measure_id}",
         )
         st.caption("Colour: the most deprived LSOA decile in the school's ward (derived, as above); shape: whether "

@@ -5,7 +5,6 @@ import streamlit as st
 
 from pages import common
 from rutland_data import headlines, queries
-from rutland_data.measures import by_id
 
 la = common.la_code()
 la_name = common.query(queries.area_name, la)
@@ -27,24 +26,13 @@ info = common.query(queries.build_info)
 st.caption(f"Data: {info.get('mode', 'unknown')}, built {info.get('built_at', 'unknown')}.")
 banner = st.container()
 
-dictionary = by_id()
-headline_measures = common.query(queries.measures, True)
 shown_sources, shown_versions = [], []
 columns = st.columns(3, gap="medium")
-placed = 0
-for phase, phase_measures in headline_measures.groupby("phase", sort=False):
-    # The phase's first headline measure that has a figure for this LA.
-    found = ((measure_id, common.query(queries.latest_year_with_value, measure_id, la, year))
-             for measure_id in phase_measures["measure_id"])
-    measure_id, card_year = next(((m, y) for m, y in found if y is not None), (None, None))
-    if measure_id is None:
-        continue
-    measure = dictionary[measure_id]
-    card = common.query(headlines.card, measure_id, la, card_year, comparator)
+for placed, overview in enumerate(common.query(headlines.overview_cards, la, year, comparator)):
+    phase, measure, card = overview.phase, overview.measure, overview.card
     shown_sources += card.source_ids
     shown_versions += [card.version] if card.version else []
     with columns[placed % 3].container(border=True):
-        placed += 1
         st.markdown(f"**{phase}**")
         common.headline_metric(measure, card, f"{measure.short_label}, {card.year_label}")
         st.markdown(f"{card.change_text}; {card.comparison_text}.")

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import streamlit as st
 
 from pages import common
-from rutland_data import board_pack, charts, queries, summary
+from rutland_data import board_pack, headlines, queries, summary
 from rutland_data.measures import by_id
 
 PRESENTATION_CSS = """
@@ -46,16 +46,18 @@ if not present:
     chosen = st.multiselect("Sections", available, default=available, key="sections", bind="query-params",
                             help="Which phases and pages go into the summary and the board pack.") or available
 sections = tuple(s for s in available if s in chosen)
-generated = common.query(summary.build, la, year, tuple(s for s in sections if s != summary.MAP))
+summary_sections = tuple(s for s in sections if s != summary.MAP)
+generated = common.query(summary.page_summary, la, year, summary_sections)
 bullets = generated.bullets
 
 
 def _chart_block(bullet: summary.Bullet, key: str) -> None:
-    drawn = common.query(board_pack.chart_for, la, year, bullet.chart)
+    drawn = common.query(summary.slide_chart, la, year, bullet.chart)
     if drawn is None:
         st.caption("No chart for this figure.")
         return
-    common.chart_block(drawn.chart, drawn.table, title=bullet.title, alt_text=drawn.alt_text,
+    spec, alt_text, table = drawn
+    common.chart_block(spec, table, title=bullet.title, alt_text=alt_text,
                        csv_name=f"{bullet.chart[0]}_{la}_{year}.csv", source_ids=list(bullet.source_ids), key=key)
 
 
@@ -91,16 +93,15 @@ if present:
 
 # ---------------------------------------------------------------- a chart behind a bullet with no page of its own
 requested = st.query_params.get("chart")
-if requested in by_id():
+if requested is not None and requested in by_id():
     measure = by_id()[requested]
-    frame = common.query(queries.trend, requested, la, summary.NEIGHBOUR_SET)
+    figure = common.query(headlines.trend_figure, requested, la, summary.NEIGHBOUR_SET, year,
+                          ("series", "year_label", "value", "value_code", "version", "neighbours_counted",
+                           "source_id", "source_row"))
     st.subheader(measure.name, divider="gray")
     common.chart_block(
-        charts.trend_chart(frame, measure, selected_year=year),
-        frame[["series", "year_label", "value", "value_code", "version", "neighbours_counted", "source_id",
-               "source_row"]],
-        title=measure.short_label, alt_text=charts.trend_alt_text(frame, measure),
-        csv_name=f"{requested}_{la}.csv", source_ids=frame["source_id"].dropna().tolist(), key=f"requested-{requested}",
+        figure.spec, figure.table, title=measure.short_label, alt_text=figure.alt_text,
+        csv_name=f"{requested}_{la}.csv", source_ids=figure.source_ids, key=f"requested-{requested}",
     )
 
 # ---------------------------------------------------------------- the summary
@@ -122,12 +123,13 @@ page_url = urlsplit(st.context.url or "")
 base_url = (f"{page_url.scheme}://{page_url.netloc}{page_url.path.rstrip('/').removesuffix('/meetings')}"
             if page_url.netloc else "")
 stem = f"performance_summary_{la}_{generated.year_label.replace('/', '-')}_{generated.content_sha256[:8]}"
+markdown, word = common.query(summary.documents, la, year, summary_sections, base_url)
 markdown_column, word_column = st.columns(2)
 markdown_column.download_button(
-    "Summary as Markdown", summary.to_markdown(generated, base_url).encode("utf-8"), file_name=f"{stem}.md",
+    "Summary as Markdown", markdown.encode("utf-8"), file_name=f"{stem}.md",
     mime="text/markdown", icon=":material/download:", key="download-markdown", on_click="ignore")
 word_column.download_button(
-    "Summary as Word", summary.to_docx(generated, base_url), file_name=f"{stem}.docx",
+    "Summary as Word", word, file_name=f"{stem}.docx",
     mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document", icon=":material/download:",
     key="download-word", on_click="ignore")
 

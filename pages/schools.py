@@ -4,11 +4,8 @@ from __future__ import annotations
 import streamlit as st
 
 from pages import common
-from rutland_data import queries, school_charts, school_queries, school_stats, settings, sqa
-from rutland_data.measures import by_id
-from rutland_data.queries import academic_year_label, end_year_of
-
-dictionary = by_id()
+from rutland_data import school_queries, school_stats
+from rutland_data.queries import end_year_of
 
 
 def _choose(label: str, options: list, key: str, default, **kwargs):
@@ -25,131 +22,109 @@ common.page_header(
     "chance. Click a school's point, or its link in the table, for its profile.",
 )
 
-las = common.query(school_queries.las_with_schools)
-la_names = dict(zip(las["la_code"], las["name"]))
 configured = common.la_code()
-la_options = list(dict.fromkeys([configured, *las["la_code"]]))
+la_choice = common.query(school_queries.la_choice, configured)
 la_column, left, middle, right = st.columns([1.2, 1, 2, 1])
 with la_column:
-    la = _choose("Local authority", la_options, "school_la", configured,
-                 format_func=lambda code: la_names.get(code, common.query(queries.area_name, code)))
-la_name = la_names.get(la) or common.query(queries.area_name, la)
+    la = _choose("Local authority", la_choice.options, "school_la", configured, format_func=la_choice.names.get)
+la_name = la_choice.names[la]
 
-key_stages = [ks for ks in school_queries.KEY_STAGES
-              if not common.query(school_queries.key_stage_measures, la, ks).empty]
+choices = common.query(school_queries.measure_choices, la)
+key_stages = list(choices)
 if not key_stages:
     st.error(f"No school-level results are loaded for LA {la}. Load performance-table files (see About the data).")
     st.stop()
 
 with left:
     key_stage = _choose("Phase", key_stages, "key_stage", key_stages[0])
-available = common.query(school_queries.key_stage_measures, la, key_stage)
-measure_ids = available["measure_id"].tolist()
+measures = choices[key_stage]
+measure_ids = list(measures)
 with middle:
-    measure_id = _choose("Measure", measure_ids, "measure", measure_ids[0],
-                         format_func=lambda m: dictionary[m].name)
-measure = dictionary[measure_id]
-years = common.query(school_queries.result_years, la, measure_id)
-labels = [academic_year_label(y) for y in years]
+    measure_id = _choose("Measure", measure_ids, "measure", measure_ids[0], format_func=lambda m: measures[m][0])
+labels = measures[measure_id][1]
 global_year = st.session_state.get("year")
 with right:
     year_label = _choose("Year", labels, "school_year", global_year if global_year in labels else labels[-1])
 year = end_year_of(year_label)
 
-frame = common.query(school_queries.masking, la, measure_id, year)
-shown_sources = frame["source_id"].tolist() + frame["national_source_id"].dropna().tolist() \
-    + frame["la_source_id"].dropna().tolist()
+view = common.query(school_queries.schools_view, la, la_name, key_stage, measure_id, year, year_label)
 
 st.header("Is the LA average hiding schools?", divider="gray")
-st.markdown(f"**{school_queries.headline_sentence(frame, measure, la_name, key_stage, year_label)}**")
-if key_stage == "Primary (KS2)":
-    subjects = common.query(school_queries.ks2_subject_sentence, la, year)
-    if subjects:
-        st.markdown(subjects)
+st.markdown(f"**{view.headline}**")
+if view.subjects:
+    st.markdown(view.subjects)
 st.caption("'Below national' compares the published figure with England's; 'significantly' means the school's whole "
            "95% interval is below. " + school_stats.NOT_DIFFERENT.capitalize() + " is the usual result for a "
            "cohort of 10-30 pupils.")
 
-table = frame[["school", "urn", "cohort_n", "value", "value_code", "ci_low", "ci_high", "interval_from",
-               "significance", "national", "la_value", "version", "year_label", "source_id", "source_row"]]
 common.chart_block(
-    school_charts.dot_and_whisker(frame, measure),
-    table,
-    title=f"{measure.short_label} by school",
-    alt_text=school_charts.dot_and_whisker_alt(frame, measure, la_name, year_label),
+    view.dots_spec,
+    view.table,
+    title=f"{view.measure_label} by school",
+    alt_text=view.dots_alt,
     csv_name=f"schools_{measure_id}_{la}_{year}.csv",
-    source_ids=shown_sources,
+    source_ids=view.source_ids,
     key=f"dots-{measure_id}",
 )
 
 st.header("Funnel plot: value against cohort size", divider="gray")
-limits, limits_note = common.query(school_queries.masking_funnel, la, measure_id, year, measure.unit)
-st.caption(limits_note)
-if not limits.empty:
+st.caption(view.limits_note)
+if view.funnel_spec is not None:
     common.chart_block(
-        school_charts.funnel(frame, limits, measure),
-        limits,
-        title=f"Funnel limits for {measure.short_label}",
-        alt_text=school_charts.funnel_alt(frame, limits, measure),
+        view.funnel_spec,
+        view.limits,
+        title=f"Funnel limits for {view.measure_label}",
+        alt_text=view.funnel_alt,
         csv_name=f"funnel_limits_{measure_id}_{year}.csv",
-        source_ids=shown_sources,
+        source_ids=view.source_ids,
         key=f"funnel-{measure_id}",
     )
 
 st.header("Table", divider="gray")
 st.dataframe(
-    frame[["profile", "school", "cohort_n", "value", "value_code", "ci_low", "ci_high", "significance",
-           "interval_from", "version"]],
+    view.frame,
     hide_index=True, width="stretch", key="schools_table",
     column_config={
         "profile": st.column_config.LinkColumn("Profile", display_text="Open profile"),
         "school": "School", "cohort_n": st.column_config.NumberColumn("Pupils", format="%d"),
-        "value": st.column_config.NumberColumn(measure.short_label, format=f"%.{measure.decimals}f"),
+        "value": st.column_config.NumberColumn(view.measure_label, format=f"%.{view.decimals}f"),
         "value_code": "Published code", "ci_low": st.column_config.NumberColumn("95% low", format="%.2f"),
         "ci_high": st.column_config.NumberColumn("95% high", format="%.2f"), "significance": "Compared with national",
         "interval_from": "Interval", "version": "Version",
     },
 )
-st.download_button("Download this table as CSV (with published codes)", common.csv_bytes(table),
+st.download_button("Download this table as CSV (with published codes)", common.csv_bytes(view.table),
                    file_name=f"schools_{measure_id}_{la}_{year}.csv", mime="text/csv", key="schools_csv",
                    icon=":material/download:")
 
 st.header("Pupil groups", divider="gray")
-groups = common.query(school_queries.pupil_groups, la, measure_id)
-if not groups:
+if not view.has_groups:
     st.info("The loaded files give no pupil-group figures for this measure.")
 else:
     comparator = st.radio("Compare each group with", list(school_stats.COMPARATORS), key="group_comparator",
                           format_func=lambda c: school_stats.COMPARATORS[c], horizontal=True,
                           bind="query-params")
-    gaps = common.query(school_queries.group_gaps, la, measure_id, year, comparator)
+    gaps = common.query(school_queries.gaps_view, la, measure_id, year, year_label, comparator)
     st.caption("Groups of 5 or fewer pupils are published as SUPP and kept as that code. Gaps are the school's "
                "figure minus the national comparator; one year of a small group says little, so the pooled "
                "three-year figures below are the ones to read.")
-    if not gaps.empty and gaps["gap"].notna().any():
+    if gaps.spec is not None:
         common.chart_block(
-            school_charts.gap_chart(gaps, measure),
-            gaps.drop(columns=["profile"]),
-            title=f"{measure.short_label}: pupil-group gaps",
-            alt_text=(f"Gap to {school_stats.COMPARATORS[comparator]} for {gaps['pupil_group'].nunique()} pupil "
-                      f"groups in {gaps['school'].nunique()} schools, {year_label}; "
-                      f"{int(gaps['gap'].notna().sum())} gaps shown, "
-                      f"{int(gaps['value_code'].notna().sum())} figures suppressed at source."),
+            gaps.spec,
+            gaps.table,
+            title=f"{view.measure_label}: pupil-group gaps",
+            alt_text=gaps.alt_text,
             csv_name=f"group_gaps_{measure_id}_{la}_{year}.csv",
-            source_ids=gaps["source_id"].tolist(),
+            source_ids=gaps.source_ids,
             key=f"gaps-{measure_id}",
         )
-    pooled = common.query(school_queries.pooled_groups, la, measure_id, year, measure.unit)
-    if pooled.empty:
+    if view.pooled.empty:
         st.info("Fewer than three years of results are loaded, so no three-year pooled figures are shown.")
     else:
-        st.markdown(f"**Three years pooled ({pooled['years'].iloc[0]})**: summed pupils reaching the measure over "
-                    "summed cohorts, never an average of percentages. Withheld where any year is unknown (x) or "
-                    f"where it would show a group of {settings.load().suppress_counts_up_to} or fewer "
-                    "pupils (DNS).")
-        st.dataframe(pooled, hide_index=True, width="stretch", key="pooled_table",
+        st.markdown(view.pooled_text)
+        st.dataframe(view.pooled, hide_index=True, width="stretch", key="pooled_table",
                      column_config={"pooled_value": st.column_config.NumberColumn("Pooled value", format="%.1f")})
-        st.download_button("Download pooled figures as CSV", common.csv_bytes(pooled),
+        st.download_button("Download pooled figures as CSV", common.csv_bytes(view.pooled),
                            file_name=f"pooled_{measure_id}_{la}_{year}.csv", mime="text/csv", key="pooled_csv",
                            icon=":material/download:")
 
@@ -157,7 +132,7 @@ st.header("School Quality Assurance: proposed priorities", divider="gray")
 st.markdown("A starting point for the SQA meeting: each school's proposed priority with every reason, from the "
             "rules below. The rules never call a school 'below floor' or 'coasting' - those definitions "
             "ended in 2019.")
-priorities = common.query(school_queries.sqa_priorities, la)
+priorities = view.priorities
 st.dataframe(priorities[["priority", "profile", "school_name", "reasons", "caution", "rule_ids"]],
              hide_index=True, width="stretch", key="sqa_table",
              column_config={"profile": st.column_config.LinkColumn("Profile", display_text="Open profile"),
@@ -165,6 +140,6 @@ st.dataframe(priorities[["priority", "profile", "school_name", "reasons", "cauti
 st.download_button("Download the SQA list as CSV", common.csv_bytes(priorities.drop(columns=["profile"])),
                    file_name=f"sqa_priorities_{la}.csv", mime="text/csv", key="sqa_csv", icon=":material/download:")
 with st.expander("How priorities are set (the rule set)"):
-    st.dataframe(sqa.rules_table(), hide_index=True, width="stretch")
+    st.dataframe(view.rules, hide_index=True, width="stretch")
 
-common.simulated_banner(shown_sources, frame["version"].tolist())
+common.simulated_banner(view.source_ids, view.versions)

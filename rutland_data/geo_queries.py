@@ -386,42 +386,127 @@ def locate_schools(found: pd.DataFrame, wards: pd.DataFrame,
 
 # ---------------------------------------------------------------- everything the map page shows
 
+@dataclass(frozen=True)
+class MapChoices:
+    """The map page's filters for one LA in one cached call: its name and ONS code, the editions with figures
+    ('IoD2025' -> 2025, newest first), each edition's LSOA vintage and indicators (label -> indicator),
+    and the ward lookups for each LSOA vintage (newest first)."""
+
+    la_name: str
+    la_ons: str | None
+    editions: dict[str, int]
+    vintages: dict[int, str]
+    indicators: dict[int, dict[str, str]]
+    ward_vintages: dict[str, list[str]]
+
+
+def map_choices(con: duckdb.DuckDBPyConnection, la_code: str) -> MapChoices:
+    from rutland_data import queries
+
+    la_ons = la_ons_code(con, la_code)
+    found = editions(con, la_ons) if la_ons else pd.DataFrame(columns=["edition"])
+    edition_list = [int(e) for e in found["edition"]]
+    vintages = {e: edition_vintage(con, e) for e in edition_list}
+    listed = {e: indicators(con, la_ons, e) for e in edition_list}
+    return MapChoices(
+        la_name=queries.area_name(con, la_code),
+        la_ons=la_ons,
+        editions={f"IoD{e}": e for e in edition_list},
+        vintages=vintages,
+        indicators={e: dict(zip(frame["label"], frame["indicator"])) for e, frame in listed.items()},
+        ward_vintages={v: ward_vintages(con, la_ons, v) for v in set(vintages.values())},
+    )
+
+
+def _map_layers(con: duckdb.DuckDBPyConnection, la_code: str, la_ons: str, edition: int, indicator: str,
+                ward_vintage: str | None) -> tuple[str, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(LSOA vintage, LSOAs with geometry, wards with geometry, located schools) behind the map."""
+    vintage = edition_vintage(con, edition)
+    lsoas = lsoa_deprivation(con, la_ons, edition, indicator, ward_vintage)
+    wards = ward_boundaries(con, la_ons, ward_vintage or "", vintage)
+    located = locate_schools(schools(con, la_code), wards, ward_label_points(con))
+    return vintage, lsoas, wards, located
+
+
 @dataclass
 class DeprivationView:
     """The map page's figures for one edition, indicator and ward set, computed once (the page caches it)."""
 
     lsoas: pd.DataFrame           # one row per LSOA (no geometry): decile, rank, score, population, ward
-    wards: pd.DataFrame           # ward_code, ward_name, is_approximate, source_id
     schools: pd.DataFrame         # located schools (see locate_schools)
     ward_table: pd.DataFrame      # derived ward summary (see ward_summary)
     pockets: pd.DataFrame         # LSOAs in deciles 1-4
+    pockets_table: pd.DataFrame   # the pockets with the number of LSOAs their ranks are out of
     deck: object                  # maps.CompactDeck, its JSON already built
     population_note: str
     lsoas_in_england: int
     is_approximate: bool
     source_ids: list[int]
+    alt_text: str                 # the map's text alternative, naming every pocket
+    lsoa_table: pd.DataFrame      # the map's data as a table
+    scatter_measures: dict[str, str]  # measure_id -> short label, for the FSM scatter
 
 
 def deprivation_view(con: duckdb.DuckDBPyConnection, la_code: str, la_ons: str, edition: int, indicator: str,
                      ward_vintage: str | None, basemap: bool) -> DeprivationView:
-    from rutland_data import maps  # the Deck builder; imported here so queries load without pydeck
+    from rutland_data import maps, queries  # the Deck builder; imported here so queries load without pydeck
 
-    vintage = edition_vintage(con, edition)
-    lsoas = lsoa_deprivation(con, la_ons, edition, indicator, ward_vintage)
-    wards = ward_boundaries(con, la_ons, ward_vintage or "", vintage)
-    located = locate_schools(schools(con, la_code), wards, ward_label_points(con))
+    vintage, lsoas, wards, located = _map_layers(con, la_code, la_ons, edition, indicator, ward_vintage)
     label = INDICATORS.get(indicator, indicator)
+    in_england = lsoas_in_england(vintage)
     deck = maps.deprivation_deck(lsoas, wards, located, county_outline(con, la_ons),
-                                 lsoas_in_england=lsoas_in_england(vintage), indicator_label=label, basemap=basemap)
+                                 lsoas_in_england=in_england, indicator_label=label, basemap=basemap)
     deck.freeze()
     source_ids = sorted({int(i) for i in pd.concat([
         lsoas["source_id"], lsoas["geometry_source_id"], lsoas["ward_lookup_source_id"], wards["source_id"],
         located["source_id"]]).dropna()})
+    found_pockets = pockets(lsoas)
+    la_name = queries.area_name(con, la_code)
+    alt_text = (
+        f"Map of {la_name}'s {len(lsoas)} LSOAs coloured by national decile of the {label}, IoD{edition}, "
+        f"with {len(wards)} ward outlines and {len(located)} schools. "
+        + (f"{len(found_pockets)} LSOAs are in England's most deprived 40% (deciles 1 to 4): "
+           + "; ".join(f"{r.lsoa_name} in {r.ward_name}, decile {r.decile}" for r in found_pockets.itertuples()) + "."
+           if len(found_pockets) else "No LSOA is in England's most deprived 40% (deciles 1 to 4) on this measure.")
+        + f" The most deprived LSOA is decile {int(lsoas['decile'].min())}; the least deprived decile "
+          f"{int(lsoas['decile'].max())}."
+    )
+    lsoa_table = lsoas[["lsoa_code", "lsoa_name", "ward_name", "decile", "rank", "score", "population",
+                        "census_2021_residents", "source_id", "source_row"]].assign(
+        rank_out_of=in_england).rename(columns={"population": "population_iod_denominator"})
+    measures = scatter_measures(con, la_code)
     return DeprivationView(
         lsoas=lsoas.drop(columns="display_geometry"),
-        wards=wards.drop(columns="display_geometry"),
-        schools=located, ward_table=ward_summary(lsoas, wards), pockets=pockets(lsoas), deck=deck,
-        population_note=population_note(con, edition), lsoas_in_england=lsoas_in_england(vintage),
+        schools=located, ward_table=ward_summary(lsoas, wards), pockets=found_pockets,
+        pockets_table=found_pockets.assign(rank_out_of=in_england), deck=deck,
+        population_note=population_note(con, edition), lsoas_in_england=in_england,
         is_approximate=bool(lsoas["is_approximate"].any() or wards["is_approximate"].any()),
-        source_ids=source_ids,
+        source_ids=source_ids, alt_text=alt_text, lsoa_table=lsoa_table,
+        scatter_measures=dict(zip(measures["measure_id"], measures["short_label"])),
     )
+
+
+@dataclass(frozen=True)
+class ScatterView:
+    """The FSM scatter for one result measure: its data, and its chart when any school has both figures."""
+
+    frame: pd.DataFrame
+    spec: dict | None
+    alt_text: str
+    source_ids: list
+
+
+def scatter_view(con: duckdb.DuckDBPyConnection, la_code: str, la_ons: str, edition: int, indicator: str,
+                 ward_vintage: str | None, measure_id: str, result_label: str) -> ScatterView:
+    """Cached by the page: building the Altair chart costs tens of milliseconds on every rerun otherwise."""
+    from rutland_data import maps
+    from rutland_data.school_charts import page_spec
+
+    _, lsoas, wards, located = _map_layers(con, la_code, la_ons, edition, indicator, ward_vintage)
+    frame = maps.scatter_frame(school_results_for_scatter(con, la_code, measure_id), located,
+                               ward_summary(lsoas, wards))
+    if frame["result"].notna().sum() == 0:
+        return ScatterView(frame, None, "", [])
+    return ScatterView(frame, page_spec(maps.fsm_scatter(frame, result_label)),
+                       maps.scatter_alt_text(frame, result_label),
+                       frame["result_source_id"].dropna().tolist() + frame["fsm_source_id"].dropna().tolist())

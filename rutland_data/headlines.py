@@ -82,3 +82,52 @@ def trend_chart_spec(con, measure_id: str, la_code: str, neighbour_set: str, sel
     measure = measures.by_id()[measure_id]
     frame = queries.trend(con, measure_id, la_code, neighbour_set)
     return charts.trend_chart(frame, measure, selected_year=selected_year).to_dict()
+
+
+# The data table behind a trend chart, as the pages show and download it.
+TREND_TABLE_COLUMNS = ("series", "year_label", "value", "value_code", "neighbours_counted", "source_id", "source_row")
+
+
+@dataclass(frozen=True)
+class TrendFigure:
+    """A trend chart with everything its chart block needs, so a page reads it back in one cached call."""
+    frame: pd.DataFrame          # `queries.trend` for the measure
+    spec: dict                   # the Vega-Lite spec of `charts.trend_chart`
+    alt_text: str
+    table: pd.DataFrame          # `frame`'s table columns
+    source_ids: list[int]
+    has_values: bool             # whether any year has a figure
+
+
+def trend_figure(con, measure_id: str, la_code: str, neighbour_set: str, selected_year: int | None,
+                 table_columns: tuple[str, ...] = TREND_TABLE_COLUMNS) -> TrendFigure:
+    """The data, chart spec, alt text and table of one measure's trend. Building and converting an Altair
+    chart costs tens of milliseconds, so pages cache this rather than drawing the chart on every rerun."""
+    measure = measures.by_id()[measure_id]
+    frame = queries.trend(con, measure_id, la_code, neighbour_set)
+    return TrendFigure(frame, charts.trend_chart(frame, measure, selected_year=selected_year).to_dict(),
+                       charts.trend_alt_text(frame, measure), frame[list(table_columns)],
+                       [int(s) for s in frame["source_id"].dropna()], bool(frame["value"].notna().any()))
+
+
+@dataclass(frozen=True)
+class OverviewCard:
+    phase: str
+    measure: measures.Measure
+    card: Card
+
+
+def overview_cards(con, la_code: str, up_to: int, comparator: str) -> list[OverviewCard]:
+    """For each headline phase, the card of its first headline measure with a figure for the LA by `up_to`
+    (in that measure's latest such year). One call for the whole Overview, so a rerun reads one cache entry."""
+    headline_measures = queries.measures(con, True)
+    dictionary = measures.by_id()
+    cards = []
+    for phase, phase_measures in headline_measures.groupby("phase", sort=False):
+        for measure_id in phase_measures["measure_id"]:
+            card_year = queries.latest_year_with_value(con, measure_id, la_code, up_to)
+            if card_year is not None:
+                headline = card(con, measure_id, la_code, card_year, comparator)
+                cards.append(OverviewCard(phase, dictionary[measure_id], headline))
+                break
+    return cards

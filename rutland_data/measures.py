@@ -6,6 +6,7 @@ so adding a measure is adding a row, not writing code.
 from __future__ import annotations
 
 import csv
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,8 +48,9 @@ class Measure:
         return f"{text}%" if self.unit == "%" else text
 
 
-def read_dictionary(path: Path = MEASURES_FILE) -> list[Measure]:
-    """Read and check the dictionary; a bad row names its line and column."""
+@functools.lru_cache(maxsize=4)
+def read_dictionary(path: Path = MEASURES_FILE) -> tuple[Measure, ...]:
+    """Read and check the dictionary once per process; a bad row names its line and column."""
     measures = []
     seen: set[str] = set()
     with open(path, newline="", encoding="utf-8") as handle:
@@ -82,7 +84,7 @@ def read_dictionary(path: Path = MEASURES_FILE) -> list[Measure]:
                     sort_order=int(row["sort_order"]),
                 )
             )
-    return measures
+    return tuple(measures)
 
 
 def load_dictionary(con: duckdb.DuckDBPyConnection) -> None:

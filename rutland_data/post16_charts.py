@@ -6,11 +6,14 @@ from its data. Lines never cross a series break or a missing year (`charts.add_s
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import altair as alt
 import pandas as pd
 
-from rutland_data.charts import GSS_COLOURS, ROLE_ORDER, ROLE_STYLE, YEAR_LABEL_EXPR, add_segments
-from rutland_data.measures import Measure
+from rutland_data import post16_queries, queries
+from rutland_data.charts import GSS_COLOURS, ROLE_ORDER, ROLE_STYLE, YEAR_LABEL_EXPR, add_segments, trend_alt_text
+from rutland_data.measures import Measure, by_id
 
 # Education in blues, work in orange/purple, the rest in teal and grey (GSS palette and tints).
 CATEGORY_STYLE = {  # category -> (colour, short label, text colour)
@@ -210,3 +213,165 @@ def school_absence_alt_text(frame: pd.DataFrame, value_column: str, national_col
     above = data[data[value_column] > data[national_column]]["school"].tolist()
     return (f"Dot chart of {title.lower()} for {len(data)} schools, each against the national rate for its phase "
             f"(a grey tick). {len(above)} above national" + (f": {', '.join(above)}." if above else "."))
+
+
+# ---- cached figures ---------------------------------------------------------------------------------
+# Building and converting an Altair chart costs tens of milliseconds, so the pages read these back from
+# their cache (one call per chart, keyed by database version and arguments) instead of drawing on every rerun.
+
+@dataclass(frozen=True)
+class ChartFigure:
+    """A chart's Vega-Lite spec with the alt text and the data table that go beside it."""
+    spec: dict
+    alt_text: str
+    table: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class SchoolAbsence:
+    schools: pd.DataFrame
+    above_national: list[str]         # schools above national overall absence (NULL, unknown, is not above)
+    figures: dict[str, ChartFigure]   # 'overall' / 'persistent'
+    source_ids: list[int]
+
+
+SCHOOL_ABSENCE_KINDS = (("overall", "Overall absence"), ("persistent", "Persistent absence"))
+
+
+def school_absence_figures(con, la_code: str, end_year: int, phase: str | None) -> SchoolAbsence:
+    """Each school's absence against national (of one phase, or all with None), charted both ways."""
+    schools = post16_queries.school_absence(con, la_code, end_year)
+    if phase is not None:
+        schools = schools[schools["phase"] == phase]
+    figures = {}
+    if not schools.empty:
+        for kind, title in SCHOOL_ABSENCE_KINDS:
+            table = schools[["school", "urn", "phase", kind, f"{kind}_code", f"national_{kind}",
+                             f"above_national_{kind}", "source_id"]].copy()
+            table[f"against_national_{kind}"] = table[f"above_national_{kind}"].map(
+                {True: "above national", False: "at or below national"}).fillna("not comparable")
+            figures[kind] = ChartFigure(
+                school_absence_chart(schools, kind, f"national_{kind}", title).to_dict(),
+                school_absence_alt_text(schools, kind, f"national_{kind}", title),
+                table.drop(columns=[f"above_national_{kind}"]))
+    above = schools[schools["above_national_overall"] == True]  # noqa: E712 - NULL (unknown) is not 'above'
+    return SchoolAbsence(schools, above["school"].tolist(), figures, [int(s) for s in schools["source_id"].dropna()])
+
+
+@dataclass(frozen=True)
+class DestinationFigure:
+    shares: pd.DataFrame              # `post16_queries.destination_shares`
+    figure: ChartFigure | None        # None when every category is suppressed
+    source_ids: list[int]
+    categories: set[str]              # the categories shown for this cohort
+    has_england: bool                 # whether England's figures use the same categories
+
+
+def destination_figure(con, la_code: str, cohort_label: str, neighbour_set: str) -> DestinationFigure:
+    """One cohort's destinations beside its comparators, as stacked bars with their table and alt text."""
+    shares = post16_queries.destination_shares(con, la_code, cohort_label, neighbour_set)
+    source_ids = [int(s) for s in shares["source_id"].dropna()]
+    categories, has_england = set(shares["category"]), "england" in set(shares["role"])
+    if not shares["share"].notna().any():
+        return DestinationFigure(shares, None, source_ids, categories, has_england)
+    table = shares[["series", "category", "pupils", "cohort", "share", "percent", "value_code",
+                    "neighbours_counted", "source_id", "source_row"]].rename(
+        columns={"share": "share_of_cohort", "percent": "published_percent"})
+    table["share_of_cohort"] = table["share_of_cohort"].round(1)
+    return DestinationFigure(shares, ChartFigure(destination_bars(shares).to_dict(),
+                                                 destination_alt_text(shares, cohort_label), table),
+                             source_ids, categories, has_england)
+
+
+@dataclass(frozen=True)
+class TrendLinesFigure:
+    frame: pd.DataFrame
+    spec: dict                        # empty when there are too few figures to draw
+    alt_text: str
+    table: pd.DataFrame
+    source_ids: list[int]
+    latest: tuple[str, float] | None = None   # the LA's newest figure (year label, value)
+
+
+def destination_trend_figure(con, la_code: str, stage: str, category: str, neighbour_set: str,
+                             selected_year: int) -> TrendLinesFigure:
+    """One destination category's percentage by cohort, drawn when it has at least two published figures."""
+    frame = post16_queries.destination_trend(con, la_code, stage, category, neighbour_set)
+    measure = post16_queries.destination_measure(category)
+    drawn = frame["value"].notna().sum() >= 2
+    spec = trend_lines(frame, measure, selected_year=selected_year).to_dict() if drawn else {}
+    return _trend_lines_figure(frame, spec, trend_alt_text(frame, measure) if drawn else "")
+
+
+def neet_figure(con, measure_id: str, la_code: str, neighbour_set: str) -> TrendLinesFigure:
+    """A NEET or participation measure by calendar year against its comparators."""
+    measure = by_id()[measure_id]
+    frame = queries.trend(con, measure_id, la_code, neighbour_set)
+    drawn = frame["value"].notna().any()
+    spec = trend_lines(frame, measure, calendar_years=True).to_dict() if drawn else {}
+    own = frame[(frame["role"] == "la") & frame["value"].notna()].sort_values("end_year")
+    latest = None if own.empty else (own["year_label"].iloc[-1], own["value"].iloc[-1])
+    return _trend_lines_figure(frame, spec, trend_alt_text(frame, measure) if drawn else "", latest)
+
+
+def _trend_lines_figure(frame: pd.DataFrame, spec: dict, alt_text: str,
+                        latest: tuple[str, float] | None = None) -> TrendLinesFigure:
+    table = frame[["series", "year_label", "value", "value_code", "neighbours_counted", "source_id", "source_row"]]
+    return TrendLinesFigure(frame, spec, alt_text, table, [int(s) for s in frame["source_id"].dropna()], latest)
+
+
+@dataclass(frozen=True)
+class CouncilDestinations:
+    seed: pd.DataFrame                       # `post16_queries.seed_destinations`
+    offers: list[tuple[str, int, int]]       # (cohort label, pupils with an offer, cohort)
+    figure: ChartFigure | None
+    out_of_county: list[tuple[str, int, int, int]]   # (cohort label, out of county, cohort, in county)
+
+
+def council_destinations_figure(con, la_code: str) -> CouncilDestinations:
+    """The council's own Year 11 destination tables: offers made, the stacked groups, and in/out of county."""
+    seed = post16_queries.seed_destinations(con, la_code)
+    if seed.empty:
+        return CouncilDestinations(seed, [], None, [])
+    summary = post16_queries.county_summary(seed)
+    groups = post16_queries.group_order(seed)
+    offers = []
+    for label, rows in summary.groupby("cohort_label", sort=False):
+        offered = rows.loc[rows["category_group"] == "Offer made", "pupils"]
+        if not offered.empty:
+            offers.append((label, int(offered.iloc[0]), int(rows["cohort"].iloc[0])))
+    alt_text = "Stacked bars of the council's own destination tables. " + ". ".join(
+        f"{r.cohort_label}: {r.category_group} {r.pupils} of {r.cohort} ({r.share:.1f}%)"
+        for r in summary.itertuples()) + "."
+    table = seed[["cohort_label", "category", "category_group", "pupils", "percent", "source_id", "source_row"]]
+    in_county = summary[summary["category_group"] == "In county"]
+    out_county = summary[summary["category_group"] == "Out of county"]
+    away = []
+    for row in in_county.itertuples():
+        gone = out_county.loc[out_county["cohort_label"] == row.cohort_label, "pupils"]
+        if not gone.empty:
+            away.append((row.cohort_label, int(gone.iloc[0]), row.cohort, row.pupils))
+    return CouncilDestinations(seed, offers, ChartFigure(group_bars(summary, groups).to_dict(), alt_text, table), away)
+
+
+@dataclass(frozen=True)
+class PreferenceFigure:
+    breakdown: pd.DataFrame           # `post16_queries.preference_breakdown`
+    figure: ChartFigure | None        # None when no outcome has a figure that year
+    source_ids: list[int]
+
+
+def preference_figure(con, la_code: str, phase: str, end_year: int, neighbour_set: str) -> PreferenceFigure:
+    """Offers by preference in one year for one phase ('primary' / 'secondary'), against comparators."""
+    breakdown = post16_queries.preference_breakdown(con, la_code, phase, end_year, neighbour_set)
+    source_ids = [int(s) for s in breakdown["source_id"].dropna()]
+    if not breakdown["value"].notna().any():
+        return PreferenceFigure(breakdown, None, source_ids)
+    first = by_id()[f"admissions_first_pref_{phase}"]
+    alt_text = (f"Bar chart of offers by preference, {phase}, {queries.academic_year_label(end_year)}. "
+                + ". ".join(f"{r.series}: {r.preference} {first.format(r.value, r.value_code)}"
+                            for r in breakdown.itertuples()) + ".")
+    table = breakdown[["series", "preference", "year_label", "value", "value_code", "neighbours_counted", "source_id",
+                       "source_row"]]
+    return PreferenceFigure(breakdown, ChartFigure(preference_bars(breakdown, first.format).to_dict(), alt_text, table),
+                            source_ids)

@@ -6,12 +6,14 @@ suppressed, with its code, and is never filled in by subtraction.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import duckdb
 import pandas as pd
 
-from rutland_data import stats
+from rutland_data import headlines, stats
 from rutland_data.measures import Measure, by_id
-from rutland_data.queries import academic_year_label, area_name, neighbours, region_of, values_for_ranking
+from rutland_data.queries import academic_year_label, area_name, neighbours, region_of, sources, values_for_ranking
 from rutland_data.settings import ENGLAND_CODE
 
 COHORT = "Cohort"
@@ -291,6 +293,46 @@ def absence_by_term(con: duckdb.DuckDBPyConnection, la_code: str, end_year: int)
     ).df()
 
 
+
+def absence_by_term_wide(con: duckdb.DuckDBPyConnection, la_code: str,
+                         end_year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """`absence_by_term` and the same figures with one column per area (as the Absence page shows them),
+    pivoted once per database version rather than on every rerun."""
+    terms = absence_by_term(con, la_code, end_year)
+    if terms.empty:
+        return terms, terms
+    wide = terms.pivot_table(index=["phase", "term"], columns="area", values="value", sort=False).reset_index()
+    return terms, wide
+
+
+@dataclass(frozen=True)
+class AbsencePanel:
+    """One absence measure as the Absence page shows it: the LA's figure in the chosen year, its rank,
+    how it compares with each comparator, and the trend chart - read back from the cache in one call."""
+    figure: headlines.TrendFigure
+    year_label: str | None           # the LA's figure in the chosen year (None when it has none)
+    value: float | None
+    rank: stats.Rank | None
+    comparisons: list[tuple[str, str, float]]   # (comparison word, comparator series, comparator value)
+
+
+def absence_panel(con: duckdb.DuckDBPyConnection, measure_id: str, la_code: str, neighbour_set: str,
+                  end_year: int | None) -> AbsencePanel:
+    figure = headlines.trend_figure(con, measure_id, la_code, neighbour_set, end_year)
+    trend = figure.frame
+    own = trend[(trend["role"] == "la") & (trend["end_year"] == end_year)]
+    if own.empty or pd.isna(own["value"].iloc[0]):
+        return AbsencePanel(figure, None, None, None, [])
+    value = own["value"].iloc[0]
+    rank = rank_in_year(con, measure_id, la_code, end_year, by_id()[measure_id].polarity)
+    comparisons = []
+    for role in ("england", "region", "neighbours"):
+        other = trend[(trend["role"] == role) & (trend["end_year"] == end_year)]
+        if not other.empty and pd.notna(other["value"].iloc[0]):
+            comparisons.append((stats.comparison_word(value, other["value"].iloc[0]), other["series"].iloc[0],
+                                other["value"].iloc[0]))
+    return AbsencePanel(figure, own["year_label"].iloc[0], value, rank, comparisons)
+
 # ---- absence: schools against national --------------------------------------------------------------
 
 def _has_tables(con, *names: str) -> bool:
@@ -401,6 +443,18 @@ def latest_five_year_average(con: duckdb.DuckDBPyConnection, measure_id: str, la
             return average
     return None
 
+
+
+def first_preference_averages(con: duckdb.DuckDBPyConnection, la_code: str, up_to: int) -> dict[str, dict | None]:
+    """The latest first-preference five-year average per phase ('primary', 'secondary'), each with
+    `simulated` (whether any yearly figure in it is simulated): the Admissions page's cards in one call."""
+    averages = {}
+    for phase in ("primary", "secondary"):
+        average = latest_five_year_average(con, f"admissions_first_pref_{phase}", la_code, up_to)
+        if average is not None:
+            average["simulated"] = bool(sources(con, average["source_ids"])["is_simulated"].any())
+        averages[phase] = average
+    return averages
 
 def preference_breakdown(con: duckdb.DuckDBPyConnection, la_code: str, phase: str, end_year: int,
                          neighbour_set: str) -> pd.DataFrame:

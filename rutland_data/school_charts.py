@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import altair as alt
 import pandas as pd
+import pyarrow as pa
 
 from rutland_data import school_stats
 from rutland_data.charts import GSS_COLOURS, YEAR_LABEL_EXPR
@@ -18,6 +19,17 @@ SIGNIFICANCE_ORDER = [school_stats.ABOVE, school_stats.NOT_DIFFERENT, school_sta
 SIGNIFICANCE_COLOUR = {school_stats.ABOVE: GSS_COLOURS[3], school_stats.NOT_DIFFERENT: GSS_COLOURS[0],
                        school_stats.BELOW: GSS_COLOURS[2], NOT_TESTED: "#757575"}
 NATIONAL_COLOUR, LA_COLOUR = GSS_COLOURS[1], "#3D3D3D"
+
+
+def page_spec(chart: alt.TopLevelMixin) -> dict:
+    """The chart's Vega-Lite spec with each dataset as an Arrow table, which is how Streamlit sends chart data
+    to the browser. Pages cache this: left as lists of records, the data would be converted to Arrow
+    again on every rerun, several milliseconds per chart."""
+    spec = chart.to_dict()
+    if "datasets" in spec:
+        spec["datasets"] = {name: pa.Table.from_pandas(pd.DataFrame(values))
+                            for name, values in spec["datasets"].items()}
+    return spec
 
 
 def _significance_encodings():

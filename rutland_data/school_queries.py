@@ -7,6 +7,8 @@ the latest version is shown: final, then revised, then unstated, then provisiona
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import duckdb
 import pandas as pd
 
@@ -204,12 +206,6 @@ def ks2_subject_sentence(con: duckdb.DuckDBPyConnection, la_code: str, end_year:
             f"and {maths} of {maths_total} in maths.")
 
 
-def masking_funnel(con: duckdb.DuckDBPyConnection, la_code: str, measure_id: str, end_year: int,
-                   unit: str) -> tuple[pd.DataFrame, str]:
-    """The funnel limits for the masking view's schools (a query, so the page can cache it)."""
-    return funnel_limits(masking(con, la_code, measure_id, end_year), measure_id, unit, end_year)
-
-
 def funnel_limits(frame: pd.DataFrame, measure_id: str, unit: str, end_year: int) -> tuple[pd.DataFrame, str]:
     """95% and 99.8% limits around national over the cohort sizes shown, and how they were made."""
     national = frame["national"].iloc[0] if len(frame) else None
@@ -401,3 +397,234 @@ def sqa_priorities(con: duckdb.DuckDBPyConnection, la_code: str, latest_year: in
     listing = sqa.prioritise(results, latest_year=latest_year)
     listing["profile"] = "school?urn=" + listing["urn"].astype(str)
     return listing
+
+
+# ---------------------------------------------------------------- whole-page views, cached by the pages
+
+@dataclass(frozen=True)
+class SchoolChoice:
+    """The School profile page's choice of school: URNs in order, with their names."""
+
+    urns: list[str]
+    names: dict[str, str]
+
+
+def school_choice(con: duckdb.DuckDBPyConnection, la_code: str) -> SchoolChoice:
+    options = school_options(con, la_code)
+    urns = options["urn"].astype(str).tolist()
+    return SchoolChoice(urns, dict(zip(urns, options["name"])))
+
+
+@dataclass(frozen=True)
+class ProfileChart:
+    """One measure's section of the profile: heading, latest-year caption and its chart block."""
+
+    measure_id: str
+    heading: str
+    caption: str | None
+    table: pd.DataFrame
+    spec: dict
+    title: str
+    alt_text: str
+    source_ids: list
+
+
+@dataclass(frozen=True)
+class SchoolProfile:
+    """Everything the School profile page shows for one school, built once per database version: building
+    the Altair charts and the pandas work behind them would otherwise dominate every rerun."""
+
+    name: str
+    details: str                               # the markdown lines about the school
+    links: str | None                          # the linked-URNs caption
+    has_results: bool
+    metrics: list[tuple[str, str, str]]        # context metrics: label, value, help
+    charts: list[ProfileChart]
+    context: pd.DataFrame                      # the context measures over time (may be empty)
+    source_ids: list
+    versions: list
+
+
+def school_profile(con: duckdb.DuckDBPyConnection, urn: str) -> SchoolProfile | None:
+    """The profile of one school; None when the URN is not loaded."""
+    from rutland_data import school_charts  # imports this module, so loaded here
+
+    info = school(con, urn)
+    if info is None:
+        return None
+    dictionary = measure_dictionary.by_id()
+    details = {
+        "Local authority": f"{info.get('la_name') or ''} ({info.get('la_code') or 'not known'})",
+        "Phase": info.get("phase") or "not known",
+        "Type": info.get("school_type") or "not known",
+        "Trust / federation": (f"{info['trust']} ({info.get('trust_type') or 'type not known'})"
+                               if isinstance(info.get("trust"), str) else info.get("trust_type") or "none recorded"),
+        "Academy since": (f"{pd.Timestamp(info['conversion_date']):%d %B %Y}"
+                          if pd.notna(info.get("conversion_date")) else "not an academy, or not recorded"),
+        "Open": "yes" if info.get("is_open") else "closed",
+    }
+    linked = school_links(con, urn)
+    links = None if linked.empty else "Linked URNs (GIAS): " + "; ".join(
+        f"{r.link_type} {r.linked_urn}" + (f" {r.linked_name}" if isinstance(r.linked_name, str) else "")
+        for r in linked.itertuples())
+    details_text = "  \n".join(f"**{k}:** {v}" for k, v in details.items())
+    results = profile_results(con, urn)
+    if results.empty:
+        return SchoolProfile(name=info["name"], details=details_text, links=links, has_results=False, metrics=[],
+                             charts=[], context=pd.DataFrame(), source_ids=[], versions=[])
+
+    is_context = results["measure_id"].str.startswith("school_") | results["measure_id"].str.startswith("abs_")
+    context = results[is_context]
+    metrics = []
+    latest = context.sort_values("end_year").groupby("measure_id").tail(1)
+    for row in latest.sort_values("sort_order").itertuples():
+        measure = dictionary[row.measure_id]
+        value = None if pd.isna(row.value) else float(row.value)
+        national = "" if pd.isna(row.national) else f"England {measure.format(float(row.national))}"
+        metrics.append((f"{measure.short_label}, {row.year_label}", measure.format(value, row.value_code),
+                        f"{measure.description} {national}".strip()))
+    charts = []
+    for measure_id, part in results[~is_context].groupby("measure_id", sort=False):
+        measure = dictionary[measure_id]
+        latest_row = part.iloc[-1]
+        caption = None
+        if isinstance(latest_row["significance"], str):
+            shown = measure.format(None if pd.isna(latest_row["value"]) else float(latest_row["value"]),
+                                   latest_row["value_code"])
+            caption = f"{latest_row['year_label']}: {shown} - {latest_row['significance']}."
+        charts.append(ProfileChart(
+            measure_id=measure_id, heading=measure.name, caption=caption,
+            table=part[["year_label", "cohort_n", "value", "value_code", "ci_low", "ci_high", "ci_method",
+                        "significance", "national", "la_value", "version", "source_id", "source_row"]],
+            spec=school_charts.page_spec(school_charts.profile_trend(part, measure, info["name"])),
+            title=f"{measure.short_label}, {info['name']}",
+            alt_text=school_charts.profile_trend_alt(part, measure, info["name"]),
+            source_ids=part["source_id"].tolist()))
+    return SchoolProfile(
+        name=info["name"], details=details_text, links=links, has_results=True, metrics=metrics, charts=charts,
+        context=context[["measure", "year_label", "value", "value_code", "national", "la_value", "source_id"]],
+        source_ids=results["source_id"].tolist(), versions=results["version"].tolist())
+
+
+@dataclass(frozen=True)
+class LaChoice:
+    """The Schools page's choice of LA: the configured LA first, then every LA with school results, named."""
+
+    options: list[str]
+    names: dict[str, str]
+
+
+def la_choice(con: duckdb.DuckDBPyConnection, configured_la: str) -> LaChoice:
+    from rutland_data import queries
+
+    las = las_with_schools(con)
+    names = dict(zip(las["la_code"], las["name"]))
+    options = list(dict.fromkeys([configured_la, *las["la_code"]]))
+    return LaChoice(options, {code: names.get(code) or queries.area_name(con, code) for code in options})
+
+
+def measure_choices(con: duckdb.DuckDBPyConnection, la_code: str) -> dict[str, dict[str, tuple[str, list[str]]]]:
+    """Key stage -> measure_id -> (measure name, labels of the years with results), for the key stages and
+    measures the LA's schools have results for, in display order (the Schools page's filters, in one call)."""
+    from rutland_data import queries
+
+    dictionary = measure_dictionary.by_id()
+    found = {}
+    for key_stage in KEY_STAGES:
+        measure_ids = key_stage_measures(con, la_code, key_stage)["measure_id"]
+        if not measure_ids.empty:
+            found[key_stage] = {m: (dictionary[m].name, [queries.academic_year_label(y)
+                                                         for y in result_years(con, la_code, m)])
+                                for m in measure_ids}
+    return found
+
+
+@dataclass(frozen=True)
+class SchoolsView:
+    """Everything the Schools page shows for one LA, measure and year except the pupil-group gaps
+    (which follow the comparator chosen further down the page), built once per database version."""
+
+    measure_label: str
+    decimals: int
+    headline: str
+    subjects: str | None
+    frame: pd.DataFrame          # `masking`, for the table section
+    table: pd.DataFrame          # the chart's data table and CSV
+    dots_spec: dict
+    dots_alt: str
+    limits: pd.DataFrame
+    limits_note: str
+    funnel_spec: dict | None
+    funnel_alt: str
+    has_groups: bool
+    pooled: pd.DataFrame
+    pooled_text: str
+    priorities: pd.DataFrame
+    rules: pd.DataFrame
+    source_ids: list
+    versions: list
+
+
+def schools_view(con: duckdb.DuckDBPyConnection, la_code: str, la_name: str, key_stage: str, measure_id: str,
+                 end_year: int, year_label: str) -> SchoolsView:
+    from rutland_data import school_charts, settings  # school_charts imports this module, so loaded here
+
+    measure = measure_dictionary.by_id()[measure_id]
+    frame = masking(con, la_code, measure_id, end_year)
+    limits, limits_note = funnel_limits(frame, measure_id, measure.unit, end_year)
+    pooled = pooled_groups(con, la_code, measure_id, end_year, measure.unit)
+    pooled_text = "" if pooled.empty else (
+        f"**Three years pooled ({pooled['years'].iloc[0]})**: summed pupils reaching the measure over "
+        "summed cohorts, never an average of percentages. Withheld where any year is unknown (x) or "
+        f"where it would show a group of {settings.load().suppress_counts_up_to} or fewer "
+        "pupils (DNS).")
+    return SchoolsView(
+        measure_label=measure.short_label, decimals=measure.decimals,
+        headline=headline_sentence(frame, measure, la_name, key_stage, year_label),
+        subjects=ks2_subject_sentence(con, la_code, end_year) if key_stage == "Primary (KS2)" else None,
+        frame=frame[["profile", "school", "cohort_n", "value", "value_code", "ci_low", "ci_high", "significance",
+                     "interval_from", "version"]],
+        table=frame[["school", "urn", "cohort_n", "value", "value_code", "ci_low", "ci_high", "interval_from",
+                     "significance", "national", "la_value", "version", "year_label", "source_id", "source_row"]],
+        dots_spec=school_charts.page_spec(school_charts.dot_and_whisker(frame, measure)),
+        dots_alt=school_charts.dot_and_whisker_alt(frame, measure, la_name, year_label),
+        limits=limits, limits_note=limits_note,
+        funnel_spec=None if limits.empty else school_charts.page_spec(school_charts.funnel(frame, limits, measure)),
+        funnel_alt=school_charts.funnel_alt(frame, limits, measure),
+        has_groups=bool(pupil_groups(con, la_code, measure_id)),
+        pooled=pooled, pooled_text=pooled_text,
+        priorities=sqa_priorities(con, la_code),
+        rules=sqa.rules_table(),
+        source_ids=frame["source_id"].tolist() + frame["national_source_id"].dropna().tolist()
+        + frame["la_source_id"].dropna().tolist(),
+        versions=frame["version"].tolist(),
+    )
+
+
+@dataclass(frozen=True)
+class GapsView:
+    """The pupil-group gaps for one comparator: the table, and the chart when any gap can be shown."""
+
+    table: pd.DataFrame
+    spec: dict | None
+    alt_text: str
+    source_ids: list
+
+
+def gaps_view(con: duckdb.DuckDBPyConnection, la_code: str, measure_id: str, end_year: int, year_label: str,
+              comparator: str) -> GapsView:
+    from rutland_data import school_charts  # imports this module, so loaded here
+
+    gaps = group_gaps(con, la_code, measure_id, end_year, comparator)
+    if gaps.empty or not gaps["gap"].notna().any():
+        return GapsView(pd.DataFrame(), None, "", [])
+    measure = measure_dictionary.by_id()[measure_id]
+    return GapsView(
+        table=gaps.drop(columns=["profile"]),
+        spec=school_charts.page_spec(school_charts.gap_chart(gaps, measure)),
+        alt_text=(f"Gap to {school_stats.COMPARATORS[comparator]} for {gaps['pupil_group'].nunique()} pupil "
+                  f"groups in {gaps['school'].nunique()} schools, {year_label}; "
+                  f"{int(gaps['gap'].notna().sum())} gaps shown, "
+                  f"{int(gaps['value_code'].notna().sum())} figures suppressed at source."),
+        source_ids=gaps["source_id"].tolist(),
+    )

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import importlib
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from urllib.parse import quote, urlencode
 
@@ -366,6 +366,28 @@ def build(con, la_code: str, end_year: int, sections: list[str] | None = None) -
         built_at=info.get("built_at", "unknown"), notes=notes, frames=ctx.frames,
     )
 
+
+
+def page_summary(con, la_code: str, end_year: int, sections: list[str] | None = None) -> Summary:
+    """`build` without the trend frames the board pack draws from: what the Meetings page shows, smaller
+    to read back from the page's cache on every rerun."""
+    return replace(build(con, la_code, end_year, sections), frames={})
+
+
+def documents(con, la_code: str, end_year: int, sections: list[str] | None, base_url: str) -> tuple[str, bytes]:
+    """The summary as Markdown and as Word (links made absolute from `base_url`). Writing the Word file
+    takes far longer than a page rerun should, so the Meetings page caches both per database version."""
+    summary = build(con, la_code, end_year, sections)
+    return to_markdown(summary, base_url), to_docx(summary, base_url)
+
+
+def slide_chart(con, la_code: str, end_year: int, chart: tuple) -> tuple[dict, str, pd.DataFrame] | None:
+    """The chart behind a bullet as (Vega-Lite spec, alt text, data table), for presentation mode to cache:
+    converting the Altair chart on every change of slide would cost tens of milliseconds."""
+    from rutland_data import board_pack  # board_pack imports this module
+
+    drawn = board_pack.chart_for(con, la_code, end_year, chart)
+    return None if drawn is None else (drawn.chart.to_dict(), drawn.alt_text, drawn.table)
 
 def provenance_line(summary: Summary) -> str:
     return (f"Built from database content sha256 {summary.content_sha256} (database built "

@@ -7,6 +7,7 @@ files are called.
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import gzip
 import importlib
@@ -21,7 +22,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from rutland_data.markers import GLOSSARY, NotAValue, parse_cell, round_half_up_series
+from rutland_data.markers import _NUMBER, GLOSSARY, NotAValue, parse_cell, round_half_up_series
 
 DFE = "Department for Education"
 OGL = "Open Government Licence v3.0"
@@ -100,29 +101,77 @@ class SourceFile:
             import pyarrow.parquet as pq
 
             return list(pq.read_schema(self.path).names)
-        head = self.raw_bytes().decode(self.encoding, errors="replace")
         if self.kind == "geojson":
             try:
-                features = json.loads(head).get("features") or [{}]
+                features = json.loads(self.raw_bytes().decode(self.encoding, errors="replace")).get("features") or [{}]
             except ValueError:
                 return []
             return list((features[0].get("properties") or {}).keys())
+        head = self._head_text()
         first_line = head.lstrip("\ufeff\r\n").split("\n", 1)[0]
         return [c.strip() for c in next(csv.reader([first_line]), [])]
 
+    def _head_text(self) -> str:
+        """The start of the file, decoded leniently, up to and including its first line with content:
+        planning reads every file's header, and decompressing whole national files for it is slow."""
+        with contextlib.ExitStack() as stack:
+            if self.member is not None:
+                handle = stack.enter_context(stack.enter_context(zipfile.ZipFile(self.path)).open(self.member))
+            elif self.path.name.lower().endswith(".gz"):
+                handle = stack.enter_context(gzip.open(self.path, "rb"))
+            else:
+                handle = stack.enter_context(open(self.path, "rb"))
+            data = b""
+            while True:
+                chunk = handle.read(1 << 16)
+                data += chunk
+                text = data.decode(self.encoding, errors="replace")
+                if not chunk or "\n" in text.lstrip("\ufeff\r\n"):
+                    return text
+
     def frame(self, encoding: str | None = None) -> pd.DataFrame:
-        """All cells as text (no type guessing, no NA guessing), with a `_row` column."""
+        """All cells as text (no type guessing, no NA guessing), with a `_row` column.
+
+        pyarrow parses the CSV (several times faster than pandas on the national files); a file it
+        cannot read exactly as pandas would (ragged rows, blank or repeated header names) is parsed
+        by pandas instead, so such files load, or fail, just as they always have."""
         if self.kind == "parquet":
             frame = pd.read_parquet(self.path)
             frame.insert(0, "_row", range(1, len(frame) + 1))
             return frame
         text = self.text(encoding).lstrip("\r\n")
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=True)
+        frame = _arrow_text_frame(text)
+        if frame is None:
+            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=True)
         frame.columns = [str(c).strip() for c in frame.columns]
         frame.insert(0, "_row", range(2, len(frame) + 2))
         if frame.empty:
             raise BadInput(self.display_name, "has a header but no data rows")
         return frame
+
+
+def _arrow_text_frame(text: str) -> pd.DataFrame | None:
+    """`text` parsed by pyarrow.csv with every column as text (blanks stay ''), or None when pyarrow's
+    reading could differ from pandas' (`pd.read_csv(dtype=str, keep_default_na=False)`): ragged rows,
+    blank or repeated header names, or a header it splits differently."""
+    import pyarrow as pa
+    import pyarrow.csv as pa_csv
+
+    header = next(csv.reader([text.split("\n", 1)[0].rstrip("\r")]), [])
+    if not header or "" in header or len(set(header)) != len(header):
+        return None
+    try:
+        table = pa_csv.read_csv(
+            io.BytesIO(text.encode("utf-8")),
+            parse_options=pa_csv.ParseOptions(newlines_in_values=True),
+            convert_options=pa_csv.ConvertOptions(column_types={name: pa.string() for name in header},
+                                                  strings_can_be_null=False, quoted_strings_can_be_null=False),
+        )
+    except (pa.ArrowInvalid, pa.ArrowKeyError):
+        return None
+    if table.column_names != header or not all(pa.types.is_string(t) for t in table.schema.types):
+        return None
+    return table.to_pandas()
 
 
 @dataclass
@@ -187,7 +236,14 @@ def iter_source_files(root: Path) -> list[SourceFile]:
 
 
 def parse_column(source: SourceFile, frame: pd.DataFrame, column: str, blank_code: str | None = None):
-    """Parse one column into (values, codes) lists, naming the first bad cell by row."""
+    """Parse one column into (values, codes) lists, naming the first bad cell by row.
+
+    A column of plain ASCII text (every published file) is parsed in one vectorised pass; any other
+    column, or one with a cell that is not a number, marker or blank, goes cell by cell through
+    `parse_cell`, which stays the definition (and names the bad cell)."""
+    parsed = _parse_plain_column(frame[column], blank_code)
+    if parsed is not None:
+        return parsed
     values, codes = [], []
     for row, cell in zip(frame["_row"], frame[column]):
         try:
@@ -197,6 +253,34 @@ def parse_column(source: SourceFile, frame: pd.DataFrame, column: str, blank_cod
         values.append(value)
         codes.append(code)
     return values, codes
+
+
+def _parse_plain_column(cells: pd.Series, blank_code: str | None) -> tuple[list, list] | None:
+    """`parse_cell` over a whole column at once, or None when the column is not plain printable ASCII
+    text with only numbers, markers and blanks (there Python's and Arrow's idea of whitespace, digits
+    and number syntax could differ, so the caller goes cell by cell)."""
+    import pyarrow as pa
+    import pyarrow.compute as pa_compute
+
+    if len(cells) < 500 or not pd.api.types.is_string_dtype(cells.dtype) or cells.dtype == object:
+        return None  # a short column is quicker cell by cell
+    text = cells.fillna("")
+    if text.str.contains(r"[^\x20-\x7e]", regex=True).any():
+        return None
+    stripped = text.str.strip()
+    is_blank = (stripped == "").to_numpy(dtype=bool)
+    is_code = stripped.isin(list(GLOSSARY)).to_numpy(dtype=bool) & ~is_blank
+    number = stripped.str.rstrip("%").str.replace(",", "", regex=False).str.strip()
+    is_number = number.str.match(_NUMBER.pattern).to_numpy(dtype=bool) & ~is_blank & ~is_code
+    if not (is_blank | is_code | is_number).all():
+        return None
+    floats = pa_compute.cast(pa.array(number.where(is_number, None), type=pa.string()), pa.float64())
+    values = floats.to_numpy(zero_copy_only=False).astype(object)
+    values[~is_number] = None
+    codes = stripped.to_numpy(dtype=object, na_value=None)
+    codes[~is_code] = None
+    codes[is_blank] = blank_code
+    return values.tolist(), codes.tolist()
 
 
 def parse_values(source: SourceFile, frame: pd.DataFrame, column: str, decimals=None,

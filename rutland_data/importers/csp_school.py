@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from rutland_data import measures as measure_dictionary
@@ -35,8 +36,8 @@ RESULT_COLUMNS = ["urn", "end_year", "year_label", "measure_id", "pupil_group", 
                   "ci_low", "ci_high", "ci_method", "published_band", "version", "source_id", "source_row"]
 BENCHMARK_COLUMNS = ["area_code", "school_phase", "end_year", "year_label", "measure_id", "pupil_group", "cohort_n",
                      "value", "value_code", "ci_low", "ci_high", "version", "source_id", "source_row"]
-# A census or absence row names no school; it is registered under this name until a file that names it loads.
-PLACEHOLDER_NAME = "School {la}/{estab} (URN {urn})"
+# A census or absence row names no school; it is registered as 'School {la}/{estab} (URN {urn})'
+# until a file that names it loads.
 PLACEHOLDER_NAME_PATTERN = "School %/% (URN %)"
 _SCHOOL_TYPES = {"conversion_date": "DATE", "easting": "INTEGER", "northing": "INTEGER", "lat": "DOUBLE",
                  "lon": "DOUBLE", "is_open": "BOOLEAN", "source_id": "INTEGER"}
@@ -187,35 +188,69 @@ def parse_values(source: SourceFile, frame: pd.DataFrame, column: str | None) ->
     return numbers.where(~is_code).astype(float), text.where(is_code, None).astype(object)
 
 
+def parse_block(source: SourceFile, frame: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """`parse_values` for many columns at once: (values, codes) arrays of shape (rows, columns).
+
+    The columns are stacked into one Series and parsed in one pass, because a full KS2/KS4 file has
+    hundreds of columns and parsing them one by one costs more in pandas overhead than in parsing.
+    A bad cell is reported exactly as `parse_values` reports it (first bad column in `columns` order)."""
+    rows = len(frame)
+    if not columns:
+        return np.empty((rows, 0)), np.empty((rows, 0), dtype=object)
+    stacked = pd.concat([frame[c] for c in columns], ignore_index=True)
+    text = stacked.fillna("").astype(str).str.strip()
+    is_code = text.isin(MARKER_CODES)
+    numbers = pd.to_numeric(text.str.rstrip("%").str.replace(",", "", regex=False).str.strip(), errors="coerce")
+    bad = (text != "") & ~is_code & (numbers.isna() | ~numbers.abs().lt(float("inf")))
+    if bad.any():
+        for column in columns:
+            parse_values(source, frame, column)  # raises, naming the first bad cell
+    values = numbers.where(~is_code).astype(float).to_numpy().reshape(len(columns), rows).T
+    codes = text.where(is_code, None).astype(object).to_numpy().reshape(len(columns), rows).T
+    return values, codes
+
+
 def long_results(source: SourceFile, frame: pd.DataFrame, fields: list[Field]) -> pd.DataFrame:
     """One row per (file row, field present in the file) with value/code, cohort, published interval, band.
 
     Blank cells are not stored: a blank is not a published figure and has no marker to keep.
+    Built as (rows x fields) arrays and flattened field by field, not one small frame per field.
     """
     present = [f for f in fields if f.column in frame.columns]
     if not present:
         raise BadInput(source.display_name, "holds none of the measures this importer reads", row=1)
-    parsed: dict[str | None, tuple[pd.Series, pd.Series]] = {}
+    wanted = list(dict.fromkeys(c for f in present for c in (f.column, f.cohort, f.low, f.high)
+                                if c is not None and c in frame.columns))
+    position = {column: i for i, column in enumerate(wanted)}
+    values, codes = parse_block(source, frame, wanted)
+    rows, count = len(frame), len(present)
 
-    def values_of(column: str | None) -> pd.Series:
-        if column not in parsed:
-            parsed[column] = parse_values(source, frame, column)
-        return parsed[column][0]
+    def gather(matrix: np.ndarray, columns: list[str | None], fill) -> np.ndarray:
+        """(rows x fields) from the parsed columns, `fill` where a field has no such column; flattened
+        field by field (all rows of the first field, then the second...)."""
+        out = np.full((rows, count), fill, dtype=matrix.dtype)
+        for j, column in enumerate(columns):
+            if column in position:
+                out[:, j] = matrix[:, position[column]]
+        return out.ravel(order="F")
 
-    parts = []
-    for field in present:
-        values_of(field.column)
-        value, code = parsed[field.column]
-        bands = text_column(frame, field.band) if field.band in frame.columns else pd.Series("", frame.index)
-        part = pd.DataFrame({
-            "_row": frame["_row"], "_key": frame.index, "value": value, "value_code": code,
-            "measure_id": field.measure_id, "pupil_group": field.group,
-            "cohort_n": values_of(field.cohort).round(), "ci_low": values_of(field.low),
-            "ci_high": values_of(field.high),
-            "published_band": pd.to_numeric(bands.where(bands.str.fullmatch(r"[1-5](\.0)?")), errors="coerce"),
-        })
-        parts.append(part[value.notna() | code.notna()])
-    results = pd.concat(parts, ignore_index=True)
+    bands = np.full((rows, count), np.nan)
+    for j, field in enumerate(present):
+        if field.band in frame.columns:
+            text = text_column(frame, field.band)
+            bands[:, j] = pd.to_numeric(text.where(text.str.fullmatch(r"[1-5](\.0)?")), errors="coerce").to_numpy()
+    results = pd.DataFrame({
+        "_row": np.tile(frame["_row"].to_numpy(), count), "_key": np.tile(frame.index.to_numpy(), count),
+        "value": gather(values, [f.column for f in present], np.nan),
+        "value_code": gather(codes, [f.column for f in present], None),
+        "measure_id": np.repeat([f.measure_id for f in present], rows).astype(object),
+        "pupil_group": np.repeat([f.group for f in present], rows).astype(object),
+        "cohort_n": np.round(gather(values, [f.cohort for f in present], np.nan)),
+        "ci_low": gather(values, [f.low for f in present], np.nan),
+        "ci_high": gather(values, [f.high for f in present], np.nan),
+        "published_band": bands.ravel(order="F"),
+    })
+    results = results[results["value"].notna() | results["value_code"].notna()].reset_index(drop=True)
     results["cohort_n"] = results["cohort_n"].astype("Int64")
     results["published_band"] = results["published_band"].astype("Int64")
     return results
@@ -232,13 +267,18 @@ def complete_intervals(results: pd.DataFrame, units: dict[str, str]) -> pd.DataF
     results.loc[context, ["ci_low", "ci_high"]] = float("nan")
     candidates = results[~context & ~published & results["value"].notna() & results["cohort_n"].notna()]
     lows, highs, methods = [], [], []
-    for measure_id, end_year, value, n in zip(candidates["measure_id"], candidates["end_year"],
-                                              candidates["value"], candidates["cohort_n"]):
-        interval = school_stats.school_interval(units.get(measure_id, ""), measure_id, int(end_year),
-                                                float(value), int(n))
-        lows.append(interval.low if interval else float("nan"))
-        highs.append(interval.high if interval else float("nan"))
-        methods.append(_method_text(interval))
+    computed: dict[tuple, tuple] = {}  # the same (measure, year, value, cohort) recurs across schools
+    for key in zip(candidates["measure_id"], candidates["end_year"], candidates["value"], candidates["cohort_n"]):
+        if key not in computed:
+            measure_id, end_year, value, n = key
+            interval = school_stats.school_interval(units.get(measure_id, ""), measure_id, int(end_year),
+                                                    float(value), int(n))
+            computed[key] = (interval.low if interval else float("nan"), interval.high if interval else float("nan"),
+                             _method_text(interval))
+        low, high, method = computed[key]
+        lows.append(low)
+        highs.append(high)
+        methods.append(method)
     results.loc[candidates.index, "ci_low"] = lows
     results.loc[candidates.index, "ci_high"] = highs
     results.loc[candidates.index, "ci_method"] = pd.Series(methods, index=candidates.index, dtype=object)
@@ -265,18 +305,32 @@ _KEYS = {"school_results": ["urn", "measure_id", "pupil_group", "end_year", "ver
 def insert_rows(con, table: str, frame: pd.DataFrame, columns: list[str]) -> tuple[int, int, int]:
     """Insert the rows whose key is not loaded yet (the first file to give a figure keeps it); returns
     (rows added, rows an earlier file had already given, how many of those differ) for the sources notes.
-    Keys are unique within a file (duplicate URNs are refused), so this keeps each table's key unique."""
+    Keys are unique within a file (duplicate URNs are refused), so this keeps each table's key unique.
+    Only the loaded rows of the file's own years and versions (part of the key) are compared, so a
+    file costs its own size, not the size of everything loaded before it."""
     if frame.empty:
         return 0, 0, 0
     keys = " AND ".join(f"t.{k} = i.{k}" for k in _KEYS[table])
-    con.register("incoming_school_rows", frame[columns])
+    years = sorted(int(y) for y in pd.unique(frame["end_year"]))
+    versions = sorted(str(v) for v in pd.unique(frame["version"]))
+    same_slice = (f"SELECT * FROM {table} WHERE end_year IN ({', '.join('?' * len(years))}) "
+                  f"AND version IN ({', '.join('?' * len(versions))})")
+    incoming = frame[columns].copy()
+    incoming["_position"] = np.arange(len(incoming))
+    con.register("incoming_school_rows", incoming)
     try:
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE earlier_school_rows AS SELECT i._position, "
+            f"(t.value IS DISTINCT FROM i.value OR t.value_code IS DISTINCT FROM i.value_code) AS differs "
+            f"FROM incoming_school_rows i JOIN ({same_slice}) t ON {keys}", years + versions).fetchall()
         repeated, differing = con.execute(
-            f"SELECT count(*), count(*) FILTER (WHERE t.value IS DISTINCT FROM i.value "
-            f"OR t.value_code IS DISTINCT FROM i.value_code) "
-            f"FROM incoming_school_rows i JOIN {table} t ON {keys}").fetchall()[0]
-        con.execute(f"INSERT INTO {table} SELECT {', '.join('i.' + c for c in columns)} FROM incoming_school_rows i "
-                    f"WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE {keys})").fetchall()
+            "SELECT count(*), count(*) FILTER (WHERE differs) FROM earlier_school_rows").fetchall()[0]
+        if repeated:
+            con.execute(f"INSERT INTO {table} SELECT {', '.join(columns)} FROM incoming_school_rows "
+                        "WHERE _position NOT IN (SELECT _position FROM earlier_school_rows)").fetchall()
+        else:
+            con.execute(f"INSERT INTO {table} SELECT {', '.join(columns)} FROM incoming_school_rows").fetchall()
+        con.execute("DROP TABLE earlier_school_rows").fetchall()
     finally:
         con.unregister("incoming_school_rows")
     return len(frame) - repeated, repeated, differing
@@ -307,7 +361,10 @@ def merge_schools(con, schools: pd.DataFrame) -> None:
             "UPDATE schools SET " + ", ".join(f"{c} = COALESCE(schools.{c}, i.{c})" for c in fill)
             + f", name = CASE WHEN schools.name LIKE {placeholder} AND i.name IS NOT NULL "
               f"AND i.name NOT LIKE {placeholder} THEN i.name ELSE schools.name END"
-            + " FROM incoming_schools_typed i WHERE schools.urn = i.urn"
+            + " FROM incoming_schools_typed i WHERE schools.urn = i.urn AND ("
+            # only rows this file changes: rewriting every known school costs more than the check
+            + " OR ".join(f"(schools.{c} IS NULL AND i.{c} IS NOT NULL)" for c in fill)
+            + f" OR (schools.name LIKE {placeholder} AND i.name IS NOT NULL AND i.name NOT LIKE {placeholder}))"
         ).fetchall()
         con.execute("DROP TABLE incoming_schools_typed").fetchall()
     finally:
@@ -342,7 +399,7 @@ def _load_results(con, source: SourceFile, source_id: int, fields: list[Field],
     is_national = ~is_school & ~is_la & rectype.isin(state_funded_national)
     skipped = int((~is_school & ~is_la & ~is_national & rectype.isin({"4", "5", "NAT"})).sum())
     frame["_area"] = frame["_urn"].where(is_school, frame["_la"].where(is_la, ENGLAND_CODE))
-    kept = frame[is_school | is_la | is_national]
+    kept = frame.loc[is_school | is_la | is_national, _columns_read(frame, fields, ["_row", "_area"])]
     _refuse_duplicates(source, kept, ["_area"], "URN")
 
     results = long_results(source, kept, fields)
@@ -352,7 +409,7 @@ def _load_results(con, source: SourceFile, source_id: int, fields: list[Field],
     results["version"], results["source_id"], results["source_row"] = version_of(source), source_id, results["_row"]
     results = complete_intervals(results, _units())
 
-    schools = frame[is_school]
+    schools = frame.loc[is_school, [c for c in ("_urn", "_la", "SCHNAME", "ESTAB", "ICLOSE") if c in frame.columns]]
     register = pd.DataFrame({
         "urn": schools["_urn"], "name": text_column(schools, "SCHNAME"),
         "la_code": schools["_la"].replace("", None),
@@ -404,7 +461,7 @@ def _load_context(con, source: SourceFile, source_id: int, fields: list[Field], 
     is_la = ~is_school & ~is_national & (urn == "LA") & estab.isin(_PHASE_OF_ESTAB)
     frame["_area"] = urn.where(is_school, la.where(is_la, ENGLAND_CODE))
     frame["_phase"] = estab.map(_PHASE_OF_ESTAB).where(~is_school, "all")
-    kept = frame[is_school | is_national | is_la]
+    kept = frame.loc[is_school | is_national | is_la, _columns_read(frame, fields, ["_row", "_area", "_phase"])]
     _refuse_duplicates(source, kept, ["_area", "_phase"], urn_column)
 
     results = long_results(source, kept, fields)
@@ -421,8 +478,7 @@ def _load_context(con, source: SourceFile, source_id: int, fields: list[Field], 
     # until a register or results file gives its name.
     merge_schools(con, pd.DataFrame({
         "urn": urn[is_school], "la_code": la[is_school], "estab": estab[is_school],
-        "name": [PLACEHOLDER_NAME.format(la=a, estab=e, urn=u)
-                 for u, a, e in zip(urn[is_school], la[is_school], estab[is_school])],
+        "name": ("School " + la[is_school] + "/" + estab[is_school] + " (URN " + urn[is_school] + ")").astype(object),
         "school_type": school_type.replace("", None), "phase": school_type.map(_phase_from_type),
         "source_id": source_id,
     }))
@@ -434,6 +490,13 @@ def _load_context(con, source: SourceFile, source_id: int, fields: list[Field], 
     _register_areas(con, bench["area_code"])
     bench_added, bench_repeated, bench_differing = insert_rows(con, "school_benchmarks", bench, BENCHMARK_COLUMNS)
     return added + bench_added, _note(how_year, repeated + bench_repeated, differing + bench_differing, 0)
+
+
+def _columns_read(frame: pd.DataFrame, fields: list[Field], extra: list[str]) -> list[str]:
+    """`extra` and the file's columns that `fields` read: filtering rows of a 500-column file
+    copies every column, so the rest are left behind first."""
+    wanted = (c for f in fields for c in (f.column, f.cohort, f.low, f.high, f.band) if c in frame.columns)
+    return list(dict.fromkeys([*extra, *wanted]))
 
 
 def _refuse_duplicates(source: SourceFile, kept: pd.DataFrame, keys: list[str], column: str) -> None:

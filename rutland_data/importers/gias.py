@@ -59,6 +59,18 @@ def _date(source: SourceFile, row: int, column: str, text: str):
     raise BadInput(source.display_name, f"'{text}' is not a date", row=row, column=column)
 
 
+def _dates(source: SourceFile, rows: pd.Series, column: str, texts) -> list:
+    """`_date` down a column, each distinct text parsed once (33,000 links hold a few thousand dates);
+    a bad date is still named at its first row."""
+    parsed: dict = {}
+    dates = []
+    for row, text in zip(rows, texts):
+        if text not in parsed:
+            parsed[text] = _date(source, int(row), column, text)
+        dates.append(parsed[text])
+    return dates
+
+
 def _urns(source: SourceFile, frame: pd.DataFrame, column: str = "URN") -> pd.Series:
     urns = frame[column].str.strip().str.replace(r"\.0$", "", regex=True)
     bad = frame[~urns.str.fullmatch(r"\d+")]
@@ -96,7 +108,7 @@ def load_establishments(con, source: SourceFile, source_id: int, settings):
         return frame[name].str.strip().replace("", None) if name in frame.columns else pd.Series(None, frame.index)
 
     opened_as_academy = column("ReasonEstablishmentOpened (name)").fillna("").str.contains("Academy", case=False)
-    open_dates = [_date(source, int(r), "OpenDate", t) for r, t in zip(frame["_row"], column("OpenDate").fillna(""))]
+    open_dates = _dates(source, frame["_row"], "OpenDate", column("OpenDate").fillna(""))
     lats, lons = _lat_lon(column("Easting"), column("Northing"))
     register = pd.DataFrame({
         "urn": frame["urn"],
@@ -134,7 +146,7 @@ def load_group_links(con, source: SourceFile, source_id: int, settings):
         frame = frame[frame["Group Status"].str.strip().str.lower() != "closed"]
     frame = frame.assign(_preference=frame["Group Type"].map(_TRUST_GROUP_TYPES)).sort_values(["urn", "_preference"])
     frame = frame.drop_duplicates("urn")
-    joined = [_date(source, int(r), "Joined date", t) for r, t in zip(frame["_row"], frame["Joined date"])]
+    joined = _dates(source, frame["_row"], "Joined date", frame["Joined date"])
     is_academy = frame.get("TypeOfEstablishment (name)", pd.Series("", frame.index)).str.contains("cademy|ree school")
     register = pd.DataFrame({
         "urn": frame["urn"],
@@ -157,8 +169,8 @@ def load_links(con, source: SourceFile, source_id: int, settings):
     frame = _rows(source)
     frame["urn"] = _urns(source, frame)
     frame["linked"] = _urns(source, frame, "LinkURN")
-    dates = [_date(source, int(r), "LinkEstablishedDate", t)
-             for r, t in zip(frame["_row"], frame.get("LinkEstablishedDate", pd.Series("", frame.index)))]
+    dates = _dates(source, frame["_row"], "LinkEstablishedDate",
+                   frame.get("LinkEstablishedDate", pd.Series("", frame.index)))
     links = pd.DataFrame({"urn": frame["urn"], "linked_urn": frame["linked"], "link_type": frame["LinkType"].str.strip(),
                           "link_date": dates, "source_id": source_id})
     before = con.execute("SELECT count(*) FROM school_links").fetchall()[0][0]

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pa_compute
 
 from rutland_data.importers import BadInput, Importer, SourceFile, reject_duplicates
 from rutland_data.importers.ons_geo import LOOKUP_COLUMNS, insert_lookups, row_count
@@ -111,9 +113,19 @@ def denominator_columns(columns: list[str]) -> dict[str, str]:
     return found
 
 
+def _to_numbers(text: pd.Series) -> pd.Series:
+    """`pd.to_numeric(text, errors="coerce")`, through Arrow's cast when every cell is a number
+    (several times faster on England's 33,000 LSOAs x 24 columns); pandas decides otherwise."""
+    try:
+        numbers = pa_compute.cast(pa.array(text, type=pa.string(), from_pandas=True), pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return pd.to_numeric(text, errors="coerce")
+    return pd.Series(numbers.to_numpy(zero_copy_only=False), index=text.index)
+
+
 def _whole_numbers(source: SourceFile, frame: pd.DataFrame, column: str, low: int, high: int) -> pd.Series:
     text = frame[column].str.replace(",", "", regex=False).str.strip()
-    numbers = pd.to_numeric(text, errors="coerce")
+    numbers = _to_numbers(text)
     bad = numbers.isna() | (numbers % 1 != 0) | (numbers < low) | (numbers > high)
     if bad.any():
         first = frame.loc[bad].iloc[0]
@@ -124,7 +136,7 @@ def _whole_numbers(source: SourceFile, frame: pd.DataFrame, column: str, low: in
 
 def _scores(source: SourceFile, frame: pd.DataFrame, column: str) -> pd.Series:
     text = frame[column].str.replace(",", "", regex=False).str.strip()
-    numbers = pd.to_numeric(text, errors="coerce")
+    numbers = _to_numbers(text)
     if numbers.isna().any():
         first = frame.loc[numbers.isna()].iloc[0]
         raise BadInput(source.display_name, f"'{first[column]}' is not a number", row=int(first["_row"]), column=column)
@@ -206,12 +218,15 @@ def _insert(con, rows: pd.DataFrame) -> tuple[int, str | None]:
                    OR d.score IS DISTINCT FROM i.score AND i.score IS NOT NULL
                    OR d.population IS DISTINCT FROM i.population AND i.population IS NOT NULL)
             FROM incoming_deprivation i JOIN deprivation d USING (edition, lsoa_code, indicator)
+            WHERE d.edition IN (SELECT DISTINCT edition FROM incoming_deprivation)
             """
         ).fetchall()[0]
         before = row_count(con, "deprivation")
+        # A file's keys are unique (duplicate LSOAs are refused), so with no overlap a plain INSERT,
+        # which skips the conflict handling, adds the same rows.
         con.execute(
-            """
-            INSERT OR IGNORE INTO deprivation
+            f"""
+            INSERT {"OR IGNORE " if overlap else ""}INTO deprivation
             SELECT edition, lsoa_code, lsoa_vintage, indicator, score, rank, decile, population, source_id, source_row
             FROM incoming_deprivation
             """
