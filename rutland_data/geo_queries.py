@@ -250,7 +250,7 @@ def county_outline(con: duckdb.DuckDBPyConnection, la_ons: str) -> dict | None:
     """The LA's outline (GeoJSON), dissolved from its newest ward set, else its LSOAs; None if no boundaries."""
     for kind in ("ward", "lsoa"):
         rows = con.execute(
-            f"""SELECT display_geometry FROM geographies
+            """SELECT display_geometry FROM geographies
             WHERE kind = ? AND la_code = ? AND vintage = (SELECT max(vintage) FROM geographies
                                                           WHERE kind = ? AND la_code = ?)""",
             [kind, la_ons, kind, la_ons],

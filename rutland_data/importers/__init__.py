@@ -350,6 +350,34 @@ def insert_la_results(con: duckdb.DuckDBPyConnection, results: pd.DataFrame) -> 
     return added, note
 
 
+LA_RESULT_COLUMNS = ["measure_id", "year_label", "end_year", "area_code", "value", "value_code", "version",
+                     "source_id", "source_row"]
+
+
+def wide_la_results(source: SourceFile, frame: pd.DataFrame, measure_by_column: dict[str, object],
+                    source_id: int) -> pd.DataFrame:
+    """Long `la_results` rows from a wide file with one column per measure (EES and DfE dashboard
+    layouts). `frame` already has year_label, end_year and area_code; each column maps to a measure
+    id, or to a per-row Series of ids (e.g. primary/secondary from a phase column). Cells with neither
+    a value nor a marker are dropped; values are rounded to each measure's published decimals."""
+    from rutland_data.measures import by_id
+
+    dictionary = by_id()
+    pieces = []
+    for column, measure_ids in measure_by_column.items():
+        ids = pd.Series(measure_ids, index=frame.index)
+        part = frame[["year_label", "end_year", "area_code", "_row"]].copy()
+        part["measure_id"] = ids
+        part["value"], part["value_code"] = parse_values(source, frame, column, ids.map(lambda m: dictionary[m].decimals))
+        pieces.append(part)
+    results = pd.concat(pieces, ignore_index=True)
+    results = results[results["value"].notna() | results["value_code"].notna()].copy()
+    results["version"] = None
+    results["source_id"] = source_id
+    results["source_row"] = results["_row"]
+    return results[LA_RESULT_COLUMNS]
+
+
 def insert_areas(con: duckdb.DuckDBPyConnection, areas: pd.DataFrame) -> None:
     """Add areas not yet known, and fill in what an earlier file left blank (a neighbour list
     names LAs without their region; a later LAIT or EES file supplies it)."""

@@ -7,12 +7,9 @@ applications received from the LA's residents.
 """
 from __future__ import annotations
 
-import pandas as pd
 
-from rutland_data import measures as measure_dictionary
-from rutland_data.importers import BadInput, Importer, SourceFile, insert_la_results, parse_column, reject_duplicates
+from rutland_data.importers import BadInput, Importer, SourceFile, insert_la_results, wide_la_results, reject_duplicates
 from rutland_data.importers.ees_format import GEOGRAPHY_COLUMNS, add_area_and_year
-from rutland_data.markers import round_half_up
 from rutland_data.settings import REGION_NAMES
 
 PHASES = {"Primary": "primary", "Secondary": "secondary"}
@@ -25,8 +22,6 @@ MEASURE_COLUMNS = {
     "admissions_no_offer": "no_offer_percent",
     "admissions_applications": "applications_received",
 }
-RESULT_COLUMNS = ["measure_id", "year_label", "end_year", "area_code", "value", "value_code",
-                  "version", "source_id", "source_row"]
 
 
 def load(con, source: SourceFile, source_id: int, settings):
@@ -45,24 +40,10 @@ def load(con, source: SourceFile, source_id: int, settings):
     frame["region_name"] = frame["region_code"].str.strip().map(REGION_NAMES).fillna(frame["region_name"])
     frame = add_area_and_year(source, frame, con)
     reject_duplicates(source, frame, ["time_period", "area_code", "school_phase"], "year, area and phase")
-    dictionary = measure_dictionary.by_id()
-    phases = [PHASES[p.strip()] for p in frame["school_phase"]]
-    pieces = []
-    for stem, column in MEASURE_COLUMNS.items():
-        measure_ids = [f"{stem}_{phase}" for phase in phases]
-        values, codes = parse_column(source, frame, column)
-        part = frame[["year_label", "end_year", "area_code", "_row"]].copy()
-        part["measure_id"] = measure_ids
-        part["value"] = [round_half_up(v, dictionary[m].decimals) for v, m in zip(values, measure_ids)]
-        part["value_code"] = codes
-        pieces.append(part)
-    results = pd.concat(pieces, ignore_index=True)
-    results = results[results["value"].notna() | results["value_code"].notna()]
-    results["version"] = None
-    results["source_id"] = source_id
-    results["source_row"] = results["_row"]
-    return insert_la_results(con, results[RESULT_COLUMNS])
-
+    phases = frame["school_phase"].str.strip().map(PHASES)
+    results = wide_la_results(source, frame, {column: stem + "_" + phases for stem, column in MEASURE_COLUMNS.items()},
+                              source_id)
+    return insert_la_results(con, results)
 
 IMPORTERS = [
     Importer(

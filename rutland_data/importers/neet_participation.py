@@ -7,12 +7,9 @@ not-known, participation and September Guarantee columns are loaded.
 """
 from __future__ import annotations
 
-import pandas as pd
 
-from rutland_data import measures as measure_dictionary
-from rutland_data.importers import Importer, SourceFile, insert_la_results, parse_column, reject_duplicates
+from rutland_data.importers import Importer, SourceFile, insert_la_results, wide_la_results, reject_duplicates
 from rutland_data.importers.ees_format import GEOGRAPHY_COLUMNS, add_area_and_year
-from rutland_data.markers import round_half_up
 
 # The 2021 file carries the dashboard's own example rows ('Region demo', 'LA demo') with no codes.
 PLACEHOLDER_REGION = "Region demo"
@@ -32,25 +29,9 @@ def load(con, source: SourceFile, source_id: int, settings):
     placeholders = frame["region_name"].str.strip() == PLACEHOLDER_REGION
     frame = add_area_and_year(source, frame[~placeholders], con)
     reject_duplicates(source, frame, ["time_period", "area_code"], "year and area")
-    dictionary = measure_dictionary.by_id()
-    pieces = []
-    for measure_id, column in MEASURE_COLUMNS.items():
-        values, codes = parse_column(source, frame, column)
-        part = frame[["year_label", "end_year", "area_code", "_row"]].copy()
-        part["value"] = [round_half_up(v, dictionary[measure_id].decimals) for v in values]
-        part["value_code"] = codes
-        part["measure_id"] = measure_id
-        pieces.append(part)
-    results = pd.concat(pieces, ignore_index=True)
-    results = results[results["value"].notna() | results["value_code"].notna()]
-    results["version"] = None
-    results["source_id"] = source_id
-    results["source_row"] = results["_row"]
-    added, note = insert_la_results(
-        con,
-        results[["measure_id", "year_label", "end_year", "area_code", "value", "value_code",
-                 "version", "source_id", "source_row"]],
-    )
+    results = wide_la_results(source, frame, {column: measure_id for measure_id, column in MEASURE_COLUMNS.items()},
+                              source_id)
+    added, note = insert_la_results(con, results)
     if placeholders.any():
         skipped = f"{int(placeholders.sum())} '{PLACEHOLDER_REGION}' placeholder rows (no area codes) were skipped"
         note = f"{note}; {skipped}" if note else skipped

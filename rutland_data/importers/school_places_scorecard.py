@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from rutland_data import measures as measure_dictionary
-from rutland_data.importers import (BadInput, Importer, SourceFile, insert_areas, insert_la_results, parse_column,
+from rutland_data.importers import (BadInput, Importer, SourceFile, insert_areas, insert_la_results, wide_la_results,
                                     reject_duplicates)
-from rutland_data.markers import round_half_up
 from rutland_data.settings import ENGLAND_CODE
 
 PREFERENCE_COLUMNS = {
@@ -26,8 +24,6 @@ PREFERENCE_COLUMNS = {
     "Pref_S_3_CY": "admissions_third_pref_secondary",
     "Pref_S_T3_CY": "admissions_top3_pref_secondary",
 }
-RESULT_COLUMNS = ["measure_id", "year_label", "end_year", "area_code", "value", "value_code",
-                  "version", "source_id", "source_row"]
 
 
 def entry_year(label: str) -> int:
@@ -66,22 +62,7 @@ def load(con, source: SourceFile, source_id: int, settings):
         "is_current": True,
     }).drop_duplicates("area_code"))
 
-    dictionary = measure_dictionary.by_id()
-    pieces = []
-    for column, measure_id in PREFERENCE_COLUMNS.items():
-        values, codes = parse_column(source, frame, column)
-        part = frame[["year_label", "end_year", "area_code", "_row"]].copy()
-        part["measure_id"] = measure_id
-        part["value"] = [round_half_up(v, dictionary[measure_id].decimals) for v in values]
-        part["value_code"] = codes
-        pieces.append(part)
-    results = pd.concat(pieces, ignore_index=True)
-    results = results[results["value"].notna() | results["value_code"].notna()]
-    results["version"] = None
-    results["source_id"] = source_id
-    results["source_row"] = results["_row"]
-    return insert_la_results(con, results[RESULT_COLUMNS])
-
+    return insert_la_results(con, wide_la_results(source, frame, PREFERENCE_COLUMNS, source_id))
 
 IMPORTERS = [
     Importer(
