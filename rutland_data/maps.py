@@ -263,3 +263,22 @@ def fsm_scatter(frame: pd.DataFrame, result_label: str) -> alt.Chart:
     )
     labels = base.mark_text(align="left", dx=7, dy=-6, fontSize=10, color="#3D3D3D").encode(text="name:N")
     return (points + labels).properties(height=420)
+
+
+def static_decile_map(lsoas: pd.DataFrame, indicator_label: str) -> alt.LayerChart:
+    """A still of the choropleth for documents (the board pack has no interactive map): each LSOA
+    coloured by national decile with the same palette as the page, and its decile written on it so
+    the meaning never rests on colour alone."""
+    drawn = lsoas[lsoas["display_geometry"].notna()]
+    features = [{"type": "Feature", "geometry": json.loads(geometry),
+                 "properties": {"decile": None if pd.isna(decile) else int(decile), "name": name}}
+                for geometry, decile, name in zip(drawn["display_geometry"], drawn["decile"], drawn["lsoa_name"])]
+    colour = alt.Color("properties.decile:O", title=f"{indicator_label} national decile (1 = most deprived)",
+                       scale=alt.Scale(domain=list(DECILE_COLOURS), range=list(DECILE_COLOURS.values())),
+                       legend=alt.Legend(orient="bottom", columns=10, titleLimit=0))
+    shapes = alt.Chart(alt.Data(values=features)).mark_geoshape(stroke=WARD_LINE, strokeWidth=0.5).encode(color=colour)
+    labels = alt.Chart(drawn[["label_lon", "label_lat", "decile"]].dropna()).mark_text(
+        fontSize=11, fontWeight="bold").encode(
+        longitude="label_lon:Q", latitude="label_lat:Q", text="decile:Q",
+        color=alt.condition(f"datum.decile <= {LIGHT_TEXT_UP_TO}", alt.value("#FFFFFF"), alt.value(WARD_LINE)))
+    return alt.layer(shapes, labels).project(type="mercator").properties(width=560, height=460)

@@ -51,7 +51,11 @@ def test_powerpoint_opens_with_expected_slides(packs):
     assert "Absence: Overall absence (all schools)" in titles
     texts = slide_texts(presentation)
     assert pack.summary.content_sha256 in texts[0] and pack.summary.built_at in texts[0]
-    assert board_pack.MAP_NOTE in texts[0]
+    assert board_pack.MAP_NOTE not in texts[0]  # the map is drawn, so nothing is reported missing
+    assert titles[-2] == "Deprivation map: IoD2025 Index of Multiple Deprivation"
+    deprivation = texts[-2]
+    assert "small areas (LSOAs) are in the most deprived 40% of England" in deprivation
+    assert "Greetham" in deprivation and "Oakham North West" in deprivation  # the review's pockets
     eyfs = texts[titles.index("Early years: Reception: good level of development")]
     assert "Rutland 76.0% (provisional) against England 71.0%: above England - better." in eyfs
     assert "Version: provisional." in eyfs and "Source: " in eyfs and "Data date: loaded " in eyfs
