@@ -9,11 +9,9 @@ from pages import common
 from rutland_data import headlines, post16_charts, post16_queries, queries
 from rutland_data.measures import by_id
 
-la = common.la_code()
-la_name = common.query(queries.area_name, la)
-comparator = st.session_state.get("comparator") or queries.COMPARATORS[0]
-neighbour_set = queries.neighbour_set_for(comparator)
-year = queries.end_year_of(st.session_state.get("year"))
+filters = common.global_filters()
+la, la_name, comparator, neighbour_set, year = (filters.la, filters.la_name, filters.comparator,
+                                                filters.neighbour_set, filters.year)
 dictionary = by_id()
 shown_sources: list = []
 PHASES = {"Primary": "_primary", "Secondary": "_secondary", "All schools": ""}

@@ -8,10 +8,8 @@ from pages import common
 from rutland_data import headlines, post16_charts, post16_queries, queries
 from rutland_data.measures import by_id
 
-la = common.la_code()
-la_name = common.query(queries.area_name, la)
-comparator = st.session_state.get("comparator") or queries.COMPARATORS[0]
-neighbour_set = queries.neighbour_set_for(comparator)
+filters = common.global_filters()
+la, la_name, comparator, neighbour_set = filters.la, filters.la_name, filters.comparator, filters.neighbour_set
 dictionary = by_id()
 shown_sources: list = []
 
@@ -25,7 +23,7 @@ years = common.query(post16_queries.admissions_years, la)
 if not years:
     st.warning(f"No admissions figures are loaded for {la_name}.")
     st.stop()
-selected = queries.end_year_of(st.session_state.get("year"))
+selected = filters.year
 year = selected if selected in years else years[-1]
 if selected not in years:
     st.caption(f"No admissions figures for the year chosen in the sidebar; showing "

@@ -3,6 +3,7 @@ chart block (chart + alt text + data table + CSV + source) that every chart goes
 from __future__ import annotations
 
 import importlib
+from dataclasses import dataclass
 
 import altair as alt
 import pandas as pd
@@ -62,6 +63,27 @@ def query(function, *args):
 def la_code() -> str:
     _route_through_app()
     return settings.load().la_code
+
+
+@dataclass(frozen=True)
+class GlobalFilters:
+    """The sidebar's choices (bound to the URL by app.py), read the same way by every page."""
+
+    la: str
+    la_name: str
+    comparator: str          # one of queries.COMPARATORS
+    neighbour_set: str       # the statistical-neighbour model the comparator implies
+    year_label: str | None   # '2016/17'
+    year: int | None         # 2017
+
+
+def global_filters() -> GlobalFilters:
+    la = la_code()
+    comparator = st.session_state.get("comparator") or queries.COMPARATORS[0]
+    year_label = st.session_state.get("year")
+    return GlobalFilters(la=la, la_name=query(queries.area_name, la), comparator=comparator,
+                         neighbour_set=queries.neighbour_set_for(comparator), year_label=year_label,
+                         year=queries.end_year_of(year_label))
 
 
 def page_header(title: str, intro: str) -> None:

@@ -7,10 +7,8 @@ from pages import common
 from rutland_data import charts, headlines, queries
 from rutland_data.measures import by_id
 
-la = common.la_code()
-la_name = common.query(queries.area_name, la)
-comparator = st.session_state.get("comparator") or queries.COMPARATORS[0]
-year = queries.end_year_of(st.session_state.get("year"))
+filters = common.global_filters()
+la, la_name, comparator, year = filters.la, filters.la_name, filters.comparator, filters.year
 
 common.page_header(
     "Headline trends",
@@ -33,7 +31,7 @@ shown_sources, shown_versions = [], []
 for measure_id in headline_measures.loc[headline_measures["phase"] == phase, "measure_id"]:
     measure = dictionary[measure_id]
     card = common.query(headlines.card, measure_id, la, year, comparator)
-    frame = common.query(queries.trend, measure_id, la, queries.neighbour_set_for(comparator))
+    frame = common.query(queries.trend, measure_id, la, filters.neighbour_set)
     if frame["value"].notna().sum() == 0:
         continue
     shown_sources += frame["source_id"].dropna().tolist()
@@ -53,7 +51,7 @@ for measure_id in headline_measures.loc[headline_measures["phase"] == phase, "me
         table = frame[["series", "year_label", "value", "value_code", "version", "neighbours_counted", "source_id",
                        "source_row"]].rename(columns={"neighbours_counted": "neighbours_in_mean"})
         common.chart_block(
-            common.chart_spec(headlines.trend_chart_spec, measure_id, la, queries.neighbour_set_for(comparator), year),
+            common.chart_spec(headlines.trend_chart_spec, measure_id, la, filters.neighbour_set, year),
             table,
             title=measure.short_label,
             alt_text=charts.trend_alt_text(frame, measure),

@@ -6,11 +6,9 @@ import streamlit as st
 from pages import common
 from rutland_data import headlines, queries
 
-la = common.la_code()
-la_name = common.query(queries.area_name, la)
-comparator = st.session_state.get("comparator") or queries.COMPARATORS[0]
-year_label = st.session_state.get("year")
-year = queries.end_year_of(year_label)
+filters = common.global_filters()
+la, la_name, comparator, year_label, year = (filters.la, filters.la_name, filters.comparator, filters.year_label,
+                                             filters.year)
 
 common.page_header(
     f"{la_name}: education performance",
