@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from rutland_data import headlines, stats
+from rutland_data import headlines, stats, versions
 from rutland_data.measures import Measure, by_id
 from rutland_data.queries import academic_year_label, area_name, neighbours, region_of, sources, values_for_ranking
 from rutland_data.settings import ENGLAND_CODE
@@ -367,7 +367,7 @@ def school_absence(con: duckdb.DuckDBPyConnection, la_code: str, end_year: int) 
     if not _has_tables(con, "school_results", "schools", "school_benchmarks"):
         return pd.DataFrame(columns=columns)
     frame = con.execute(
-        """
+        f"""
         WITH phased AS (
             SELECT urn, name, CASE
                 WHEN lower(phase) LIKE '%primary%' OR lower(phase) LIKE '%infant%' OR lower(phase) LIKE '%junior%'
@@ -383,13 +383,13 @@ def school_absence(con: duckdb.DuckDBPyConnection, la_code: str, end_year: int) 
         results AS (
             SELECT urn, measure_id, value, value_code, source_id FROM school_results
             WHERE end_year = $year AND pupil_group = 'all' AND measure_id IN ('abs_overall', 'abs_persistent')
-            QUALIFY row_number() OVER (PARTITION BY urn, measure_id ORDER BY version) = 1
+            QUALIFY row_number() OVER (PARTITION BY urn, measure_id ORDER BY {versions.rank_sql()}) = 1
         ),
         national AS (
             SELECT school_phase, measure_id, value FROM school_benchmarks
             WHERE area_code = $england AND end_year = $year AND pupil_group = 'all'
               AND measure_id IN ('abs_overall', 'abs_persistent')
-            QUALIFY row_number() OVER (PARTITION BY school_phase, measure_id ORDER BY version) = 1
+            QUALIFY row_number() OVER (PARTITION BY school_phase, measure_id ORDER BY {versions.rank_sql()}) = 1
         )
         SELECT p.name AS school, p.urn, p.phase,
                o.value AS overall, o.value_code AS overall_code, no.value AS national_overall,

@@ -3,7 +3,7 @@ or plain values. Statistics (intervals, significance, pooling, suppression) come
 `school_stats`; the SQA rules from `sqa`. No Streamlit here.
 
 Where one school has a figure in several versions of the same year (provisional and final),
-the latest version is shown: final, then revised, then unstated, then provisional.
+the latest version is shown (`versions.PRECEDENCE`).
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import duckdb
 import pandas as pd
 
 from rutland_data import measures as measure_dictionary
-from rutland_data import school_stats, sqa
+from rutland_data import school_stats, sqa, versions
 from rutland_data.importers.csp_school import PUPIL_GROUP_LABELS
 from rutland_data.settings import ENGLAND_CODE
 
@@ -21,7 +21,6 @@ from rutland_data.settings import ENGLAND_CODE
 KEY_STAGES = {"Primary (KS2)": "ks2_", "Secondary (KS4)": "ks4_", "16-18 (KS5)": "ks5_"}
 KEY_STAGE_NOUN = {"Primary (KS2)": "primary schools", "Secondary (KS4)": "secondary schools",
                   "16-18 (KS5)": "16-18 providers"}
-_VERSION_ORDER = "CASE version WHEN 'final' THEN 1 WHEN 'revised' THEN 2 WHEN 'unstated' THEN 3 ELSE 4 END"
 _BAND_WORDS = {1: school_stats.ABOVE, 2: school_stats.ABOVE, 3: school_stats.NOT_DIFFERENT,
                4: school_stats.BELOW, 5: school_stats.BELOW}
 SIGNIFICANCE_SHAPE = {school_stats.ABOVE: "triangle-up", school_stats.NOT_DIFFERENT: "circle",
@@ -87,7 +86,7 @@ def comparators(con: duckdb.DuckDBPyConnection, area_codes: tuple[str, ...], mea
     rows = con.execute(
         f"""
         SELECT area_code, value, source_id FROM (
-            SELECT area_code, value, source_id, 1 AS preference, {_VERSION_ORDER} AS version_rank
+            SELECT area_code, value, source_id, 1 AS preference, {versions.rank_sql()} AS version_rank
             FROM school_benchmarks
             WHERE area_code IN ({marks}) AND measure_id = ? AND end_year = ? AND pupil_group = ?
               AND school_phase = ? AND value IS NOT NULL
@@ -118,7 +117,7 @@ def masking(con: duckdb.DuckDBPyConnection, la_code: str, measure_id: str, end_y
                r.ci_method, r.published_band, r.version, r.year_label, r.source_id, r.source_row
         FROM school_results r JOIN schools s USING (urn)
         WHERE s.la_code = ? AND r.measure_id = ? AND r.end_year = ? AND r.pupil_group = ?
-        QUALIFY row_number() OVER (PARTITION BY r.urn ORDER BY {_VERSION_ORDER.replace('version', 'r.version')}) = 1
+        QUALIFY row_number() OVER (PARTITION BY r.urn ORDER BY {versions.rank_sql('r.version')}) = 1
         ORDER BY r.value DESC NULLS LAST, s.name
         """,
         [la_code, measure_id, end_year, pupil_group],
@@ -262,7 +261,7 @@ def pooled_groups(con: duckdb.DuckDBPyConnection, la_code: str, measure_id: str,
         FROM school_results r JOIN schools s USING (urn)
         WHERE s.la_code = ? AND r.measure_id = ? AND r.end_year IN ({', '.join('?' * len(available))})
         QUALIFY row_number() OVER (PARTITION BY r.urn, r.pupil_group, r.end_year
-                                   ORDER BY {_VERSION_ORDER.replace('version', 'r.version')}) = 1
+                                   ORDER BY {versions.rank_sql('r.version')}) = 1
         """,
         [la_code, measure_id, *available],
     ).df()
@@ -337,7 +336,7 @@ def profile_results(con: duckdb.DuckDBPyConnection, urn: str) -> pd.DataFrame:
         FROM school_results r JOIN measures m USING (measure_id)
         WHERE r.urn = ? AND r.pupil_group = 'all'
         QUALIFY row_number() OVER (PARTITION BY r.measure_id, r.end_year
-                                   ORDER BY {_VERSION_ORDER.replace('version', 'r.version')}) = 1
+                                   ORDER BY {versions.rank_sql('r.version')}) = 1
         ORDER BY m.sort_order, r.end_year
         """,
         [urn],
@@ -366,12 +365,12 @@ def sqa_results(con: duckdb.DuckDBPyConnection, la_code: str) -> pd.DataFrame:
             FROM school_results r JOIN schools s USING (urn)
             WHERE s.la_code = ? AND r.pupil_group = 'all'
             QUALIFY row_number() OVER (PARTITION BY r.urn, r.measure_id, r.end_year
-                                       ORDER BY {_VERSION_ORDER.replace('version', 'r.version')}) = 1
+                                       ORDER BY {versions.rank_sql('r.version')}) = 1
         ), national AS (
             SELECT measure_id, end_year, school_phase, value AS national_value
             FROM school_benchmarks WHERE area_code = ? AND pupil_group = 'all' AND value IS NOT NULL
             QUALIFY row_number() OVER (PARTITION BY measure_id, end_year, school_phase
-                                       ORDER BY {_VERSION_ORDER}) = 1
+                                       ORDER BY {versions.rank_sql()}) = 1
         )
         SELECT b.urn, b.school_name, b.end_year, b.measure_id, b.cohort_n, b.value, b.ci_low, b.ci_high,
                COALESCE(n.national_value, la.value) AS national_value, m.polarity
