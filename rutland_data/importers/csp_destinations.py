@@ -17,6 +17,7 @@ import re
 import pandas as pd
 
 from rutland_data.importers import BadInput, Importer, SourceFile, insert_areas, parse_column, reject_duplicates
+from rutland_data.importers.csp_school import PERFORMANCE_TABLES_LAYOUT
 from rutland_data.settings import ENGLAND_CODE
 
 # (column stem, category shown, group used to colour and order the stacked bars)
@@ -228,6 +229,7 @@ IMPORTERS = [
         required=_KS4_REQUIRED,
         load=load_ks4,
         priority=40,
+        layout=PERFORMANCE_TABLES_LAYOUT,
         release_note="Destinations in the year after key stage 4; published about two years after the cohort left.",
     ),
     Importer(
@@ -236,6 +238,7 @@ IMPORTERS = [
         required=_KS5_REQUIRED,
         load=load_ks5,
         priority=40,
+        layout=PERFORMANCE_TABLES_LAYOUT,
         release_note="Cohort year not stated in the file (inferred). 'SN' is undocumented and treated as suppressed.",
     ),
     Importer(
@@ -244,6 +247,7 @@ IMPORTERS = [
         required=("RECTYPE", "LEA", "URN", "SCHNAME", "ALL_COHORT", *[c for c, _ in KS5_PROGRESSION]),
         load=load_ks5_progression,
         priority=40,
+        layout=PERFORMANCE_TABLES_LAYOUT,
         release_note="Cohort year not stated in the file (inferred). Percentages only; categories overlap.",
     ),
 ]

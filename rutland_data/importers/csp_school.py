@@ -23,7 +23,7 @@ import pandas as pd
 
 from rutland_data import measures as measure_dictionary
 from rutland_data import school_stats
-from rutland_data.importers import BadInput, Importer, SourceFile, insert_areas
+from rutland_data.importers import BadInput, Importer, Layout, SourceFile, insert_areas
 from rutland_data.markers import GLOSSARY
 from rutland_data.settings import ENGLAND_CODE
 
@@ -132,6 +132,8 @@ CENSUS_FIELDS = [
 ABSENCE_FIELDS = [Field("PERCTOT", "abs_overall"), Field("PPERSABS10", "abs_persistent")]
 
 MARKER_CODES = set(GLOSSARY)
+# DfE leaves a row's trailing blank fields out (an LA or national row, a school with no results).
+PERFORMANCE_TABLES_LAYOUT = Layout(short_rows=True)
 _PHASE_OF_ESTAB = {"PRI": "primary", "SEC": "secondary", "SPE": "special"}
 
 
@@ -611,6 +613,7 @@ IMPORTERS = [
         required=("URN", "LA", "ESTAB", "SCHNAME"),
         load=load_school_information,
         priority=25,
+        layout=PERFORMANCE_TABLES_LAYOUT,
     ),
     Importer(
         name="Performance tables: LA names",
@@ -618,6 +621,7 @@ IMPORTERS = [
         required=("LEA", "LA Name"),
         load=load_la_names,
         priority=40,
+        layout=PERFORMANCE_TABLES_LAYOUT,
     ),
     Importer(
         name="Performance tables: KS2 school results",
@@ -625,6 +629,7 @@ IMPORTERS = [
         required=("RECTYPE", "URN", "SCHNAME"),
         load=load_ks2,
         priority=30,
+        layout=PERFORMANCE_TABLES_LAYOUT,
     ),
     Importer(
         name="Performance tables: KS4 school results",
@@ -632,6 +637,7 @@ IMPORTERS = [
         required=("RECTYPE", "URN", "SCHNAME"),
         load=load_ks4,
         priority=30,
+        layout=PERFORMANCE_TABLES_LAYOUT,
     ),
     Importer(
         name="Performance tables: 16-18 school results",
@@ -639,6 +645,7 @@ IMPORTERS = [
         required=("RECTYPE", "URN", "SCHNAME"),
         load=load_ks5,
         priority=30,
+        layout=PERFORMANCE_TABLES_LAYOUT,
     ),
     Importer(
         name="Performance tables: school census characteristics",
@@ -646,6 +653,7 @@ IMPORTERS = [
         required=("URN", "LA", "ESTAB", "NOR"),
         load=load_census,
         priority=35,
+        layout=PERFORMANCE_TABLES_LAYOUT,
     ),
     Importer(
         name="Performance tables: school absence",
@@ -653,5 +661,6 @@ IMPORTERS = [
         required=("LA", "ESTAB", "URN", "PERCTOT", "PPERSABS10"),
         load=load_absence,
         priority=35,
+        layout=PERFORMANCE_TABLES_LAYOUT,
     ),
 ]

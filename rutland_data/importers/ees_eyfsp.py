@@ -30,6 +30,13 @@ def load(con, source: SourceFile, source_id: int, settings):
     )
 
 
+# The published header, so a file of this layout with a column renamed is told from DfE's later,
+# different EYFSP layouts (2021/22 onward: gld_percentage, children_number), which are skipped.
+HEADER = ("time_period", "time_identifier", "geographic_level", "country_code", "country_name", "region_code",
+          "region_name", "old_la_code", "new_la_code", "la_name", "characteristic_group", "characteristic",
+          "number_of_children", "point_score", "average_point_score", "elg_number", "elg_percent", "gld_number",
+          "gld_percent", "comm_lang_lit_number", "comm_lang_lit_percent")
+
 IMPORTERS = [
     Importer(
         name="EES EYFSP headline measures by LA",
@@ -37,5 +44,6 @@ IMPORTERS = [
         required=(*GEOGRAPHY_COLUMNS, "characteristic", "gld_percent"),
         load=load,
         priority=20,
+        header=HEADER,
     )
 ]

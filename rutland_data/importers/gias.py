@@ -3,9 +3,9 @@
 Three GIAS downloads, each recognised by its header:
 - establishment fields (`edubasealldata*.csv` or a GIAS search download): name, LA, phase,
   type, status, open date, trust, ward, easting/northing. GIAS writes extra links as extra
-  fields at the end of a row ("ragged" rows), so rows are read with the csv module and cut to
-  the header's width. GIAS CSVs are Windows-1252, but newer downloads are UTF-8: UTF-8 is
-  tried first and Windows-1252 used when the bytes are not UTF-8.
+  fields at the end of a row ("ragged" rows), cut to the header's width (`GIAS_LAYOUT`). GIAS
+  CSVs are Windows-1252, but newer downloads are UTF-8: UTF-8 is tried first and Windows-1252
+  used when the bytes are not UTF-8.
 - group links (`group_links.csv`): which trust or federation each school belongs to and when it
   joined (for an academy, its conversion or transfer date).
 - links (`links_edubasealldata*.csv`): predecessor/successor URNs, so a converted school's
@@ -14,37 +14,17 @@ Only rows for schools are loaded; results come from the performance-table import
 """
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime
 
 import pandas as pd
 
-from rutland_data.importers import BadInput, Importer, SourceFile
+from rutland_data.importers import BadInput, Importer, Layout, SourceFile
 from rutland_data.importers.csp_school import merge_schools
 
+GIAS_LAYOUT = Layout(encodings=("utf-8-sig", "cp1252"), extra_fields=True)
 _TRUST_GROUP_TYPES = {  # GIAS group type -> preference (lower wins when a school is in several groups)
     "Multi-academy trust": 1, "Single-academy trust": 2, "Federation": 3, "Trust": 4, "School sponsor": 5,
 }
-
-
-def _text(source: SourceFile) -> str:
-    try:
-        return source.text("utf-8-sig")
-    except BadInput:
-        return source.text("cp1252")
-
-
-def _rows(source: SourceFile) -> pd.DataFrame:
-    """All cells as text, ragged rows cut to the header's width, with spreadsheet row numbers."""
-    reader = csv.reader(io.StringIO(_text(source).lstrip("\r\n")))
-    header = [h.strip() for h in next(reader)]
-    rows = [(line[: len(header)] + [""] * (len(header) - len(line))) for line in reader if any(line)]
-    if not rows:
-        raise BadInput(source.display_name, "has a header but no data rows")
-    frame = pd.DataFrame(rows, columns=header)
-    frame.insert(0, "_row", range(2, len(frame) + 2))
-    return frame
 
 
 def _date(source: SourceFile, row: int, column: str, text: str):
@@ -97,7 +77,7 @@ def _lat_lon(eastings: pd.Series, northings: pd.Series) -> tuple[list, list]:
 
 
 def load_establishments(con, source: SourceFile, source_id: int, settings):
-    frame = _rows(source)
+    frame = source.frame()
     frame["urn"] = _urns(source, frame)
     duplicated = frame[frame.duplicated("urn", keep=False)]
     if not duplicated.empty:
@@ -139,7 +119,7 @@ def load_establishments(con, source: SourceFile, source_id: int, settings):
 
 
 def load_group_links(con, source: SourceFile, source_id: int, settings):
-    frame = _rows(source)
+    frame = source.frame()
     frame["urn"] = _urns(source, frame)
     frame = frame[frame["Group Type"].isin(_TRUST_GROUP_TYPES)]
     if "Group Status" in frame.columns:
@@ -166,7 +146,7 @@ def load_group_links(con, source: SourceFile, source_id: int, settings):
 
 
 def load_links(con, source: SourceFile, source_id: int, settings):
-    frame = _rows(source)
+    frame = source.frame()
     frame["urn"] = _urns(source, frame)
     frame["linked"] = _urns(source, frame, "LinkURN")
     dates = _dates(source, frame["_row"], "LinkEstablishedDate",
@@ -191,7 +171,7 @@ IMPORTERS = [
         required=("URN", "EstablishmentName", "LA (code)"),
         load=load_establishments,
         priority=20,
-        encoding="cp1252",
+        layout=GIAS_LAYOUT,
     ),
     Importer(
         name="GIAS group links (trusts and federations)",
@@ -199,7 +179,7 @@ IMPORTERS = [
         required=("URN", "Group Name", "Group Type", "Joined date"),
         load=load_group_links,
         priority=21,
-        encoding="cp1252",
+        layout=GIAS_LAYOUT,
     ),
     Importer(
         name="GIAS establishment links",
@@ -207,6 +187,6 @@ IMPORTERS = [
         required=("URN", "LinkURN", "LinkType"),
         load=load_links,
         priority=22,
-        encoding="cp1252",
+        layout=GIAS_LAYOUT,
     ),
 ]
