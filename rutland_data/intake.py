@@ -99,7 +99,7 @@ class Code:
         return self.what
 
     def column(self) -> pandera.Column:
-        return pandera.Column(str, pandera.Check.str_matches(f"(?:{self.pattern})$"), nullable=True)
+        return pandera.Column(None, pandera.Check.str_matches(f"(?:{self.pattern})$"), nullable=True)
 
 
 LA_NUMBER = Code("a 3-digit DfE LA number", r"\d{3}")
@@ -108,8 +108,9 @@ TIME_PERIOD = Code("an EES time period such as 201718 or 2018", r"\d{6}|\d{4}")
 ENGLAND_CODE = Code("an ONS country code", r"E92000001")
 REGION_CODE = Code("an ONS region code (E12... or E13...)", r"E1[23]\d{6}")
 LA_GSS_CODE = Code("an ONS local authority code (E06-E10)", r"E(0[6-9]|10)\d{6}")
-LSOA_CODE = Code("an ONS LSOA code (E01...)", r"E01\d{6}")
-WARD_CODE = Code("an ONS ward code (E05...)", r"E05\d{6}")
+LAD_CODE = Code("an ONS local authority district code (E06-E09, or W06 in Wales)", r"[EW]0[6-9]\d{6}")
+LSOA_CODE = Code("an ONS LSOA code (E01..., or W01... in Wales)", r"[EW]01\d{6}")
+WARD_CODE = Code("an ONS ward code (E05..., or W05... in Wales)", r"[EW]05\d{6}")
 
 
 @dataclass(frozen=True)
@@ -127,8 +128,7 @@ class Date:
 
     def column(self) -> pandera.Column:
         latest = pd.Timestamp(date.today().year + self.years_ahead, 12, 31)
-        return pandera.Column("datetime64[ns]", pandera.Check.in_range(pd.Timestamp(self.earliest), latest),
-                              nullable=True)
+        return pandera.Column(None, pandera.Check.in_range(pd.Timestamp(self.earliest), latest), nullable=True)
 
 
 @dataclass(frozen=True)
@@ -165,13 +165,20 @@ class Geometry:
 @dataclass(frozen=True)
 class Col:
     """One declared column. `pattern`: `name` is a regular expression matched against whole headers.
-    `blank`: may a cell be empty. `markers`: published symbols the column may hold instead of a number."""
+    `blank`: may a cell be empty. `markers`: published symbols the column may hold instead of a value
+    (None: every published marker for a number, none for a code or date)."""
 
     name: str
     rule: Number | Code | Date | PerRow | Geometry
     blank: bool = True
-    markers: frozenset[str] = PUBLISHED_MARKERS
+    markers: frozenset[str] | None = None
     pattern: bool = False
+
+    @property
+    def allowed_markers(self) -> frozenset[str]:
+        if self.markers is not None:
+            return self.markers
+        return PUBLISHED_MARKERS if isinstance(self.rule, (Number, PerRow)) else frozenset()
 
     def headers(self, columns) -> list[str]:
         if not self.pattern:
@@ -224,126 +231,166 @@ class _Failure:
     message: str
 
 
+@dataclass
+class _Stack:
+    """The cells of every column sharing one rule, end to end, so one vectorised pass and one schema
+    column check them all: their text, and for each cell its column's declaration order, its header
+    and its position in the frame."""
+
+    text: pa.Array
+    order: np.ndarray
+    headers: list[str]
+    column: np.ndarray  # index into `headers`
+    position: np.ndarray
+
+
 def validate(file: str, frame: pd.DataFrame, columns: Sequence[Col]) -> None:
     """Refuse the first cell, by row, that breaks its column's declaration (`frame` holds every cell as
-    text, as `SourceFile.frame` reads it, with the spreadsheet row number in `_row`)."""
+    text, as `SourceFile.frame` reads it, with the spreadsheet row number in `_row`).
+
+    Cells that cannot be read as the rule's type (text where a number belongs, a marker the format does
+    not publish, a blank where one is not allowed) are found while parsing; the parsed values of every
+    rule are then checked by one pandera schema, one column per rule."""
+    texts: dict[str, pa.Array] = {}
+
+    def text_of(header: str) -> pa.Array:
+        if header not in texts:
+            texts[header] = _text(frame[header])
+        return texts[header]
+
+    groups: dict[tuple, list[tuple[int, str, np.ndarray | None]]] = {}
     failures: list[_Failure] = []
-    numbers: dict[tuple, list] = {}
     for order, col in enumerate(columns):
         for header in col.headers(frame.columns):
-            if isinstance(col.rule, Number):
-                numbers.setdefault((col.rule, col.markers, col.blank), []).append((order, header, None))
-            elif isinstance(col.rule, PerRow):
-                key = _text(frame[col.rule.key]) if col.rule.key in frame.columns else None
-                for value, rule in ({} if key is None else col.rule.rules()).items():
-                    rows = (key == value).to_numpy()
-                    if rows.any():
-                        numbers.setdefault((rule, col.markers, col.blank), []).append((order, header, rows))
-            elif isinstance(col.rule, Code):
-                failures.extend(_check_codes(frame, order, header, col))
-            elif isinstance(col.rule, Date):
-                failures.extend(_check_dates(frame, order, header, col))
-            elif isinstance(col.rule, Geometry):
+            if isinstance(col.rule, Geometry):
                 failures.extend(_check_geometry(frame, order, header, col.rule))
-    for (rule, markers, blank), cells in numbers.items():
-        failures.extend(_check_numbers(frame, rule, markers, blank, cells))
+            elif isinstance(col.rule, PerRow):
+                for rule, rows in _rows_by_rule(col.rule, text_of):
+                    groups.setdefault((rule, col.allowed_markers, col.blank), []).append((order, header, rows))
+            else:
+                groups.setdefault((col.rule, col.allowed_markers, col.blank), []).append((order, header, None))
+
+    values, schema, unreadable, stacks = {}, {}, {}, {}
+    for number, ((rule, markers, blank), cells) in enumerate(groups.items()):
+        stack = _stack(cells, text_of, len(frame))
+        name = f"rule {number}"
+        parse = _parse_numbers if isinstance(rule, Number) else _parse_codes if isinstance(rule, Code) else _parse_dates
+        values[name], unreadable[name] = parse(stack.text, rule, markers, blank)
+        schema[name], stacks[name] = rule.column(), (stack, rule, markers)
+    failing = _schema_failures(_padded(values), pandera.DataFrameSchema(schema)) if schema else {}
+    rows = frame["_row"].to_numpy()
+    for name, (stack, rule, markers) in stacks.items():
+        out_of_rule = np.zeros(len(stack.text), dtype=bool)
+        out_of_rule[failing.get(name, [])] = True
+        for bad, expected in ((unreadable[name], rule.expected() + (" or a published marker" if markers else "")),
+                              (out_of_rule, rule.expected())):
+            if bad.any():
+                candidates = np.flatnonzero(bad)
+                first = candidates[np.lexsort((stack.order[candidates], rows[stack.position[candidates]]))[0]]
+                failures.append(_Failure(int(rows[stack.position[first]]), int(stack.order[first]),
+                                         stack.headers[stack.column[first]],
+                                         f"found {_found(stack.text[int(first)].as_py())}; expected {expected}"))
     if failures:
         first = min(failures)
         raise BadInput(file, first.message, row=first.row, column=first.column)
 
 
-def _text(cells: pd.Series) -> pd.Series:
-    """Cells as stripped text, '' for empty (parquet nulls and NaN included)."""
-    if pd.api.types.is_string_dtype(cells.dtype) or cells.dtype == object:
-        text = cells.astype(object).where(cells.notna(), "").astype(str)
-    else:  # a typed parquet column: repr keeps every digit the file holds
-        text = pd.Series([("" if pd.isna(v) else repr(float(v))) for v in cells], index=cells.index, dtype=object)
-    return text.str.strip()
+def _text(cells: pd.Series) -> pa.Array:
+    """Cells as stripped text, '' for empty (parquet nulls and NaN included), as an Arrow array: the
+    string kernels run over a whole national file in milliseconds. A typed parquet column is written
+    as Arrow writes numbers (shortest round-trip form)."""
+    array = pa.array(cells, from_pandas=True)
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    if not pa.types.is_string(array.type) and not pa.types.is_large_string(array.type):
+        array = pc.cast(array, pa.string())
+    return pc.fill_null(pc.utf8_trim_whitespace(array), "")
+
+
+def _rows_by_rule(rule: PerRow, text_of) -> list[tuple[Number, np.ndarray]]:
+    """(rule, rows it applies to) for a `PerRow` declaration; rows with an unlisted key are left out."""
+    rule_of_key = rule.rules()
+    distinct = list(dict.fromkeys(rule_of_key.values()))
+    keys = list(rule_of_key)
+    position = pc.index_in(text_of(rule.key), value_set=pa.array(keys, type=pa.string()))
+    rule_number = np.array([distinct.index(rule_of_key[k]) for k in keys] + [-1])
+    which = rule_number[pc.fill_null(position, len(keys)).to_numpy(zero_copy_only=False)]
+    return [(r, which == n) for n, r in enumerate(distinct) if (which == n).any()]
+
+
+def _stack(cells: list[tuple[int, str, np.ndarray | None]], text_of, length: int) -> _Stack:
+    pieces, positions = [], []
+    for _, header, rows in cells:
+        where = np.arange(length) if rows is None else np.flatnonzero(rows)
+        pieces.append(text_of(header) if rows is None else text_of(header).take(pa.array(where)))
+        positions.append(where)
+    column = np.repeat(np.arange(len(cells)), [len(p) for p in positions])
+    return _Stack(pa.concat_arrays(pieces), np.array([order for order, _, _ in cells])[column],
+                  [header for _, header, _ in cells], column, np.concatenate(positions))
+
+
+def _padded(values: dict[str, np.ndarray | pd.Series]) -> pd.DataFrame:
+    """One frame of the stacked values, shorter stacks padded with missing values (which no check sees)."""
+    length = max(len(v) for v in values.values())
+    columns = {}
+    for name, column in values.items():
+        column = pd.Series(column)
+        if len(column) < length:
+            column = pd.concat([column, pd.Series([None] * (length - len(column)), dtype=column.dtype)],
+                               ignore_index=True)
+        columns[name] = column
+    return pd.DataFrame(columns)
 
 
 def _found(text: str) -> str:
     return "an empty cell" if text == "" else repr(text if len(text) <= 40 else text[:37] + "...")
 
 
-def _first_failures(frame: pd.DataFrame, order: int, header: str, bad: np.ndarray, text: np.ndarray,
-                    expected: str) -> list[_Failure]:
-    if not bad.any():
-        return []
-    position = int(np.flatnonzero(bad)[0])
-    return [_Failure(int(frame["_row"].iloc[position]), order, header,
-                     f"found {_found(text[position])}; expected {expected}")]
-
-
-def _schema_failures(values: pd.DataFrame, schema: pandera.DataFrameSchema) -> np.ndarray:
-    """Positions (in `values`) of the rows that fail `schema`, checked lazily so every failure is seen."""
+def _schema_failures(values: pd.DataFrame, schema: pandera.DataFrameSchema) -> dict[str, np.ndarray]:
+    """{column: positions failing its checks}, checked lazily so every failure is seen."""
     try:
         schema.validate(values, lazy=True)
     except pandera.errors.SchemaErrors as errors:
-        index = pd.to_numeric(errors.failure_cases["index"], errors="coerce").dropna().astype(int)
-        return np.unique(index.to_numpy())
-    return np.empty(0, dtype=int)
+        cases = errors.failure_cases
+        cases = cases[pd.to_numeric(cases["index"], errors="coerce").notna()]
+        return {column: np.unique(group["index"].astype(int).to_numpy()) for column, group in cases.groupby("column")}
+    return {}
 
 
-def _check_numbers(frame: pd.DataFrame, rule: Number, markers: frozenset[str], blank: bool,
-                   cells: list[tuple[int, str, np.ndarray | None]]) -> list[_Failure]:
-    """Every column sharing one rule, stacked into one array: classified (blank, marker, number or
-    neither) with Arrow's vectorised string kernels, then the numbers checked by the rule's schema."""
-    pieces, owners, positions = [], [], []
-    for which, (_, header, rows) in enumerate(cells):
-        text = _text(frame[header])
-        where = np.arange(len(frame)) if rows is None else np.flatnonzero(rows)
-        pieces.append(text.to_numpy(dtype=object)[where])
-        owners.append(np.full(len(where), which))
-        positions.append(where)
-    text = np.concatenate(pieces) if pieces else np.empty(0, dtype=object)
-    owner, position = np.concatenate(owners), np.concatenate(positions)
-    arrow_text = pa.array(text, type=pa.string())
-    is_blank = np.asarray(pc.equal(arrow_text, ""), dtype=bool)
-    is_marker = np.asarray(pc.is_in(arrow_text, value_set=pa.array(sorted(markers), type=pa.string())), dtype=bool)
-    number_text = pc.replace_substring_regex(arrow_text, r"\s*%$", "") if rule.percent_sign else arrow_text
-    is_number = np.asarray(pc.match_substring_regex(number_text, NUMBER.pattern), dtype=bool) & ~is_blank
+def _parse_numbers(text: pa.Array, rule: Number, markers: frozenset[str], blank: bool) -> tuple[np.ndarray, np.ndarray]:
+    """(values, unreadable): numbers by `markers.NUMBER` (a '%' sign only where the rule allows one), NaN
+    for blanks and markers; unreadable marks cells that are none of number, allowed marker, allowed blank."""
+    is_blank = _booleans(pc.equal(text, ""))
+    is_marker = _booleans(pc.is_in(text, value_set=pa.array(sorted(markers), type=pa.string())))
+    number_text = pc.utf8_rtrim_whitespace(pc.utf8_rtrim(text, characters="%")) if rule.percent_sign else text
+    is_number = _booleans(pc.match_substring_regex(number_text, NUMBER.pattern)) & ~is_blank
     values = pc.cast(pc.replace_substring(pc.if_else(pa.array(is_number), number_text, None), ",", ""), pa.float64())
-    values = values.to_numpy(zero_copy_only=False)
-
-    expected = rule.expected() + (" or a published marker" if markers else "")
-    unreadable = ~(is_number | is_marker | (is_blank & blank))
-    failing = np.zeros(len(text), dtype=bool)
-    failing[_schema_failures(pd.DataFrame({"value": values}), pandera.DataFrameSchema({"value": rule.column()}))] = True
-    failures = []
-    for which, (order, header, _) in enumerate(cells):
-        mine = owner == which
-        for bad, wanted in ((unreadable & mine, expected), (failing & mine, rule.expected())):
-            if bad.any():
-                first = int(np.flatnonzero(bad)[0])
-                failures.append(_Failure(int(frame["_row"].iloc[position[first]]), order, header,
-                                         f"found {_found(text[first])}; expected {wanted}"))
-    return failures
+    return values.to_numpy(zero_copy_only=False), ~(is_number | is_marker | (is_blank & blank))
 
 
-def _check_codes(frame: pd.DataFrame, order: int, header: str, col: Col) -> list[_Failure]:
-    text = _text(frame[header])
-    is_blank = (text == "").to_numpy()
-    failing = np.zeros(len(text), dtype=bool)
-    failing[_schema_failures(pd.DataFrame({"value": text.where(~is_blank, None).reset_index(drop=True)}),
-                             pandera.DataFrameSchema({"value": col.rule.column()}))] = True
-    if not col.blank:
-        failing |= is_blank
-    return _first_failures(frame, order, header, failing, text.to_numpy(dtype=object), col.rule.expected())
+def _booleans(array: pa.Array) -> np.ndarray:
+    return array.to_numpy(zero_copy_only=False)
 
 
-def _check_dates(frame: pd.DataFrame, order: int, header: str, col: Col) -> list[_Failure]:
-    text = _text(frame[header])
-    distinct = pd.Series(text.unique())
+def _parse_codes(text: pa.Array, rule: Code, markers: frozenset[str], blank: bool) -> tuple[pd.Series, np.ndarray]:
+    """(codes to check, unreadable): blanks and allowed markers are not checked; a blank where none is
+    allowed is unreadable."""
+    is_blank = _booleans(pc.equal(text, ""))
+    is_marker = _booleans(pc.is_in(text, value_set=pa.array(sorted(markers), type=pa.string())))
+    return pd.Series(pc.if_else(pa.array(~is_blank & ~is_marker), text, None).to_pandas()), is_blank & (not blank)
+
+
+def _parse_dates(text: pa.Array, rule: Date, markers: frozenset[str], blank: bool) -> tuple[pd.Series, np.ndarray]:
+    """(dates, unreadable): each distinct text parsed once, in the rule's layouts."""
+    cells = text.to_pandas()
+    distinct = pd.Series(cells.unique())
     parsed = pd.Series(pd.NaT, index=distinct.index, dtype="datetime64[ns]")
-    for layout in col.rule.formats:
+    for layout in rule.formats:
         missing = parsed.isna()
         parsed[missing] = pd.to_datetime(distinct[missing], format=layout, errors="coerce")
-    by_text = dict(zip(distinct, parsed))
-    dates = text.map(by_text).astype("datetime64[ns]").reset_index(drop=True)
-    is_blank = (text == "").to_numpy()
-    failing = (dates.isna().to_numpy() & ~is_blank) | (is_blank & (not col.blank))
-    failing[_schema_failures(pd.DataFrame({"value": dates}), pandera.DataFrameSchema({"value": col.rule.column()}))] = True
-    return _first_failures(frame, order, header, failing, text.to_numpy(dtype=object), col.rule.expected())
+    dates = cells.map(dict(zip(distinct, parsed))).astype("datetime64[ns]")
+    is_blank = (cells == "").to_numpy()
+    return dates, (dates.isna().to_numpy() & ~is_blank) | (is_blank & (not blank))
 
 
 def _check_geometry(frame: pd.DataFrame, order: int, header: str, rule: Geometry) -> list[_Failure]:

@@ -25,7 +25,7 @@ CASES = {
                        "lait.csv, row 1: expected column(s) 'Values'"),
     "wrong type": ("lait.csv", (LAIT_HEADER + LAIT_ROW.format(value="50") + LAIT_ROW.format(value="fifty")
                                 .replace("2019", "2018")).encode(),
-                   "lait.csv, row 3, column 'Values': 'fifty' is neither a number nor a published marker"),
+                   "lait.csv, row 3, column 'Values': found 'fifty'; expected a percentage (a number from 0 to 100) or a published marker"),
     "empty file": ("lait.csv", b"", "lait.csv: is empty (0 bytes)"),
     "header only": ("lait.csv", LAIT_HEADER.encode(), "lait.csv: has a header but no data rows"),
     "duplicate keys": ("lait.csv", (LAIT_HEADER + LAIT_ROW.format(value="50") + LAIT_ROW.format(value="51")).encode(),

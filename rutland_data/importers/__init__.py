@@ -210,6 +210,7 @@ class SourceFile:
             document = self._document()
             frame = pd.DataFrame.from_records([f["properties"] for f in document["features"]])
             frame["geometry"] = [f.get("geometry") for f in document["features"]]
+            frame["_properties"] = [f["properties"] for f in document["features"]]  # as published, for the loader
             frame.insert(0, "_row", range(1, len(frame) + 1))
             frame.attrs["crs"] = str(((document.get("crs") or {}).get("properties") or {}).get("name", ""))
         else:
@@ -220,7 +221,8 @@ class SourceFile:
             frame.columns = [str(c).strip() for c in frame.columns]
             frame.insert(0, "_row", range(2, len(frame) + 2))
         if frame.empty:
-            raise BadInput(self.display_name, "has a header but no data rows")
+            raise BadInput(self.display_name, "has no features" if self.kind == "geojson" else
+                           "has a header but no data rows")
         return frame
 
 
@@ -313,15 +315,20 @@ class Importer:
         return self.signature <= set(columns)
 
     def near_miss(self, columns: list[str]) -> list[str]:
-        """The signature columns a file lacks when it otherwise looks like this format: most of the
-        signature present, and at most a quarter (one at least) of the format's known columns missing,
-        its published header where the format declares one, else its key columns. Else [] (the file
-        is another format, or none)."""
+        """The signature columns a file lacks when it otherwise looks like this format: at most a
+        quarter (one at least) of the format's published header missing, where the format declares
+        one; else most of the signature and all but a quarter of its key columns present. Else []
+        (the file is another format, or none)."""
         present = set(columns)
         missing = sorted(self.signature - present)
-        if not missing or 2 * len(missing) >= len(self.signature):
+        if not missing:
             return []
-        known = set(self.header) or (self.signature | set(self.required))
+        if self.header:
+            known = set(self.header)
+        elif 2 * len(missing) < len(self.signature):
+            known = self.signature | set(self.required)
+        else:
+            return []
         shared = len(known & present)
         return missing if shared >= 2 and len(known) - shared <= max(1, len(known) // 4) else []
 

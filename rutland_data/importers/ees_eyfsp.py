@@ -5,8 +5,9 @@ Feeds the good-level-of-development series before LAIT's coverage starts.
 from __future__ import annotations
 
 from rutland_data import measures as measure_dictionary
-from rutland_data.importers import Importer, SourceFile, insert_la_results, parse_column, reject_duplicates
-from rutland_data.importers.ees_format import GEOGRAPHY_COLUMNS, add_area_and_year
+from rutland_data.importers import Col, Importer, SourceFile, insert_la_results, parse_column, reject_duplicates
+from rutland_data.importers.ees_format import GEOGRAPHY, GEOGRAPHY_COLUMNS, add_area_and_year
+from rutland_data.intake import PERCENT
 from rutland_data.markers import round_half_up
 
 
@@ -45,5 +46,6 @@ IMPORTERS = [
         load=load,
         priority=20,
         header=HEADER,
+        columns=(*GEOGRAPHY, Col("gld_percent", PERCENT)),
     )
 ]

@@ -18,10 +18,23 @@ from datetime import datetime
 
 import pandas as pd
 
-from rutland_data.importers import BadInput, Importer, Layout, SourceFile
+from rutland_data.importers import BadInput, Col, Importer, Layout, SourceFile
+from rutland_data.intake import LA_NUMBER, Code, Date, Number
 from rutland_data.importers.csp_school import merge_schools
 
 GIAS_LAYOUT = Layout(encodings=("utf-8-sig", "cp1252"), extra_fields=True)
+# GIAS sometimes writes a URN as a float ('123456.0'); the loader drops the '.0'.
+GIAS_URN = Code("a URN (5 or 6 digits)", r"\d{5,6}(?:\.0)?")
+ESTABLISHMENT_COLUMNS = (
+    Col("URN", GIAS_URN, blank=False),
+    Col("LA (code)", LA_NUMBER),
+    Col("EstablishmentNumber", Code("a 4-digit establishment number", r"\d{4}")),
+    Col("OpenDate", Date()),
+    Col("CloseDate", Date()),
+    # British National Grid metres; GIAS writes 0 where it has no grid reference.
+    Col("Easting", Number("an easting in metres", 0, 700_000, whole=True)),
+    Col("Northing", Number("a northing in metres", 0, 1_300_000, whole=True)),
+)
 _TRUST_GROUP_TYPES = {  # GIAS group type -> preference (lower wins when a school is in several groups)
     "Multi-academy trust": 1, "Single-academy trust": 2, "Federation": 3, "Trust": 4, "School sponsor": 5,
 }
@@ -172,6 +185,7 @@ IMPORTERS = [
         load=load_establishments,
         priority=20,
         layout=GIAS_LAYOUT,
+        columns=ESTABLISHMENT_COLUMNS,
     ),
     Importer(
         name="GIAS group links (trusts and federations)",
@@ -180,6 +194,7 @@ IMPORTERS = [
         load=load_group_links,
         priority=21,
         layout=GIAS_LAYOUT,
+        columns=(Col("URN", GIAS_URN, blank=False), Col("LA (code)", LA_NUMBER), Col("Joined date", Date())),
     ),
     Importer(
         name="GIAS establishment links",
@@ -188,5 +203,7 @@ IMPORTERS = [
         load=load_links,
         priority=22,
         layout=GIAS_LAYOUT,
+        columns=(Col("URN", GIAS_URN, blank=False), Col("LinkURN", GIAS_URN, blank=False),
+                 Col("LinkEstablishedDate", Date())),
     ),
 ]

@@ -15,7 +15,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pa_compute
 
-from rutland_data.importers import BadInput, Importer, SourceFile, reject_duplicates
+from rutland_data.importers import BadInput, Col, Importer, SourceFile, reject_duplicates
+from rutland_data.intake import ANY_SCORE, COUNT, DECILE, LAD_CODE, LSOA_CODE, rank
 from rutland_data.importers.ons_geo import LOOKUP_COLUMNS, insert_lookups, row_count
 
 MHCLG = "Ministry of Housing, Communities and Local Government"
@@ -260,9 +261,25 @@ def _record_las(con, frame: pd.DataFrame, code_column: str, lad_column: str, vin
     }, columns=LOOKUP_COLUMNS))
 
 
+def iod_columns(vintage: str) -> tuple[Col, ...]:
+    """Every IoD column by its published naming: LSOA and LA codes, ranks among England's LSOAs of the
+    edition's vintage, deciles 1-10, finite scores (domain scores can be negative), whole populations.
+    MHCLG publishes no markers: every cell is a figure."""
+    none = frozenset()
+    return (
+        Col(r"(?i)lsoa code( \(\d{4}\))?|lsoa\d\d_code", LSOA_CODE, blank=False, pattern=True),
+        Col(_LA_CODE_COLUMN.pattern, LAD_CODE, pattern=True),
+        Col(r"(?i).+[ _]rank( \(.*\))?", rank(LSOAS_IN_ENGLAND[vintage]), blank=False, markers=none, pattern=True),
+        Col(r"(?i).+[ _]decile( \(.*\))?", DECILE, blank=False, markers=none, pattern=True),
+        Col(r"(?i).+[ _]score( \(.*\))?", ANY_SCORE, blank=False, markers=none, pattern=True),
+        Col(r"(?i)(" + "|".join(DENOMINATORS) + r").*", COUNT, blank=False, markers=none, pattern=True),
+    )
+
+
 def _importer(name: str, signature: set[str], required: tuple[str, ...]) -> Importer:
+    vintage = "2021" if {"LSOA code (2021)", "LSOA code", "lsoa21_code"} & signature else "2011"
     return Importer(name=name, signature=frozenset(signature), required=required, load=load, priority=40,
-                    publisher=MHCLG, licence="Open Government Licence v3.0")
+                    publisher=MHCLG, licence="Open Government Licence v3.0", columns=iod_columns(vintage))
 
 
 IMPORTERS = [

@@ -13,6 +13,7 @@ import pandas as pd
 from rutland_data import measures as measure_dictionary
 from rutland_data.importers import (
     BadInput,
+    Col,
     Importer,
     SourceFile,
     insert_areas,
@@ -20,6 +21,7 @@ from rutland_data.importers import (
     parse_values,
     reject_duplicates,
 )
+from rutland_data.intake import Number, PerRow, measure_rule
 from rutland_data.settings import LAIT_REGION_CODES, REGION_NAMES
 
 _VERSION_WORDS = {"rev": "revised", "prov": "provisional", "final": "final"}
@@ -110,6 +112,11 @@ def _areas(frame: pd.DataFrame) -> pd.DataFrame:
                                        "region_code", "is_current"])
 
 
+def _value_rules() -> dict[str, Number]:
+    """Each dictionary measure's LAIT code -> the rule for its values (its unit and possible range)."""
+    return {m.lait_code: measure_rule(m) for m in measure_dictionary.read_dictionary() if m.lait_code}
+
+
 IMPORTERS = [
     Importer(
         name="LAIT long table",
@@ -117,6 +124,11 @@ IMPORTERS = [
         required=("Short Desc", "Years", "LA and Regions", "Values", "LA Number", "Region"),
         load=load,
         priority=10,
+        header=("Short Desc", "Data item", "Years", "LA and Regions", "Values", "LA Number", "Region"),
+        # Values is text: a number in the measure's unit or a marker, never empty (a null is no figure at all).
+        columns=(Col("LA Number", Number("an LA number (LAIT numbers regions 970-990)", 100, 999, whole=True),
+                     blank=False),
+                 Col("Values", PerRow("Short Desc", _value_rules), blank=False)),
         release_note="LAIT values are the latest DfE release for each year; '(prov)', '(Rev)' and '(Final)' year labels are kept as the version.",
     )
 ]
