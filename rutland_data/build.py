@@ -47,7 +47,7 @@ def _refuse_near_miss(source: SourceFile, importers: list[Importer]) -> None:
     near = [(i, missing) for i in importers if (missing := i.near_miss(source.columns))]
     if near:
         importer, missing = min(near, key=lambda pair: len(pair[1]))
-        raise BadInput(source.display_name, f"looks like a {importer.name} file but has no column "
+        raise BadInput(source.display_name, f"looks like the '{importer.name}' format but has no column "
                        f"{', '.join(repr(c) for c in missing)}; was it renamed?", row=1)
 
 

@@ -10,8 +10,9 @@ are declarations, not loops; this module only parses the cells and turns the fir
 into a `BadInput` naming file, row and column with what was found and what was expected.
 
 Numbers follow one rule everywhere (`markers.NUMBER`): a comma is a thousands separator only between
-correctly grouped digits ('9,109', '1,234,567.5'); '96,50145773' or '46,5' is a decimal comma (or a
-typo) and is refused, never read as thousands. Non-finite numbers ('1e999', 'inf') are refused, and a
+correctly grouped digits ('9,109', '19,612') and only in whole-number columns (counts, ranks, the
+only place DfE and MHCLG write one); '96,50145773', '46,5' or '1,943' in a percentage, rate or score
+is a decimal comma (or a typo) and is refused, never read as thousands. Non-finite numbers ('1e999', 'inf') are refused, and a
 marker is accepted only where the format publishes it (the scorecards' 'NaN' nowhere else).
 """
 from __future__ import annotations
@@ -75,12 +76,14 @@ class Number:
         return pandera.Column(float, checks, nullable=True)
 
 
+# Every rule has both bounds, so a huge value ('1e300') is refused wherever it lands.
 PERCENT = Number("a percentage", 0, 100, percent_sign=True)
-RATE = Number("a rate", 0)
-COUNT = Number("a count of pupils or people", 0, whole=True)
+RATE = Number("a rate per 100 pupils", 0, 10_000)            # at most 100 events per pupil in a year
+COUNT = Number("a count of pupils or people", 0, 100_000_000, whole=True)  # more than England's population
 DECILE = Number("a decile", 1, 10, whole=True)
 PROGRESS_BAND = Number("a published progress band", 1, 5, whole=True)
-ANY_SCORE = Number("a score")
+# IoD scores are rates (0-1), z-scores (about -4 to 4) or 0-100 scales.
+IOD_SCORE = Number("an IoD score", -10, 100)
 
 
 def rank(of: int) -> Number:
@@ -364,6 +367,8 @@ def _parse_numbers(text: pa.Array, rule: Number, markers: frozenset[str], blank:
     is_marker = _booleans(pc.is_in(text, value_set=pa.array(sorted(markers), type=pa.string())))
     number_text = pc.utf8_rtrim_whitespace(pc.utf8_rtrim(text, characters="%")) if rule.percent_sign else text
     is_number = _booleans(pc.match_substring_regex(number_text, NUMBER.pattern)) & ~is_blank
+    if not rule.whole:  # a comma in a fraction-bearing column is a decimal comma, not thousands
+        is_number &= ~_booleans(pc.match_substring(number_text, ","))
     values = pc.cast(pc.replace_substring(pc.if_else(pa.array(is_number), number_text, None), ",", ""), pa.float64())
     return values.to_numpy(zero_copy_only=False), ~(is_number | is_marker | (is_blank & blank))
 
@@ -412,7 +417,8 @@ def _check_geometry(frame: pd.DataFrame, order: int, header: str, rule: Geometry
             return [failure(position, f"found {'no geometry' if kind is None else repr(kind)}; "
                                       "expected a Polygon or MultiPolygon")]
         try:
-            geometries.append(shape(geometry))
+            with np.errstate(invalid="ignore"):  # NaN coordinates are reported below, by feature
+                geometries.append(shape(geometry))
         except (ValueError, TypeError, IndexError, AttributeError, shapely.errors.ShapelyError) as error:
             return [failure(position, f"found unreadable coordinates ({error}); expected {rule.expected()}")]
     geometries = np.array(geometries, dtype=object)

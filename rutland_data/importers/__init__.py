@@ -137,6 +137,10 @@ class SourceFile:
         if self.kind == "parquet":
             import pyarrow.parquet as pq
 
+            with open(self.path, "rb") as handle:
+                if handle.read(4) != b"PAR1":
+                    raise BadInput(self.display_name, "is not a parquet file (it does not start with PAR1); "
+                                   "is it damaged? Download it again")
             try:
                 return list(pq.read_schema(self.path).names)
             except Exception as error:  # pyarrow raises ArrowInvalid, OSError and others for a damaged file
@@ -230,6 +234,7 @@ def _arrow_text_frame(text: str) -> pd.DataFrame | None:
     """`text` parsed by pyarrow.csv with every column as text (blanks stay ''), or None when it is not a
     plain rectangular CSV with distinct, non-blank header names (then `_csv_text_frame` reads it)."""
     import pyarrow as pa
+    import pyarrow.compute as pa_compute
     import pyarrow.csv as pa_csv
 
     header = next(csv.reader([text.split("\n", 1)[0].rstrip("\r")]), [])
@@ -246,6 +251,8 @@ def _arrow_text_frame(text: str) -> pd.DataFrame | None:
         return None
     if table.column_names != header or not all(pa.types.is_string(t) for t in table.schema.types):
         return None
+    if any(pa_compute.any(pa_compute.match_substring_regex(column, "[\r\n]")).as_py() for column in table.columns):
+        return None  # a value over a line break: `_csv_text_frame` names its row
     return table.to_pandas()
 
 
@@ -253,12 +260,16 @@ def _csv_text_frame(file: str, text: str, layout: Layout) -> pd.DataFrame:
     """The csv module's reading of a file pyarrow would not take: repeated or blank header names (named
     as pandas names them: 'SNP', 'SNP.1', 'Unnamed: 0'), and rows with another number of fields than the
     header, which are refused unless the layout declares them (`Layout.short_rows`, `extra_fields`).
-    A file cut mid-row shows as an unclosed quote or a short last row, and is refused."""
+    A file cut mid-row shows as an unclosed quote or a short last row, and is refused; so is a value
+    running over a line break (no official file has one: it is an unclosed quote)."""
     reader = csv.reader(io.StringIO(text), strict=True)
     rows = []
     try:
         header = next(reader)
         for line in reader:
+            if any("\n" in cell or "\r" in cell for cell in line):
+                raise BadInput(file, "found a quoted value running over a line break; expected one row per line "
+                               "(is a quote not closed?)", row=len(rows) + 2)
             if line:
                 rows.append(line)
     except csv.Error as error:

@@ -554,6 +554,7 @@ def load_school_information(con, source: SourceFile, source_id: int, settings):
     frame = source.frame()
     frame["_urn"] = text_column(frame, "URN")
     frame = frame[frame["_urn"].str.fullmatch(r"\d+")]
+    _refuse_duplicates(source, frame, ["_urn"], "URN")
     flags = {c: text_column(frame, c) == "1" for c in ("ISPRIMARY", "ISSECONDARY", "ISPOST16") if c in frame.columns}
     none = pd.Series(False, frame.index)
     primary, secondary, post16 = (flags.get(c, none) for c in ("ISPRIMARY", "ISSECONDARY", "ISPOST16"))

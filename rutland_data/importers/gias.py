@@ -18,7 +18,7 @@ from datetime import datetime
 
 import pandas as pd
 
-from rutland_data.importers import BadInput, Col, Importer, Layout, SourceFile
+from rutland_data.importers import BadInput, Col, Importer, Layout, SourceFile, reject_duplicates
 from rutland_data.intake import LA_NUMBER, Code, Date, Number
 from rutland_data.importers.csp_school import merge_schools
 
@@ -100,9 +100,11 @@ def load_establishments(con, source: SourceFile, source_id: int, settings):
     def column(name: str) -> pd.Series:
         return frame[name].str.strip().replace("", None) if name in frame.columns else pd.Series(None, frame.index)
 
+    # The grid reference by the shared number rule (a thousands separator is allowed in whole numbers).
+    easting, northing = (column(c).str.replace(",", "", regex=False) for c in ("Easting", "Northing"))
     opened_as_academy = column("ReasonEstablishmentOpened (name)").fillna("").str.contains("Academy", case=False)
     open_dates = _dates(source, frame["_row"], "OpenDate", column("OpenDate").fillna(""))
-    lats, lons = _lat_lon(column("Easting"), column("Northing"))
+    lats, lons = _lat_lon(easting, northing)
     register = pd.DataFrame({
         "urn": frame["urn"],
         "name": column("EstablishmentName"),
@@ -114,8 +116,8 @@ def load_establishments(con, source: SourceFile, source_id: int, settings):
         "trust_type": column("TrustSchoolFlag (name)").replace("Not applicable", None),
         "conversion_date": [d if academy else None for d, academy in zip(open_dates, opened_as_academy)],
         "ward_code": column("AdministrativeWard (code)"),
-        "easting": column("Easting"),
-        "northing": column("Northing"),
+        "easting": easting,
+        "northing": northing,
         "lat": lats,
         "lon": lons,
         "is_open": column("EstablishmentStatus (name)").fillna("Open").str.startswith("Open"),
@@ -162,9 +164,11 @@ def load_links(con, source: SourceFile, source_id: int, settings):
     frame = source.frame()
     frame["urn"] = _urns(source, frame)
     frame["linked"] = _urns(source, frame, "LinkURN")
+    frame["link_type"] = frame["LinkType"].str.strip()
+    reject_duplicates(source, frame, ["urn", "linked", "link_type"], "URN, linked URN and link type")
     dates = _dates(source, frame["_row"], "LinkEstablishedDate",
                    frame.get("LinkEstablishedDate", pd.Series("", frame.index)))
-    links = pd.DataFrame({"urn": frame["urn"], "linked_urn": frame["linked"], "link_type": frame["LinkType"].str.strip(),
+    links = pd.DataFrame({"urn": frame["urn"], "linked_urn": frame["linked"], "link_type": frame["link_type"],
                           "link_date": dates, "source_id": source_id})
     before = con.execute("SELECT count(*) FROM school_links").fetchall()[0][0]
     con.register("incoming_links", links)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from rutland_data.importers import Col, Importer, SourceFile, insert_la_results, reject_duplicates, wide_la_results
 from rutland_data.importers.ees_format import GEOGRAPHY, GEOGRAPHY_COLUMNS, add_area_and_year
-from rutland_data.intake import PERCENT, Number
+from rutland_data.intake import COUNT, PERCENT, Number
 
 # The 2021 file carries the dashboard's own example rows ('Region demo', 'LA demo') with no codes.
 PLACEHOLDER_REGION = "Region demo"
@@ -25,7 +25,7 @@ MEASURE_COLUMNS = {
 
 COLUMN_RULES = {
     # A December-February average of counts, so it may have a fraction.
-    "Cohort_DJFavg": Number("an average count of young people", 0),
+    "Cohort_DJFavg": Number("an average count of young people", 0, COUNT.high),
     # Offers are counted against the cohort at another date, so DfE publishes a little over 100 where an LA
     # offered a place to young people who moved in (Thurrock 2023: 100.2).
     "September_guarantee_Offer_made_percent": Number("a percentage of the cohort offered a place", 0, 110),
