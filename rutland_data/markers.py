@@ -80,16 +80,3 @@ def round_half_up(value: float | None, decimals: int) -> float | None:
     # repr gives the shortest string that round-trips, so 72.099999999999994 -> '72.1'.
     quantum = Decimal(1).scaleb(-decimals)
     return float(Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP))
-
-
-def round_half_up_series(values, decimals):
-    """`round_half_up` for a whole column at once; `decimals` is an int or a per-row Series.
-
-    The tiny nudge (1e-9 of a unit) absorbs binary artefacts such as 72.099999999999994
-    without moving any genuinely published value.
-    """
-    import numpy as np
-
-    scale = np.power(10.0, decimals)
-    magnitude = np.floor(np.abs(values) * scale + 0.5 + 1e-9) / scale
-    return np.sign(values) * magnitude

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from rutland_data.intake import BadInput, Col, validate
-from rutland_data.markers import GLOSSARY, NUMBER, NotAValue, parse_cell, round_half_up_series
+from rutland_data.markers import GLOSSARY, NUMBER, NotAValue, parse_cell
 
 DFE = "Department for Education"
 OGL = "Open Government Licence v3.0"
@@ -440,10 +440,10 @@ def _parse_plain_column(cells: pd.Series, blank_code: str | None) -> tuple[list,
     return values.tolist(), codes.tolist()
 
 
-def parse_values(source: SourceFile, frame: pd.DataFrame, column: str, decimals=None,
+def parse_values(source: SourceFile, frame: pd.DataFrame, column: str,
                  blank_code: str | None = None) -> tuple[pd.Series, pd.Series]:
-    """Vectorised `parse_column` for large files: (values, codes) Series, values rounded half-up
-    to `decimals` (an int or a Series per row) when given; the first bad cell is named by row."""
+    """Vectorised `parse_column` for large files: (values, codes) Series, each value exactly as the file
+    gives it (rounding is for display, by the dictionary's decimals); the first bad cell is named by row."""
     text = frame[column].astype("string").str.strip().fillna("")
     is_marker = text.isin(list(GLOSSARY))
     is_blank = text == ""
@@ -453,8 +453,6 @@ def parse_values(source: SourceFile, frame: pd.DataFrame, column: str, decimals=
         first = frame.loc[bad].iloc[0]
         raise BadInput(source.display_name, f"'{first[column]}' is neither a number nor a published marker",
                        row=int(first["_row"]), column=column)
-    if decimals is not None:
-        numbers = round_half_up_series(numbers, decimals)
     codes = text.where(is_marker, None).astype(object)
     if blank_code is not None:
         codes = codes.where(~is_blank, blank_code)
@@ -516,16 +514,13 @@ def wide_la_results(source: SourceFile, frame: pd.DataFrame, measure_by_column: 
     """Long `la_results` rows from a wide file with one column per measure (EES and DfE dashboard
     layouts). `frame` already has year_label, end_year and area_code; each column maps to a measure
     id, or to a per-row Series of ids (e.g. primary/secondary from a phase column). Cells with neither
-    a value nor a marker are dropped; values are rounded to each measure's published decimals."""
-    from rutland_data.measures import by_id
-
-    dictionary = by_id()
+    a value nor a marker are dropped; values are stored as the file gives them."""
     pieces = []
     for column, measure_ids in measure_by_column.items():
         ids = pd.Series(measure_ids, index=frame.index)
         part = frame[["year_label", "end_year", "area_code", "_row"]].copy()
         part["measure_id"] = ids
-        part["value"], part["value_code"] = parse_values(source, frame, column, ids.map(lambda m: dictionary[m].decimals))
+        part["value"], part["value_code"] = parse_values(source, frame, column)
         pieces.append(part)
     results = pd.concat(pieces, ignore_index=True)
     results = results[results["value"].notna() | results["value_code"].notna()].copy()

@@ -12,12 +12,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from rutland_data import measures as measure_dictionary
 from rutland_data.importers import (BadInput, Col, Importer, SourceFile, insert_la_results, parse_column,
                                     reject_duplicates)
 from rutland_data.importers.ees_format import GEOGRAPHY, GEOGRAPHY_COLUMNS, add_area_and_year
 from rutland_data.intake import PERCENT
-from rutland_data.markers import round_half_up
 
 RESULT_COLUMNS = ["measure_id", "year_label", "end_year", "area_code", "value", "value_code",
                   "version", "source_id", "source_row"]
@@ -28,11 +26,10 @@ YTD_PHASES = {"Primary": "primary", "Secondary": "secondary", "Special": "specia
 
 def _measure_rows(source: SourceFile, frame: pd.DataFrame, measure_ids: list[str], column: str,
                   source_id: int) -> pd.DataFrame:
-    dictionary = measure_dictionary.by_id()
     values, codes = parse_column(source, frame, column)
     rows = frame[["year_label", "end_year", "area_code", "_row"]].copy()
     rows["measure_id"] = measure_ids
-    rows["value"] = [round_half_up(v, dictionary[m].decimals) for v, m in zip(values, measure_ids)]
+    rows["value"] = values
     rows["value_code"] = codes
     rows["version"] = None
     rows["source_id"] = source_id

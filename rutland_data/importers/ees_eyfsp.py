@@ -4,11 +4,9 @@ Feeds the good-level-of-development series before LAIT's coverage starts.
 """
 from __future__ import annotations
 
-from rutland_data import measures as measure_dictionary
 from rutland_data.importers import Col, Importer, SourceFile, insert_la_results, parse_column, reject_duplicates
 from rutland_data.importers.ees_format import GEOGRAPHY, GEOGRAPHY_COLUMNS, add_area_and_year
 from rutland_data.intake import PERCENT
-from rutland_data.markers import round_half_up
 
 
 def load(con, source: SourceFile, source_id: int, settings):
@@ -16,9 +14,8 @@ def load(con, source: SourceFile, source_id: int, settings):
     frame = frame[frame["characteristic"].str.strip() == "Total"]
     frame = add_area_and_year(source, frame, con)
     reject_duplicates(source, frame, ["time_period", "area_code"], "year and area")
-    decimals = measure_dictionary.by_id()["eyfs_gld"].decimals
     values, codes = parse_column(source, frame, "gld_percent")
-    frame["value"] = [round_half_up(v, decimals) for v in values]
+    frame["value"] = values
     frame["value_code"] = codes
     frame["measure_id"] = "eyfs_gld"
     frame["version"] = None

@@ -78,8 +78,7 @@ def load(con, source: SourceFile, source_id: int, settings) -> tuple[int, str | 
     frame["area_code"] = frame["LA Number"].map(_area_code)
     reject_duplicates(source, frame, ["Short Desc", "end_year", "LA Number"], "measure, year and LA")
 
-    decimals = frame["Short Desc"].map(lambda code: wanted[code].decimals)
-    frame["value"], frame["value_code"] = parse_values(source, frame, "Values", decimals)
+    frame["value"], frame["value_code"] = parse_values(source, frame, "Values")
     frame["year_label"] = frame["Years"].astype(str)
     frame["source_id"] = source_id
     frame["source_row"] = frame["_row"]
