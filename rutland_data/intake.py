@@ -60,9 +60,9 @@ class Number:
     def expected(self) -> str:
         kind = f"{self.what} (a whole number" if self.whole else f"{self.what} (a number"
         if self.low is not None and self.high is not None:
-            return f"{kind} from {self.low:g} to {self.high:g})"
+            return f"{kind} from {_shown(self.low)} to {_shown(self.high)})"
         if self.low is not None:
-            return f"{kind} of at least {self.low:g})"
+            return f"{kind} of at least {_shown(self.low)})"
         return f"{kind})"
 
     def column(self) -> pandera.Column:
@@ -77,6 +77,10 @@ class Number:
 
 
 # Every rule has both bounds, so a huge value ('1e300') is refused wherever it lands.
+def _shown(bound: float) -> str:
+    return f"{int(bound):,}" if float(bound).is_integer() else f"{bound:g}"
+
+
 PERCENT = Number("a percentage", 0, 100, percent_sign=True)
 RATE = Number("a rate per 100 pupils", 0, 10_000)            # at most 100 events per pupil in a year
 COUNT = Number("a count of pupils or people", 0, 100_000_000, whole=True)  # more than England's population
