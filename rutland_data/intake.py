@@ -12,8 +12,9 @@ into a `BadInput` naming file, row and column with what was found and what was e
 Numbers follow one rule everywhere (`markers.NUMBER`): a comma is a thousands separator only between
 correctly grouped digits ('9,109', '19,612') and only in whole-number columns (counts, ranks, the
 only place DfE and MHCLG write one); '96,50145773', '46,5' or '1,943' in a percentage, rate or score
-is a decimal comma (or a typo) and is refused, never read as thousands. Non-finite numbers ('1e999', 'inf') are refused, and a
-marker is accepted only where the format publishes it (the scorecards' 'NaN' nowhere else).
+is a decimal comma (or a typo) and is refused, never read as thousands. Non-finite numbers ('1e999',
+'inf') are refused, every rule has both bounds (so '1e300' fails), and a marker is accepted only
+where the format publishes it (the scorecards' 'NaN' nowhere else).
 """
 from __future__ import annotations
 
@@ -112,7 +113,7 @@ class Code:
 LA_NUMBER = Code("a 3-digit DfE LA number", r"\d{3}")
 URN = Code("a URN (5 or 6 digits)", r"\d{5,6}")
 TIME_PERIOD = Code("an EES time period such as 201718 or 2018", r"\d{6}|\d{4}")
-ENGLAND_CODE = Code("an ONS country code", r"E92000001")
+COUNTRY_CODE = Code("the ONS code for England", r"E92000001")
 REGION_CODE = Code("an ONS region code (E12... or E13...)", r"E1[23]\d{6}")
 LA_GSS_CODE = Code("an ONS local authority code (E06-E10)", r"E(0[6-9]|10)\d{6}")
 LAD_CODE = Code("an ONS local authority district code (E06-E09, or W06 in Wales)", r"[EW]0[6-9]\d{6}")
@@ -437,7 +438,7 @@ def _check_geometry(frame: pd.DataFrame, order: int, header: str, rule: Geometry
         lon, lat = coordinates[outside][0]
         return [failure(int(owner[outside][0]), f"found the point ({lon:g}, {lat:g}) outside England; expected "
                         f"longitude {ENGLAND_LON[0]} to {ENGLAND_LON[1]} and latitude {ENGLAND_LAT[0]} to "
-                        f"{ENGLAND_LAT[1]} (are longitude and latitude swapped, or is it in metres?)")]
+                        f"{ENGLAND_LAT[1]} (are longitude and latitude swapped, or is it in British National Grid metres?)")]
     invalid = ~shapely.is_valid(geometries)
     if invalid.any():
         position = int(np.flatnonzero(invalid)[0])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import difflib
 import gzip
 import importlib
 import io
@@ -326,22 +327,24 @@ class Importer:
         return self.signature <= set(columns)
 
     def near_miss(self, columns: list[str]) -> list[str]:
-        """The signature columns a file lacks when it otherwise looks like this format: at most a
-        quarter (one at least) of the format's published header missing, where the format declares
-        one; else most of the signature and all but a quarter of its key columns present. Else []
-        (the file is another format, or none)."""
+        """The signature columns a file lacks when it otherwise looks like this format. Where the format
+        declares its published header: at most a quarter of it (one at least) missing. Else most of the
+        signature present and all but a quarter of the key columns; a two-column signature with one
+        missing counts when the file has a column named much like it ('LSOA11CD' as 'lsoa11cd' or
+        'LSOA11CD (2021)'). Else [] (the file is another format, or none)."""
         present = set(columns)
         missing = sorted(self.signature - present)
         if not missing:
             return []
         if self.header:
             known = set(self.header)
-        elif 2 * len(missing) < len(self.signature):
+        elif 2 * len(missing) < len(self.signature) or (len(missing) == 1 < len(self.signature)
+                                                         and any(_named_alike(missing[0], c) for c in columns)):
             known = self.signature | set(self.required)
         else:
             return []
         shared = len(known & present)
-        return missing if shared >= 2 and len(known) - shared <= max(1, len(known) // 4) else []
+        return missing if shared >= 1 and len(known) - shared <= max(1, len(known) // 4) else []
 
     def check_columns(self, source: SourceFile) -> None:
         missing = [c for c in self.required if c not in source.columns]
@@ -357,6 +360,12 @@ class Importer:
         """Every declared column, every row: a value outside what the format can hold stops the build."""
         if self.columns:
             validate(source.display_name, source.frame(), self.columns)
+
+
+def _named_alike(wanted: str, column: str) -> bool:
+    """A header that is a renamed `wanted`: one contains the other, or they differ in a letter or two."""
+    a, b = wanted.lower().strip(), column.lower().strip()
+    return a in b or b in a or difflib.SequenceMatcher(None, a, b).ratio() >= 0.85
 
 
 def all_importers() -> list[Importer]:

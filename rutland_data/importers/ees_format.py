@@ -18,7 +18,7 @@ GEOGRAPHY_COLUMNS = ("time_period", "geographic_level", "region_code", "region_n
 # Codes are blank, or a marker ('NA' on the attendance files' regional rows), where a level has none.
 GEOGRAPHY = (
     Col("time_period", intake.TIME_PERIOD, blank=False),
-    Col("country_code", intake.ENGLAND_CODE, markers=PUBLISHED_MARKERS),
+    Col("country_code", intake.COUNTRY_CODE, markers=PUBLISHED_MARKERS),
     Col("region_code", intake.REGION_CODE, markers=PUBLISHED_MARKERS),
     Col("old_la_code", intake.LA_NUMBER, markers=PUBLISHED_MARKERS),
     Col("new_la_code", intake.LA_GSS_CODE, markers=PUBLISHED_MARKERS),
