@@ -27,8 +27,9 @@ CREATE TABLE measures (
     unit           TEXT NOT NULL CHECK (unit IN ('%', 'score', 'count', 'rate')),
     polarity       TEXT NOT NULL CHECK (polarity IN ('higher', 'lower', 'neutral')),
     decimals       INTEGER NOT NULL,
+    year_type      TEXT NOT NULL CHECK (year_type IN ('academic', 'calendar', 'financial')),
     description    TEXT NOT NULL,
-    series_breaks  TEXT NOT NULL,         -- 'YEAR: reason; YEAR: reason' - a new series starts in YEAR (end year)
+    series_breaks  TEXT NOT NULL,         -- 'new YEAR: reason; gap YEAR-YEAR: reason' (end years; see measures.py)
     lait_code      TEXT,                  -- LAIT 'Short Desc' that feeds it, if any
     headline       BOOLEAN NOT NULL,      -- shown on the Headlines page
     sort_order     INTEGER NOT NULL
