@@ -233,3 +233,19 @@ CREATE TABLE school_links (
     source_id    INTEGER NOT NULL,
     PRIMARY KEY (urn, linked_urn, link_type)
 );
+
+-- ==== Council review figures (reference data) ====
+-- Figures the council's own published review quoted, with their citation (rutland_data/review_figures.csv),
+-- loaded into every build: where a quoted provisional figure differs from the final one, pages say so.
+CREATE TABLE review_figures (
+    publisher_la  TEXT NOT NULL,          -- the council whose review it is ('857')
+    measure_id    TEXT NOT NULL,
+    end_year      INTEGER NOT NULL,
+    area_code     TEXT NOT NULL,
+    quoted        TEXT NOT NULL,          -- as printed, e.g. '61.0%'
+    value         DOUBLE NOT NULL,
+    version       TEXT CHECK (version IN ('provisional', 'revised', 'final')),  -- NULL where the review does not say
+    document      TEXT NOT NULL,          -- short name, e.g. 'LaSSAR 2016-17'
+    citation      TEXT NOT NULL,          -- document, section and the quoted words
+    PRIMARY KEY (publisher_la, measure_id, end_year, area_code)
+);
