@@ -25,10 +25,9 @@ feeds = common.query(queries.source_feeds)
 sources = common.query(queries.sources)
 table = sources.merge(feeds[["source_id", "tables_fed", "measures_fed"]], on="source_id", how="left")
 table["status"] = table["is_simulated"].map({True: "simulated", False: "real"})
-st.dataframe(
+common.table(
     table[["source_id", "file_name", "status", "publisher", "licence", "rows_loaded", "loaded_at", "sha256",
            "release_note", "notes", "tables_fed", "measures_fed"]],
-    hide_index=True, width="stretch",
 )
 simulated = table[table["is_simulated"]]
 if not simulated.empty:
@@ -37,8 +36,8 @@ if not simulated.empty:
 
 st.header("Published symbols")
 st.markdown("A symbol is kept beside an empty value: it is never shown or counted as zero.")
-st.dataframe(pd.DataFrame([(code, where, meaning) for code, (where, meaning) in GLOSSARY.items()],
-                          columns=["symbol", "used in", "meaning"]), hide_index=True, width="stretch")
+common.table(pd.DataFrame([(code, where, meaning) for code, (where, meaning) in GLOSSARY.items()],
+                          columns=["symbol", "used in", "meaning"]))
 
 st.header("Loading official files")
 st.markdown(
