@@ -12,7 +12,7 @@ import altair as alt
 import pandas as pd
 
 from rutland_data import headlines, post16_queries, queries
-from rutland_data.charts import (GSS_COLOURS, ROLE_ORDER, ROLE_STYLE, add_segments, break_layers, shown_values,
+from rutland_data.charts import (GSS_COLOURS, ROLE_ORDER, ROLE_STYLE, add_segments, drawn_breaks, shown_values,
                                  trend_alt_text, year_axis_expr)
 from rutland_data.measures import Measure, by_id
 
@@ -142,7 +142,7 @@ def trend_lines(frame: pd.DataFrame, measure: Measure, *, selected_year: int | N
         x=x, y=y, color=colour, shape=alt.Shape("series:N", scale=scale(2), legend=None),
         tooltip=[alt.Tooltip("series:N", title="Area"), alt.Tooltip("year_label:N", title="Year"),
                  alt.Tooltip("shown:N", title=measure.short_label)])
-    layers = [*break_layers(measure, int(data["end_year"].min()), int(data["end_year"].max())), lines, points]
+    layers = [*drawn_breaks(measure, data), lines, points]
     if selected_year is not None:
         layers.append(alt.Chart(pd.DataFrame({"end_year": [selected_year]})).mark_rule(
             color="#0B0C0C", opacity=0.25, strokeWidth=8).encode(x="end_year:Q"))
