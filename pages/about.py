@@ -34,6 +34,15 @@ if not simulated.empty:
     st.warning(f"{int(simulated['rows_loaded'].sum()):,} rows are simulated demonstration data "
                "and are labelled as such wherever they are shown.", icon=":material/science:")
 
+st.header("Versions")
+st.markdown(
+    "Every figure carries its version: **final**, **revised**, **provisional**, or **unstated** where its file does "
+    "not say (each source's release note above says how its versions are known). When files give the same figure "
+    "more than once, a published value beats a marker, then final beats revised beats unstated beats provisional, "
+    "then the file loaded first. Where the council's own review quoted a figure that later became a different "
+    "final one, the card says so, citing the review."
+)
+
 st.header("Published symbols")
 st.markdown("A symbol is kept beside an empty value: it is never shown or counted as zero.")
 common.table(pd.DataFrame([(code, where, meaning) for code, (where, meaning) in GLOSSARY.items()],

@@ -82,11 +82,13 @@ def break_layers(measure: Measure, first_year: int, last_year: int) -> list[alt.
     return layers
 
 
-def drawn_breaks(measure: Measure, data: pd.DataFrame) -> list[alt.Chart]:
-    """`break_layers` over the years `data` (the figures drawn) spans; none when nothing is drawn."""
+def drawn_breaks(measure: Measure, data: pd.DataFrame, selected_year: int | None = None) -> list[alt.Chart]:
+    """`break_layers` over the years the chart spans (the figures drawn, and the selected year, so a gap up to
+    it is shown as one); none when nothing is drawn."""
     if data.empty:
         return []
-    return break_layers(measure, int(data["end_year"].min()), int(data["end_year"].max()))
+    last = max(int(data["end_year"].max()), selected_year or 0)
+    return break_layers(measure, int(data["end_year"].min()), last)
 
 
 def _years(measure: Measure, first: int, last: int | None) -> str:
@@ -122,7 +124,7 @@ def trend_chart(frame: pd.DataFrame, measure: Measure, selected_year: int | None
                            "segment_key"]])
     lines = base.mark_line(strokeWidth=2.5).encode(x=x, y=y, color=colour, strokeDash=dash, detail="segment_key:N")
     points = base.mark_point(size=60, filled=True).encode(x=x, y=y, color=colour, shape=shape, tooltip=tooltip)
-    layers = [*drawn_breaks(measure, data), lines, points]
+    layers = [*drawn_breaks(measure, data, selected_year), lines, points]
     if selected_year is not None:
         layers.append(alt.Chart(pd.DataFrame({"end_year": [selected_year]})).mark_rule(
             color="#0B0C0C", opacity=0.25, strokeWidth=8).encode(x="end_year:Q"))

@@ -33,7 +33,8 @@ class Card:
 
     @property
     def version_text(self) -> str:
-        return versions.phrase(self.version)
+        """'final' / 'revised' / 'provisional' / 'not stated by the source', after 'Version: '."""
+        return self.version if self.version in ("final", "revised", "provisional") else "not stated by the source"
 
 
 def _row(frame: pd.DataFrame, role: str, year: int):
@@ -55,6 +56,11 @@ def _decimals(row) -> int | None:
 
 def _version(row) -> str | None:
     return None if row is None or pd.isna(row["version"]) else str(row["version"])
+
+
+def _compared_name(row) -> str:
+    """How a sentence names a comparator: 'England', 'East Midlands', 'the statistical-neighbour mean'."""
+    return "the statistical-neighbour mean" if row["role"] == "neighbours" else str(row["series"])
 
 
 def shown_value(measure: measures.Measure, row) -> str:
@@ -104,7 +110,7 @@ def card(con, measure_id: str, la_code: str, year: int, comparator: str) -> Card
         if comparator_row is None:
             continue
         if value is not None and _number(comparator_row) is not None:
-            comparisons.append(f"{stats.comparison_word(value, _number(comparator_row))} {comparator_row['series']} "
+            comparisons.append(f"{stats.comparison_word(value, _number(comparator_row))} {_compared_name(comparator_row)} "
                                f"({shown_value(measure, comparator_row)})")
         text = shown_value(measure, comparator_row)
         if role == "neighbours" and _number(comparator_row) is not None:
@@ -117,7 +123,7 @@ def card(con, measure_id: str, la_code: str, year: int, comparator: str) -> Card
         comparison = f"no {comparator} figure for {measure.period(shown_year)}"
     else:
         word = stats.comparison_word(value, _number(chosen_row))
-        comparison = f"{word} {chosen_row['series']} ({shown_value(measure, chosen_row)})"
+        comparison = f"{word} {_compared_name(chosen_row)} ({shown_value(measure, chosen_row)})"
     source_ids = [int(s) for s in frame.loc[frame["end_year"] == shown_year, "source_id"].dropna()]
     own_source = queries.sources(con, [int(row["source_id"])]) if row is not None else None
     version_note = None
@@ -144,7 +150,7 @@ def card(con, measure_id: str, la_code: str, year: int, comparator: str) -> Card
 
 
 def review_notes(con, measure: measures.Measure, la_code: str, end_year: int, frame: pd.DataFrame) -> tuple[str, ...]:
-    """'Rutland: 52.2 final; 52.1 provisional at the time of the review (LaSSAR 2016-17)' for each figure
+    """'Rutland 52.2 final; 52.1 provisional at the time of the review (LaSSAR 2016-17)' for each figure
     the LA's own review quoted differently from the figure shown."""
     notes = []
     for quoted in queries.review_figures(con, la_code, measure.measure_id, end_year):
@@ -152,8 +158,8 @@ def review_notes(con, measure: measures.Measure, la_code: str, end_year: int, fr
         if rows.empty or not quoted.differs_from(_number(rows.iloc[0])):
             continue
         shown = rows.iloc[0]
-        notes.append(f"{shown['series']}: " + quoted.note(measure, float(shown["value"]), _version(shown),
-                                                         _decimals(shown)))
+        notes.append(f"{shown['series']} " + quoted.note(measure, float(shown["value"]), _version(shown),
+                                                        _decimals(shown)))
     return tuple(notes)
 
 

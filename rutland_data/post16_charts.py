@@ -142,7 +142,7 @@ def trend_lines(frame: pd.DataFrame, measure: Measure, *, selected_year: int | N
         x=x, y=y, color=colour, shape=alt.Shape("series:N", scale=scale(2), legend=None),
         tooltip=[alt.Tooltip("series:N", title="Area"), alt.Tooltip("year_label:N", title="Year"),
                  alt.Tooltip("shown:N", title=measure.short_label)])
-    layers = [*drawn_breaks(measure, data), lines, points]
+    layers = [*drawn_breaks(measure, data, selected_year), lines, points]
     if selected_year is not None:
         layers.append(alt.Chart(pd.DataFrame({"end_year": [selected_year]})).mark_rule(
             color="#0B0C0C", opacity=0.25, strokeWidth=8).encode(x="end_year:Q"))

@@ -170,7 +170,7 @@ def measure_bullet(ctx: _Context, section: str, measure: measures.Measure, chart
                                                   f"{gap.reason}."], chart_link, ("trend", measure.measure_id), [])
     card = headlines.card(ctx.con, measure.measure_id, ctx.la_code, end_year, "England")
     shown_here = card.end_year == end_year
-    version = f" ({card.version_text})"
+    version = f" ({versions.phrase(card.version)})"
     england_row = _row(frame, "england", end_year)
     national = _number(england_row)
     if not shown_here:

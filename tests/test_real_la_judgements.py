@@ -156,11 +156,11 @@ def test_the_council_review_note_62_final_61_provisional(con, real_db, monkeypat
     # LAIT KS2RWM_Expected_STD 2017: England 62 (row 347979), Rutland 67 (row 347932); the review (LaSSAR
     # 2016-17, Appendix B) quoted England 61.0% and Rutland 67% while the data were unvalidated.
     ks2 = headlines.card(con, "ks2_rwm_exp", "857", 2017, "England")
-    assert ks2.review_notes == ("England: 62% final; 61% provisional at the time of the review (LaSSAR 2016-17)",)
+    assert ks2.review_notes == ("England 62% final; 61% provisional at the time of the review (LaSSAR 2016-17)",)
     a8 = headlines.card(con, "ks4_att8", "857", 2017, "England")
-    assert a8.review_notes[0] == "Rutland: 52.2 final; 52.1 provisional at the time of the review (LaSSAR 2016-17)"
+    assert a8.review_notes[0] == "Rutland 52.2 final; 52.1 provisional at the time of the review (LaSSAR 2016-17)"
     at = page(real_db, monkeypatch, "857", "headlines", year="2016/17", phase="KS2")
-    assert ("Council review: England: 62% final; 61% provisional at the time of the review (LaSSAR 2016-17)"
+    assert ("Council review: England 62% final; 61% provisional at the time of the review (LaSSAR 2016-17)"
             in texts(at))
     # Hampshire's pages quote no review: the review is Rutland's.
     assert headlines.card(con, "ks2_rwm_exp", "850", 2017, "England").review_notes == ()
