@@ -37,12 +37,14 @@ class Card:
         return self.version if self.version in ("final", "revised", "provisional") else "not stated by the source"
 
 
-def _row(frame: pd.DataFrame, role: str, year: int):
+def row_in(frame: pd.DataFrame, role: str, year: int):
+    """The trend frame's row for one role ('la', 'england', 'region', 'neighbours') and year, or None."""
     rows = frame[(frame["role"] == role) & (frame["end_year"] == year)]
     return None if rows.empty else rows.iloc[0]
 
 
-def _number(row) -> float | None:
+def value_of(row) -> float | None:
+    """A trend row's value as a float, None for no row or a marker."""
     return None if row is None or pd.isna(row["value"]) else float(row["value"])
 
 
@@ -52,6 +54,13 @@ def _code(row) -> str | None:
 
 def _decimals(row) -> int | None:
     return None if row is None or pd.isna(row["published_decimals"]) else int(row["published_decimals"])
+
+
+def change_decimals(measure: measures.Measure, *rows) -> int:
+    """How finely a change between trend rows can be stated: the dictionary's decimals, or the fewest any of
+    their files published (a 1-dp and a 2-dp figure differ to 1 dp)."""
+    precision = [d for d in map(_decimals, rows) if d is not None]
+    return measure.shown_decimals(min(precision) if precision else None)
 
 
 def _version(row) -> str | None:
@@ -65,7 +74,7 @@ def _compared_name(row) -> str:
 
 def shown_value(measure: measures.Measure, row) -> str:
     """One row of a trend frame as a page shows it: the value at its published precision, or its marker."""
-    return measure.format(_number(row), _code(row), _decimals(row))
+    return measure.format(value_of(row), _code(row), _decimals(row))
 
 
 def figure_year(frame: pd.DataFrame, year: int) -> int | None:
@@ -80,7 +89,7 @@ def missing_note(measure: measures.Measure, frame: pd.DataFrame, year: int) -> s
     gap = measure.gap_covering(year)
     if gap is not None:
         return f"Not published for {measure.period(year)}: {gap.reason}."
-    code = _code(_row(frame, "la", year))
+    code = _code(row_in(frame, "la", year))
     if code is not None:
         meaning = GLOSSARY.get(code, ("", "published marker"))[1].lower()
         return f"No figure for {measure.period(year)}: published as '{code}' ({meaning})."
@@ -95,34 +104,33 @@ def card(con, measure_id: str, la_code: str, year: int, comparator: str) -> Card
     shown_year = figure_year(frame, year)
     note = None if shown_year == year else missing_note(measure, frame, year)
     shown_year = year if shown_year is None else shown_year
-    row = _row(frame, "la", shown_year)
-    value, previous_row = _number(row), _row(frame, "la", shown_year - 1)
-    precision = [d for d in (_decimals(row), _decimals(previous_row)) if d is not None]
-    change_decimals = measure.shown_decimals(min(precision) if precision else None)
-    change = stats.describe_change(measure, shown_year, value, _number(previous_row), change_decimals)
+    row = row_in(frame, "la", shown_year)
+    value, previous_row = value_of(row), row_in(frame, "la", shown_year - 1)
+    decimals = change_decimals(measure, row, previous_row)
+    change = stats.describe_change(measure, shown_year, value, value_of(previous_row), decimals)
     delta_text = None
     if change.delta is not None:
-        delta_text = "no change" if change.delta == 0 else f"{change.delta:+.{change_decimals}f}"
+        delta_text = "no change" if change.delta == 0 else f"{change.delta:+.{decimals}f}"
     rank = stats.rank_of(value, queries.values_for_ranking(con, measure.measure_id, shown_year), measure.polarity)
     comparators, comparisons = [], []
     for role in ("england", "region", "neighbours"):
-        comparator_row = _row(frame, role, shown_year)
+        comparator_row = row_in(frame, role, shown_year)
         if comparator_row is None:
             continue
-        if value is not None and _number(comparator_row) is not None:
-            comparisons.append(f"{stats.comparison_word(value, _number(comparator_row))} {_compared_name(comparator_row)} "
+        if value is not None and value_of(comparator_row) is not None:
+            comparisons.append(f"{stats.comparison_word(value, value_of(comparator_row))} {_compared_name(comparator_row)} "
                                f"({shown_value(measure, comparator_row)})")
         text = shown_value(measure, comparator_row)
-        if role == "neighbours" and _number(comparator_row) is not None:
+        if role == "neighbours" and value_of(comparator_row) is not None:
             text += f" (mean of {int(comparator_row['neighbours_counted'])})"
-        elif _number(comparator_row) is not None:
+        elif value_of(comparator_row) is not None:
             text += f" ({versions.phrase(_version(comparator_row))})"
         comparators.append((comparator_row["series"], text))
-    chosen_row = _row(frame, queries.COMPARATOR_ROLE[comparator], shown_year)
+    chosen_row = row_in(frame, queries.COMPARATOR_ROLE[comparator], shown_year)
     if chosen_row is None:
         comparison = f"no {comparator} figure for {measure.period(shown_year)}"
     else:
-        word = stats.comparison_word(value, _number(chosen_row))
+        word = stats.comparison_word(value, value_of(chosen_row))
         comparison = f"{word} {_compared_name(chosen_row)} ({shown_value(measure, chosen_row)})"
     source_ids = [int(s) for s in frame.loc[frame["end_year"] == shown_year, "source_id"].dropna()]
     own_source = queries.sources(con, [int(row["source_id"])]) if row is not None else None
@@ -155,7 +163,7 @@ def review_notes(con, measure: measures.Measure, la_code: str, end_year: int, fr
     notes = []
     for quoted in queries.review_figures(con, la_code, measure.measure_id, end_year):
         rows = frame[(frame["area_code"] == quoted.area_code) & (frame["end_year"] == end_year)]
-        if rows.empty or not quoted.differs_from(_number(rows.iloc[0])):
+        if rows.empty or not quoted.differs_from(value_of(rows.iloc[0])):
             continue
         shown = rows.iloc[0]
         notes.append(f"{shown['series']} " + quoted.note(measure, float(shown["value"]), _version(shown),

@@ -199,16 +199,6 @@ def end_year_of(label: str | None) -> int | None:
     return int(start) + 1
 
 
-def latest_year_with_value(con: duckdb.DuckDBPyConnection, measure_id: str, la_code: str, up_to: int) -> int | None:
-    """The most recent year, not after `up_to`, in which the LA has a figure for the measure."""
-    rows = con.execute(
-        "SELECT max(end_year) FROM la_results WHERE measure_id = ? AND area_code = ? AND end_year <= ? "
-        "AND value IS NOT NULL",
-        [measure_id, la_code, up_to],
-    ).fetchall()
-    return rows[0][0]
-
-
 def review_figures(con: duckdb.DuckDBPyConnection, publisher_la: str, measure_id: str,
                    end_year: int) -> list[ReviewFigure]:
     """What the LA's own published review quoted for one measure and year (any area), with its citation."""

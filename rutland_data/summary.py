@@ -140,15 +140,6 @@ class _Context:
                       versions=tuple(sorted(set(versions))))
 
 
-def _row(frame: pd.DataFrame, role: str, year: int):
-    rows = frame[(frame["role"] == role) & (frame["end_year"] == year)]
-    return None if rows.empty else rows.iloc[0]
-
-
-def _number(row) -> float | None:
-    return None if row is None or pd.isna(row["value"]) else float(row["value"])
-
-
 def rank_words(rank: stats.Rank, polarity: str) -> str:
     lowest = " (1 = lowest)" if polarity == "lower" else ""
     return (f"Ranked {stats.ordinal(rank.position)} of {rank.out_of} LAs{lowest}, quartile {rank.quartile} "
@@ -162,7 +153,7 @@ def measure_bullet(ctx: _Context, section: str, measure: measures.Measure, chart
     end_year = ctx.end_year
     frame = queries.trend(ctx.con, measure.measure_id, ctx.la_code, NEIGHBOUR_SET)
     ctx.frames[measure.measure_id] = frame
-    if _row(frame, "la", end_year) is None:
+    if headlines.row_in(frame, "la", end_year) is None:
         gap = measure.gap_covering(end_year)
         if gap is None or not frame["value"].notna().any():
             return None
@@ -171,8 +162,8 @@ def measure_bullet(ctx: _Context, section: str, measure: measures.Measure, chart
     card = headlines.card(ctx.con, measure.measure_id, ctx.la_code, end_year, "England")
     shown_here = card.end_year == end_year
     version = f" ({versions.phrase(card.version)})"
-    england_row = _row(frame, "england", end_year)
-    national = _number(england_row)
+    england_row = headlines.row_in(frame, "england", end_year)
+    national = headlines.value_of(england_row)
     if not shown_here:
         note = card.missing_note or f"No figure for {ctx.la_name} in {ctx.year_label}."
         clauses = [f"{measure.name}: {note[0].lower()}{note[1:]}"]
@@ -192,7 +183,7 @@ def measure_bullet(ctx: _Context, section: str, measure: measures.Measure, chart
             clauses.append(rank_words(card.rank, measure.polarity))
         clauses += [f"Council review: {note}." for note in card.review_notes]
     used = frame[frame["end_year"].isin([end_year, end_year - 1])]
-    shown_rows = [r for r in (_row(frame, "la", end_year), england_row) if shown_here and r is not None]
+    shown_rows = [r for r in (headlines.row_in(frame, "la", end_year), england_row) if shown_here and r is not None]
     return ctx.bullet(section, measure.name, clauses, chart_link, ("trend", measure.measure_id), used["source_id"],
                       [versions.label(None if pd.isna(r["version"]) else r["version"]) for r in shown_rows])
 
@@ -202,12 +193,10 @@ def _change_clause(measure: measures.Measure, frame: pd.DataFrame, card: headlin
     if card.delta is None:  # the text says why: a new series, a gap, or no figure the year before
         return card.change_text[0].upper() + card.change_text[1:] + "."
     change = f"Change on {measure.year_label(end_year - 1)}: {card.change_text}"
-    england_now, england_before = _row(frame, "england", end_year), _row(frame, "england", end_year - 1)
-    if _number(england_now) is not None and _number(england_before) is not None:
-        precision = [int(r["published_decimals"]) for r in (england_now, england_before)
-                     if pd.notna(r["published_decimals"])]
-        decimals = measure.shown_decimals(min(precision) if precision else None)
-        size = stats.change_in_words(_number(england_now), _number(england_before), "neutral", decimals, measure.unit)
+    now, before = headlines.row_in(frame, "england", end_year), headlines.row_in(frame, "england", end_year - 1)
+    if headlines.value_of(now) is not None and headlines.value_of(before) is not None:
+        size = stats.change_in_words(headlines.value_of(now), headlines.value_of(before), "neutral",
+                                     headlines.change_decimals(measure, now, before), measure.unit)
         change += f" (England: {size})"
     return change + "."
 
