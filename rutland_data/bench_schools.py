@@ -22,7 +22,7 @@ FIRST_YEAR = 2016
 QUERY_TARGET_MS = 50.0
 PAGE_TARGET_RATIO = 1.2
 BARE_PAGE = """
-from pages import common
+from rutland_data.ui import common
 common.connection()
 common.page_header("Floor", "A page with nothing on it.")
 """
