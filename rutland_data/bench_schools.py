@@ -23,8 +23,8 @@ QUERY_TARGET_MS = 50.0
 PAGE_TARGET_RATIO = 1.2
 BARE_PAGE = """
 from rutland_data.ui import common
-common.connection()
 common.page_header("Floor", "A page with nothing on it.")
+common.data_version()
 """
 
 
