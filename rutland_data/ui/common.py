@@ -149,6 +149,17 @@ def chart_spec(builder, *args) -> dict:
     return _run(builder.__module__, builder.__name__, *_database(), args)
 
 
+def described(spec: dict, alt_text: str) -> dict:
+    """The spec as one image named by its alt text, its marks hidden from screen readers.
+
+    Vega names the chart's container with the spec's `description`. Left in the accessibility tree, each
+    mark is a 'graphics-symbol' too, and one with nothing drawn (a layer whose rows all lack a value, such
+    as the interval whiskers of schools with no published interval) has no name: axe's svg-img-alt. The
+    values the marks show are in the table behind every chart, so the marks are left out."""
+    config = spec.get("config", {})
+    return {**spec, "description": alt_text, "config": {**config, "mark": {**config.get("mark", {}), "aria": False}}}
+
+
 def chart_block(chart: alt.TopLevelMixin | dict, table: pd.DataFrame, *, title: str, alt_text: str, csv_name: str,
                 source_ids, key: str) -> None:
     """A chart with its alt text, its data as a table, a CSV download and where the figures came from.
@@ -156,7 +167,7 @@ def chart_block(chart: alt.TopLevelMixin | dict, table: pd.DataFrame, *, title: 
     `chart` is an Altair chart or an already-built spec (see `chart_spec`). Altair's schema check
     is left to the chart builders' tests: repeating it on every rerun only costs time."""
     spec = chart if isinstance(chart, dict) else chart.to_dict(validate=False)
-    st.vega_lite_chart({**spec, "description": alt_text}, width="stretch", key=f"chart-{key}")
+    st.vega_lite_chart(described(spec, alt_text), width="stretch", key=f"chart-{key}")
     with st.expander(f"Show data: {title}"):
         st.markdown(f"**Chart description.** {alt_text}")
         st.dataframe(table, hide_index=True, width="stretch")
