@@ -188,8 +188,14 @@ def start_page(browser, url: str, query: str = "", init_script: str | None = Non
 
 
 def screenshot(page, path: Path) -> None:
+    """The whole page: Streamlit scrolls inside its main block, so the window is made as tall as that
+    block for the picture (a full-page screenshot alone would stop at the window's height)."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    window = page.viewport_size
+    height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]')?.scrollHeight ?? 0")
+    page.set_viewport_size({"width": window["width"], "height": max(window["height"], height)})
     page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size(window)
 
 
 def open_page(browser, url: str, screenshot_path: Path, query: str = ""):

@@ -61,8 +61,8 @@ def la_code() -> str:
 def data_version() -> str:
     """Which build is on screen, for the sidebar: its content checksum (as in board packs) and build time."""
     info = query(queries.build_info)
-    return (f"Data version `{info.get('content_sha256', 'unknown')[:12]}`, "
-            f"built {info.get('built_at', 'unknown').replace('T', ' ').replace('+00:00', ' UTC')}")
+    return (f"Data version `{info.get('content_sha256', 'unknown')[:12]}` built "
+            f"{info.get('built_at', 'unknown').replace('T', ' ').replace('+00:00', ' UTC')}")
 
 
 @dataclass(frozen=True)
