@@ -212,15 +212,19 @@ def deck_payload_bytes(deck: pdk.Deck) -> int:
 # ---------------------------------------------------------------- scatter
 
 WARD_BANDS = ["ward has an LSOA in England's most deprived 40%", "ward's LSOAs all outside the most deprived 40%",
-              "ward has no LSOA figure"]
+              "ward not known, or no LSOA figure for it"]
 
 def scatter_frame(results: pd.DataFrame, schools: pd.DataFrame, ward_deciles: pd.DataFrame) -> pd.DataFrame:
-    """Join each school's FSM/result pair to its name, phase, ward and its ward's most deprived LSOA decile."""
+    """Each school's FSM/result pair with its ward and its ward's most deprived LSOA decile where the school
+    is located (`schools`: the located schools); a school with no location keeps its point, band 'ward not
+    known'."""
     columns = ["urn", "name", "phase", "ward_name", "ward_decile", "ward_band", "fsm6_pct", "fsm6_year", "result",
                "result_code", "result_year", "cohort_n", "result_source_id", "fsm_source_id"]
-    if results.empty or schools.empty:
+    if results.empty:
         return pd.DataFrame(columns=columns)
-    merged = results.merge(schools[["urn", "name", "phase", "ward_code", "ward_name"]], on="urn", how="inner")
+    located = schools[["urn", "ward_code", "ward_name"]] if not schools.empty else \
+        pd.DataFrame(columns=["urn", "ward_code", "ward_name"])
+    merged = results.merge(located, on="urn", how="left")
     merged = merged.merge(ward_deciles.rename(columns={"most_deprived_decile": "ward_decile"})[
         ["ward_code", "ward_decile"]], on="ward_code", how="left")
     merged["ward_band"] = merged["ward_decile"].map(
