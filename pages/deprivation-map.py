@@ -72,9 +72,9 @@ if view.is_approximate:
 # ---------------------------------------------------------------- map and legend
 st.subheader(f"{indicator_label}, IoD{edition}", divider="gray")
 st.markdown(maps.legend_html(), unsafe_allow_html=True)
-st.caption("Each area shows its decile number. Thick dark lines: ward boundaries. White circles with orange "
-           "rings: schools (select one for its details). Hover over an area for its name, decile and rank of "
-           f"{lsoas_in_england:,} LSOAs in England.")
+st.caption("Each area shows its decile number. Thick dark lines: ward boundaries. "
+           + ("White circles with orange rings: schools (select one for its details). " if not schools.empty else "")
+           + f"Hover over an area for its name, decile and rank of {lsoas_in_england:,} LSOAs in England.")
 st.markdown(f"**{view.placement}**")
 map_column, unplaced_column = st.columns([3, 1]) if not view.unplaced.empty else (st.container(), None)
 with map_column:
@@ -83,8 +83,8 @@ with map_column:
 if unplaced_column is not None:
     with unplaced_column, st.container(height=560, border=True):
         st.markdown(f"**Not on the map ({len(view.unplaced)})**")
-        for school in view.unplaced.itertuples():
-            st.markdown(f"- {school.name} (URN {school.urn}): {school.why}")
+        for why, part in view.unplaced.groupby("why", sort=False):
+            st.markdown(f"{why[0].upper()}{why[1:]}:\n" + "\n".join(f"- {r.name} (URN {r.urn})" for r in part.itertuples()))
 selected = (event.selection.get("objects", {}) if event else {}).get("schools", [])
 if selected:
     urn = selected[0]["urn"]

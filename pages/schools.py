@@ -151,8 +151,14 @@ st.markdown("A starting point for the SQA meeting: each open state-funded school
 priorities = view.priorities
 st.dataframe(priorities[["priority", "profile", "school_name", "reasons", "caution", "rule_ids"]],
              hide_index=True, width="stretch", key="sqa_table",
-             column_config={"profile": st.column_config.LinkColumn("Profile", display_text="Open profile"),
-                            "school_name": "School", "reasons": st.column_config.TextColumn("Reasons", width="large")})
+             column_config={"priority": "Priority", "profile": st.column_config.LinkColumn("Profile",
+                                                                                         display_text="Open profile"),
+                            "school_name": "School", "reasons": st.column_config.TextColumn("Reasons", width="large"),
+                            "caution": "Caution", "rule_ids": "Rules"})
+with st.expander("Every reason in full (all but 'No concerns')"):
+    st.markdown("\n".join(f"- **{r.school_name}** ({r.priority}): {r.reasons}"
+                           + (f" *Caution:* {r.caution}" if r.caution else "")
+                           for r in priorities.itertuples() if r.priority != "No concerns") or "None.")
 st.download_button("Download the SQA list as CSV", common.csv_bytes(priorities.drop(columns=["profile"])),
                    file_name=f"sqa_priorities_{la}.csv", mime="text/csv", key="sqa_csv", icon=":material/download:")
 with st.expander("How priorities are set (the rule set)"):

@@ -237,7 +237,9 @@ def profile_trend(frame: pd.DataFrame, measure: Measure, school_name: str) -> al
                                                                         tooltip=tooltip)
     whiskers = alt.Chart(school[school["ci_low"].notna()]).mark_rule(color=GSS_COLOURS[0]).encode(
         x=x, y="ci_low:Q", y2="ci_high:Q")
-    return alt.layer(whiskers, lines, points).properties(height=220)
+    # Streamlit sizes the whole chart (axes and legend included) to this height, so it is set for a
+    # readable plot: at 220 the plot itself was 20 px tall and -3.8 looked next to 0.
+    return alt.layer(whiskers, lines, points).properties(height=340)
 
 
 def profile_trend_alt(frame: pd.DataFrame, measure: Measure, school_name: str) -> str:
@@ -269,7 +271,7 @@ def gap_chart(frame: pd.DataFrame, measure: Measure, each_end: int | None = SHOW
     shape = alt.Shape("direction:N", title="Gap", scale=alt.Scale(
         domain=["above comparator", "level", "below comparator"],
         range=["triangle-right", "circle", "triangle-left"]), legend=alt.Legend(orient="bottom"))
-    y = alt.Y("row_label:N", title="School - pupil group (pupils)", sort=order, scale=alt.Scale(domain=order),
+    y = alt.Y("row_label:N", title=None, sort=order, scale=alt.Scale(domain=order),
               axis=alt.Axis(labelLimit=420))
     points = alt.Chart(data).mark_point(size=100, filled=True, color=GSS_COLOURS[0]).encode(
         x=alt.X("gap:Q", title=f"Gap ({'percentage points' if measure.unit == '%' else measure.unit})",

@@ -144,8 +144,9 @@ def pupil_groups(con: duckdb.DuckDBPyConnection, la_code: str, measure_id: str) 
 
 def comparators(con: duckdb.DuckDBPyConnection, area_codes: tuple[str, ...], measure_id: str, end_year: int,
                 pupil_group: str = "all", school_phase: str = "all") -> dict[str, tuple[float, int, str | None]]:
-    """area -> (value, source_id, version) for LAs / England on a school measure: the school files' own LA
-    and national rows first (same definition and pupil groups), else the LA-level results table."""
+    """area -> (value, source_id, version) for LAs / England on a school measure: the latest version
+    (versions.PRECEDENCE) of the school files' own LA and national rows (same definition and pupil groups)
+    and the LA-level results table, the school files' rows first among equals."""
     marks = ", ".join("?" * len(area_codes))
     rows = con.execute(
         f"""
@@ -155,10 +156,10 @@ def comparators(con: duckdb.DuckDBPyConnection, area_codes: tuple[str, ...], mea
             WHERE area_code IN ({marks}) AND measure_id = ? AND end_year = ? AND pupil_group = ?
               AND school_phase = ? AND value IS NOT NULL
             UNION ALL
-            SELECT area_code, value, source_id, version, 2, 0 FROM la_results
+            SELECT area_code, value, source_id, version, 2, {versions.rank_sql()} FROM la_results
             WHERE area_code IN ({marks}) AND measure_id = ? AND end_year = ? AND value IS NOT NULL AND ? = 'all'
         )
-        QUALIFY row_number() OVER (PARTITION BY area_code ORDER BY preference, version_rank) = 1
+        QUALIFY row_number() OVER (PARTITION BY area_code ORDER BY version_rank, preference) = 1
         """,
         [*area_codes, measure_id, end_year, pupil_group, school_phase, *area_codes, measure_id, end_year, pupil_group],
     ).fetchall()
@@ -614,8 +615,8 @@ def school_profile(con: duckdb.DuckDBPyConnection, urn: str) -> SchoolProfile | 
     if isinstance(info.get("successor_urn"), str) and school(con, info["successor_urn"]) is not None:
         replaced = (f" on {pd.Timestamp(info['replaced_on']):%d %B %Y}" if pd.notna(info.get("replaced_on"))
                     else "")
-        notice = (f"URN {urn} ({info['name']}) closed{replaced}. Its results are shown here, under the school that "
-                  f"carries it on today (GIAS links).")
+        notice = (f"URN {urn} ({info['name']}) closed{replaced}. Its results are shown here, under the school "
+                  "that replaced it (GIAS links).")
         urn, info = info["successor_urn"], school(con, info["successor_urn"])
     dictionary = measure_dictionary.by_id()
     group = info.get("comparison_group")
@@ -630,7 +631,7 @@ def school_profile(con: duckdb.DuckDBPyConnection, urn: str) -> SchoolProfile | 
         "Open": "yes" if info.get("is_open") else "closed",
         "Compared with national": (f"yes: a {group} school, compared with the state-funded national figure"
                                    if group == school_types.COMPARED else
-                                   f"no: a {school_types.label(group)} school; DfE compares these apart"),
+                                   f"no: {school_types.label(group)} school; DfE compares these apart"),
     }
     linked = school_links(con, urn)
     links = None if linked.empty else "Linked URNs (GIAS): " + "; ".join(
@@ -740,8 +741,8 @@ class SchoolsView:
     versions: list
 
 
-_TABLE_COLUMNS = ["profile", "school", "cohort_n", "value", "value_code", "ci_low", "ci_high", "significance",
-                  "interval_from", "published_as", "version"]
+_TABLE_COLUMNS = ["profile", "school", "value", "value_code", "significance", "interval_from", "cohort_n", "ci_low",
+                  "ci_high", "published_as", "version"]
 
 
 def versions_note(frame: pd.DataFrame, la_name: str) -> str:

@@ -339,8 +339,9 @@ def _insufficient(rows: tuple[ResultRow, ...], group: str | None, window: str, c
     """Why no headline figure of a school can be judged against national."""
     headline = [r for r in rows if r.measure_id in config.headline_measures]
     if group and group != school_types.COMPARED:
-        return (f"insufficient data: a {school_types.label(group)} school - DfE compares these schools apart, "
-                "so no headline result is judged against the national figure")
+        kind = school_types.label(group)
+        return (f"insufficient data: {'an' if kind[0] in 'aeiou' else 'a'} {kind} school - DfE compares these "
+                "schools apart, so no headline result is judged against the national figure")
     if not headline:
         return f"insufficient data: no headline results for {window}"
     shown = [f"{_label(r.measure_id)} {_academic_year(r.end_year)} {r.evidence()}" for r in headline[:4]]
