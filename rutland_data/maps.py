@@ -254,11 +254,13 @@ def fsm_scatter(frame: pd.DataFrame, result_label: str) -> alt.Chart:
         x=alt.X("fsm6_pct:Q", title="Pupils eligible for FSM in the last six years (%)"),
         y=alt.Y("result:Q", title=result_label, scale=alt.Scale(zero=False)),
     )
+    # a school with no location has no ward decile: drawn grey (a null colour would not be drawn at all)
     points = base.mark_point(size=110, filled=True, opacity=0.9).encode(
-        color=alt.Color("ward_decile:O", title="Most deprived LSOA decile in ward", scale=alt.Scale(
-            domain=list(DECILE_COLOURS), range=list(DECILE_COLOURS.values()))),
+        color=alt.condition("isValid(datum.ward_decile)", alt.Color(
+            "ward_decile:O", title="Most deprived LSOA decile in ward", scale=alt.Scale(
+                domain=list(DECILE_COLOURS), range=list(DECILE_COLOURS.values()))), alt.value("#757575")),
         shape=alt.Shape("ward_band:N", title="School's ward", scale=alt.Scale(
-            domain=WARD_BANDS, range=["triangle-up", "circle", "square"])),
+            domain=WARD_BANDS, range=["triangle-up", "circle", "square"]), legend=alt.Legend(labelLimit=320)),
         tooltip=[alt.Tooltip("name:N", title="School"), alt.Tooltip("ward_name:N", title="Ward"),
                  alt.Tooltip("ward_decile:Q", title="Most deprived LSOA decile in ward"),
                  alt.Tooltip("fsm6_pct:Q", title="% FSM ever 6", format=".1f"),

@@ -212,17 +212,17 @@ def funnel_alt(frame: pd.DataFrame, limits: pd.DataFrame, measure: Measure) -> s
             "the limits widen for small cohorts, so a small school needs a larger difference to stand out.")
 
 
-def profile_trend(frame: pd.DataFrame, measure: Measure, school_name: str) -> alt.LayerChart:
+def profile_trend(frame: pd.DataFrame, measure: Measure, school_name: str, la_name: str = "LA") -> alt.LayerChart:
     """One measure over time: the school (with its 95% interval), England and the LA."""
     school = frame.assign(series=school_name, plotted=frame["value"])
     series = [school]
-    for column, name in (("national", "England"), ("la_value", "LA")):
+    for column, name in (("national", "England"), ("la_value", la_name)):
         part = frame[frame[column].notna()].assign(series=name, plotted=frame[column])
         series.append(part)
     data = pd.concat(series, ignore_index=True)
     data = data[data["plotted"].notna()]
     data["shown"] = [measure.format(float(v)) for v in data["plotted"]]
-    names = [school_name, "England", "LA"]
+    names = [school_name, "England", la_name]
     colour = alt.Color("series:N", title=None, scale=alt.Scale(domain=names, range=[GSS_COLOURS[0], NATIONAL_COLOUR,
                                                                                       LA_COLOUR]),
                        legend=alt.Legend(orient="bottom"))

@@ -663,13 +663,14 @@ def school_profile(con: duckdb.DuckDBPyConnection, urn: str) -> SchoolProfile | 
         if isinstance(latest_row["significance"], str):
             shown = measure.format(None if pd.isna(latest_row["value"]) else float(latest_row["value"]),
                                    latest_row["value_code"])
-            caption = f"{latest_row['year_label']}: {shown} - {latest_row['significance']}."
+            caption = f"{latest_row['year_label']}: {shown} - {latest_row['significance']} ({latest_row['interval_from']})."
         charts.append(ProfileChart(
             measure_id=measure_id, heading=measure.name, caption=caption,
             table=part[["year_label", "cohort_n", "value", "value_code", "ci_low", "ci_high", "interval_from",
                         "significance", "national", "la_value", "version", "published_as", "source_id",
                         "source_row"]],
-            spec=school_charts.page_spec(school_charts.profile_trend(part, measure, info["name"])),
+            spec=school_charts.page_spec(school_charts.profile_trend(part, measure, info["name"],
+                                                                     info.get("la_name") or "LA")),
             title=f"{measure.short_label}, {info['name']}",
             alt_text=school_charts.profile_trend_alt(part, measure, info["name"]),
             source_ids=part["source_id"].tolist()))
