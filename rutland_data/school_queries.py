@@ -277,12 +277,19 @@ def headline_sentence(frame: pd.DataFrame, measure: measure_dictionary.Measure, 
     if not counts["below"]:
         return f"{opening} - none of the {counts['with_value']} {noun} with a figure was below national."
     la_better = (la_value >= national) if measure.polarity != "lower" else (la_value <= national)
-    significantly = counts["significantly_below"]
-    untested = (f"; {counts['below_not_tested']} of them have no interval or DfE band to test"
-                if counts["below_not_tested"] else "")
     return (f"{opening}{' - but ' if la_better else ' - '}{counts['below']} of {counts['with_value']} {noun} "
-            f"with a figure were below national, {'none' if not significantly else significantly} of them "
-            f"significantly{untested}.")
+            f"with a figure were below national, {significance_clause(counts)}.")
+
+
+def significance_clause(counts: dict[str, int], basis: str = "") -> str:
+    """'4 of them significantly' / 'none of them can be tested for significance (...)' for the schools below
+    national: a school without an interval or DfE band is untested, never 'not significantly' below."""
+    if counts["below_not_tested"] == counts["below"]:
+        return "none of them can be tested for significance (no 95% interval or DfE progress band)"
+    significantly = counts["significantly_below"]
+    untested = (f"; {counts['below_not_tested']} of them cannot be tested (no 95% interval or DfE progress band)"
+                if counts["below_not_tested"] else "")
+    return f"{'none' if not significantly else significantly} of them significantly{basis}{untested}"
 
 
 def not_compared_sentence(frame: pd.DataFrame) -> str | None:
