@@ -28,10 +28,9 @@ import duckdb
 import pandas as pd
 
 from rutland_data import measures as measure_dictionary
-from rutland_data import school_charts, school_stats, school_types, sqa, versions
+from rutland_data import school_charts, school_stats, school_types, settings, sqa, versions
 from rutland_data.importers.csp_school import PUPIL_GROUP_LABELS
 from rutland_data.queries import academic_year_label, area_name
-from rutland_data import settings
 from rutland_data.settings import ENGLAND_CODE
 
 # The masking view is organised by key stage; a school appears under every key stage it has results for.
@@ -451,12 +450,6 @@ def school_links(con: duckdb.DuckDBPyConnection, urn: str) -> pd.DataFrame:
         """,
         [urn],
     ).df()
-
-
-def predecessors(con: duckdb.DuckDBPyConnection, urn: str) -> pd.DataFrame:
-    """The closed schools whose results now follow `urn`: urn, name, replaced_on."""
-    return con.execute("SELECT urn, name, replaced_on FROM schools WHERE successor_urn = ? ORDER BY replaced_on",
-                       [urn]).df()
 
 
 def profile_results(con: duckdb.DuckDBPyConnection, urn: str) -> pd.DataFrame:
