@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from pages import common
+from rutland_data.ui import common
 from rutland_data import queries
 from rutland_data.markers import GLOSSARY
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from pages import common
+from rutland_data.ui import common
 from rutland_data import headlines, post16_charts, post16_queries, queries
 from rutland_data.measures import by_id
 

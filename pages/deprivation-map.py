@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages import common
+from rutland_data.ui import common
 from rutland_data import geo_queries, maps
 from rutland_data.navigation import PAGES
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages import common
+from rutland_data.ui import common
 from rutland_data import post16_charts, post16_queries
 from rutland_data.measures import by_id
 

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 
-from pages import common
+from rutland_data.ui import common
 from rutland_data import board_pack, headlines, queries, summary
 from rutland_data.measures import by_id
 

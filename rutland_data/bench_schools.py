@@ -22,9 +22,9 @@ FIRST_YEAR = 2016
 QUERY_TARGET_MS = 50.0
 PAGE_TARGET_RATIO = 1.2
 BARE_PAGE = """
-from pages import common
-common.connection()
+from rutland_data.ui import common
 common.page_header("Floor", "A page with nothing on it.")
+common.data_version()
 """
 
 

@@ -98,8 +98,12 @@ def build_demo(settings: Settings) -> BuildReport:
     return report
 
 
-def ensure_database(settings: Settings) -> Path:
-    """Build the demo database if none exists, so a fresh checkout runs straight away."""
-    if not settings.db_path.exists():
-        build_demo(settings)
-    return settings.db_path
+def ensure_database(settings: Settings) -> BuildReport | None:
+    """Build the demo database if none exists, so a fresh checkout runs straight away; the report if
+    this call built it. Visitors arriving together wait on the build lock, and only the first builds."""
+    if settings.db_path.exists():
+        return None
+    with db.build_lock(settings.db_path):
+        if settings.db_path.exists():
+            return None
+        return build_demo(settings)

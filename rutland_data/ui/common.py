@@ -1,8 +1,9 @@
-"""UI helpers shared by every page: the cached connection, cached queries, and the
-chart block (chart + alt text + data table + CSV + source) that every chart goes through."""
+"""UI helpers shared by every page: cached queries on the current database file, and the chart
+block (chart + alt text + data table + CSV + source) that every chart goes through."""
 from __future__ import annotations
 
 import importlib
+import logging
 from dataclasses import dataclass
 
 import altair as alt
@@ -10,44 +11,36 @@ import pandas as pd
 import streamlit as st
 
 from rutland_data import build, db, queries, settings
+from rutland_data.ui import routing
+
+_LOG = logging.getLogger(__name__)
+FIRST_BUILD_MESSAGE = ("No database yet: building the demonstration database. This takes a few seconds, once, "
+                       "on a server's first start; everyone who arrives meanwhile waits for the same build.")
 
 
-def _route_through_app() -> None:
-    """Streamlit treats a top-level pages/ folder as an old-style multipage app until app.py has
-    called st.navigation once (and AppTest re-arms that on every run), so a first visit straight
-    to a deep link (/headlines) would run the page without app.py: no global filters and a menu
-    of raw file names. Turn that off and rerun, so every run goes through app.py's navigation.
-    Called from every helper a page starts with (`query`, `la_code`, `page_header`)."""
-    from streamlit.runtime.pages_manager import PagesManager
-
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _open(db_path: str, identity: tuple[int, int, int]) -> db.Snapshot:
+    """One snapshot per database file: a rebuilt file (new identity) gets a new one. Two kept: the current
+    file and the one a rebuild just replaced (a query still running on it holds its own cursor)."""
+    return db.Snapshot(db_path)
 
 
-_route_through_app()
-
-
-@st.cache_resource(show_spinner=False)
-def _open(db_path: str, version: int):
-    """One read-only connection per database file version; a rebuilt file gets a new one."""
-    return db.connect_read_only(db_path)
-
-
-def _database() -> tuple[str, int]:
+def _database() -> tuple[str, tuple[int, int, int]]:
+    """The database file and its identity, checked on every call so the next rerun after a rebuild uses it."""
     configured = settings.load()
-    build.ensure_database(configured)
-    return str(configured.db_path), configured.db_path.stat().st_mtime_ns
-
-
-def connection():
-    return _open(*_database())
+    if not configured.db_path.exists():
+        with st.spinner(FIRST_BUILD_MESSAGE, show_time=True):
+            report = build.ensure_database(configured)
+        if report is not None:
+            _LOG.warning("No database at %s: built the demonstration database, content sha256 %s",
+                         configured.db_path, report.digest)
+    return str(configured.db_path), db.file_identity(configured.db_path)
 
 
 @st.cache_data(show_spinner=False, max_entries=2000)
-def _run(module: str, name: str, db_path: str, version: int, args: tuple):
+def _run(module: str, name: str, db_path: str, identity: tuple[int, int, int], args: tuple):
     function = getattr(importlib.import_module(module), name)
-    cursor = _open(db_path, version).cursor()
+    cursor = _open(db_path, identity).cursor()
     try:
         return function(cursor, *args)
     finally:
@@ -55,14 +48,21 @@ def _run(module: str, name: str, db_path: str, version: int, args: tuple):
 
 
 def query(function, *args):
-    """Run a `rutland_data` query function with a cursor of its own, cached per database version."""
-    _route_through_app()
+    """Run a `rutland_data` query function with a cursor of its own, cached per database file."""
     return _run(function.__module__, function.__name__, *_database(), args)
 
 
 def la_code() -> str:
-    _route_through_app()
+    """The configured LA; every page starts with this or `page_header`, which route the run through app.py."""
+    routing.through_app()
     return settings.load().la_code
+
+
+def data_version() -> str:
+    """Which build is on screen, for the sidebar: its content checksum (as in board packs) and build time."""
+    info = query(queries.build_info)
+    return (f"Data version `{info.get('content_sha256', 'unknown')[:12]}` built "
+            f"{info.get('built_at', 'unknown').replace('T', ' ').replace('+00:00', ' UTC')}")
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,7 @@ def global_filters() -> GlobalFilters:
 
 
 def page_header(title: str, intro: str) -> None:
-    _route_through_app()
+    routing.through_app()
     st.title(title)
     st.markdown(intro)
 
@@ -125,8 +125,8 @@ def source_line(source_ids) -> str:
 
 
 @st.cache_data(show_spinner=False, max_entries=500)
-def _source_line(db_path: str, version: int, source_ids: tuple[int, ...]) -> str:
-    shown = _run(queries.sources.__module__, queries.sources.__name__, db_path, version, (list(source_ids),))
+def _source_line(db_path: str, identity: tuple[int, int, int], source_ids: tuple[int, ...]) -> str:
+    shown = _run(queries.sources.__module__, queries.sources.__name__, db_path, identity, (list(source_ids),))
     parts = []
     for row in shown.itertuples():
         label = "simulated" if row.is_simulated else row.publisher
@@ -141,12 +141,23 @@ def csv_bytes(table: pd.DataFrame) -> bytes:
 
 
 def chart_spec(builder, *args) -> dict:
-    """A chart's Vega-Lite spec, built once per database version and arguments.
+    """A chart's Vega-Lite spec, built once per database file and arguments.
 
     `builder(con, *args)` is a `rutland_data` function returning an Altair chart. Building and
     converting Altair charts costs tens of milliseconds each, which on a page of several charts
     would dominate every rerun; cached, a rerun only reads the spec back."""
     return _run(builder.__module__, builder.__name__, *_database(), args)
+
+
+def described(spec: dict, alt_text: str) -> dict:
+    """The spec as one image named by its alt text, its marks hidden from screen readers.
+
+    Vega names the chart's container with the spec's `description`. Left in the accessibility tree, each
+    mark is a 'graphics-symbol' too, and one with nothing drawn (a layer whose rows all lack a value, such
+    as the interval whiskers of schools with no published interval) has no name: axe's svg-img-alt. The
+    values the marks show are in the table behind every chart, so the marks are left out."""
+    config = spec.get("config", {})
+    return {**spec, "description": alt_text, "config": {**config, "mark": {**config.get("mark", {}), "aria": False}}}
 
 
 def chart_block(chart: alt.TopLevelMixin | dict, table: pd.DataFrame, *, title: str, alt_text: str, csv_name: str,
@@ -156,7 +167,7 @@ def chart_block(chart: alt.TopLevelMixin | dict, table: pd.DataFrame, *, title: 
     `chart` is an Altair chart or an already-built spec (see `chart_spec`). Altair's schema check
     is left to the chart builders' tests: repeating it on every rerun only costs time."""
     spec = chart if isinstance(chart, dict) else chart.to_dict(validate=False)
-    st.vega_lite_chart({**spec, "description": alt_text}, width="stretch", key=f"chart-{key}")
+    st.vega_lite_chart(described(spec, alt_text), width="stretch", key=f"chart-{key}")
     with st.expander(f"Show data: {title}"):
         st.markdown(f"**Chart description.** {alt_text}")
         st.dataframe(table, hide_index=True, width="stretch")
