@@ -80,8 +80,8 @@ map_column, unplaced_column = st.columns([3, 1]) if not view.unplaced.empty else
 with map_column:
     event = st.pydeck_chart(view.deck, height=560, alt=alt_text, on_select="rerun",
                             selection_mode="single-object", key="deprivation-map")
-if unplaced_column is not None:
-    with unplaced_column, st.container(height=560, border=True):
+if unplaced_column is not None:  # not a fixed-height scrolling box: keyboard users could not scroll it (axe)
+    with unplaced_column, st.container(border=True):
         st.markdown(f"**Not on the map ({len(view.unplaced)})**")
         for why, part in view.unplaced.groupby("why", sort=False):
             st.markdown(f"{why[0].upper()}{why[1:]}:\n" + "\n".join(f"- {r.name} (URN {r.urn})" for r in part.itertuples()))
