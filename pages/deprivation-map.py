@@ -84,7 +84,8 @@ if unplaced_column is not None:  # not a fixed-height scrolling box: keyboard us
     with unplaced_column, st.container(border=True):
         st.markdown(f"**Not on the map ({len(view.unplaced)})**")
         for why, part in view.unplaced.groupby("why", sort=False):
-            st.markdown(f"{why[0].upper()}{why[1:]}:\n" + "\n".join(f"- {r.name} (URN {r.urn})" for r in part.itertuples()))
+            st.markdown(f"{why[0].upper()}{why[1:]}: " + "; ".join(f"{r.name} ({r.urn})" for r in part.itertuples())
+                        + ".")
 selected = (event.selection.get("objects", {}) if event else {}).get("schools", [])
 if selected:
     urn = selected[0]["urn"]
