@@ -7,8 +7,8 @@ from pathlib import Path
 
 import duckdb
 
-from rutland_data import db, measures
-from rutland_data.importers import BadInput, Importer, SourceFile, all_importers, iter_source_files
+from rutland_data import db, measures, review_figures
+from rutland_data.importers import BadInput, Importer, SourceFile, all_importers, gias, iter_source_files
 from rutland_data.settings import Settings
 
 
@@ -65,6 +65,7 @@ def build_from(root: Path, settings: Settings) -> BuildReport:
 
     def populate(con: duckdb.DuckDBPyConnection) -> None:
         measures.load_dictionary(con)
+        review_figures.load(con)
         db.set_build_info(con, "mode", "official files")
         db.set_build_info(con, "la_code", settings.la_code)
         for source, importer in planned:
@@ -86,6 +87,7 @@ def build_from(root: Path, settings: Settings) -> BuildReport:
             db.finish_source(con, source_id, rows, note)
             report.loaded.append((source.display_name, importer.name, rows, note))
             report.seconds[source.display_name] = time.perf_counter() - started
+        gias.settle_lineage(con)
 
     report.digest = db.build_atomically(settings.db_path, populate)
     return report
@@ -99,9 +101,11 @@ def build_demo(settings: Settings) -> BuildReport:
 
     def populate(con: duckdb.DuckDBPyConnection) -> None:
         measures.load_dictionary(con)
+        review_figures.load(con)
         db.set_build_info(con, "mode", "demo")
         db.set_build_info(con, "la_code", settings.la_code)
         demo.generate(con, settings)
+        gias.settle_lineage(con)
         report.loaded.extend(
             (name, importer, rows, None)
             for name, importer, rows in con.execute(
@@ -112,8 +116,12 @@ def build_demo(settings: Settings) -> BuildReport:
     return report
 
 
-def ensure_database(settings: Settings) -> Path:
-    """Build the demo database if none exists, so a fresh checkout runs straight away."""
-    if not settings.db_path.exists():
-        build_demo(settings)
-    return settings.db_path
+def ensure_database(settings: Settings) -> BuildReport | None:
+    """Build the demo database if none exists, so a fresh checkout runs straight away; the report if
+    this call built it. Visitors arriving together wait on the build lock, and only the first builds."""
+    if settings.db_path.exists():
+        return None
+    with db.build_lock(settings.db_path):
+        if settings.db_path.exists():
+            return None
+        return build_demo(settings)

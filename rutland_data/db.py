@@ -2,18 +2,22 @@
 
 A build writes a brand-new file beside the live one and renames it into place only
 when everything loaded, so a running app never sees a half-built database and a
-failed build leaves the old file byte-for-byte unchanged.
+failed build leaves the old file byte-for-byte unchanged. Builds of one database run
+one at a time, across processes and threads (a file lock beside it).
 """
 from __future__ import annotations
 
+import glob
 import hashlib
 import os
+import uuid
 from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
 import pandas as pd
+from filelock import FileLock
 
 SCHEMA_FILE = Path(__file__).with_name("schema.sql")
 
@@ -21,10 +25,57 @@ SCHEMA_FILE = Path(__file__).with_name("schema.sql")
 # so that two builds from the same inputs have the same digest.
 _TIME_COLUMNS = {("sources", "loaded_at")}
 _UNDIGESTED_BUILD_KEYS = ("built_at", "content_sha256")
+# A build in progress writes `<database>.building-<pid>-<random>` (and DuckDB its `.wal`) beside the database.
+BUILDING_MARK = ".building-"
 
 
 def connect_read_only(db_path: Path) -> duckdb.DuckDBPyConnection:
     return duckdb.connect(str(db_path), read_only=True)
+
+
+class Snapshot:
+    """The database file as it was when opened, for a server that keeps serving while builds swap in new files.
+
+    `duckdb.connect(path)` hands back the instance this process already has open for that path, so a
+    connection opened after a rebuild would still read the replaced file. An in-memory DuckDB with the
+    file attached read-only is an instance of its own: a rebuild gets a new snapshot, while queries still
+    running on the old one finish on the old file (its data lives until the last cursor on it is closed)."""
+
+    _ALIAS = "snapshot"
+
+    def __init__(self, db_path: Path):
+        self.path = Path(db_path)
+        self._con = duckdb.connect(":memory:")
+        self._con.execute(f"ATTACH ? AS {self._ALIAS} (READ_ONLY)", [str(self.path)])
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A cursor of its own (one per query, so threads never share one) reading the snapshot's tables."""
+        cursor = self._con.cursor()
+        cursor.execute(f"USE {self._ALIAS}")
+        return cursor
+
+
+def file_identity(path: Path) -> tuple[int, int, int]:
+    """What changes when a build swaps in a new file: its inode, modification time and size."""
+    status = Path(path).stat()
+    return status.st_ino, status.st_mtime_ns, status.st_size
+
+
+def build_lock(db_path: Path) -> FileLock:
+    """The lock every build of `db_path` holds: one build at a time across processes and threads.
+
+    Re-entrant within a thread, so a caller can hold it while deciding whether to build at all."""
+    db_path = Path(db_path)
+    return FileLock(db_path.with_name(f"{db_path.name}.lock"), is_singleton=True)
+
+
+def remove_stale_builds(db_path: Path) -> None:
+    """Delete the temporary files (and their WAL) of builds that were killed before they finished.
+
+    Only called while holding `build_lock`: no other build can be writing one of them then."""
+    db_path = Path(db_path)
+    for leftover in db_path.parent.glob(f"{glob.escape(db_path.name)}{BUILDING_MARK}*"):
+        leftover.unlink(missing_ok=True)
 
 
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -32,27 +83,32 @@ def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def build_atomically(db_path: Path, populate: Callable[[duckdb.DuckDBPyConnection], None]) -> str:
-    """Create a new database with `populate`, then swap it in; return its content digest."""
+    """Create a new database with `populate`, then swap it in; return its content digest.
+
+    The new file's name is unique to this build (threads of one server share a process id), and files
+    left by a killed build are removed once this build holds the lock."""
     db_path = Path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    building = db_path.with_name(f"{db_path.name}.building-{os.getpid()}")
-    building.unlink(missing_ok=True)
-    con = duckdb.connect(str(building))
-    con.execute("SET enable_progress_bar = false")
-    try:
-        apply_schema(con)
-        populate(con)
-        set_build_info(con, "built_at", datetime.now(timezone.utc).isoformat(timespec="seconds"))
-        digest = content_digest(con)
-        set_build_info(con, "content_sha256", digest)
-        con.execute("CHECKPOINT")
-        con.close()
-        os.replace(building, db_path)
-        return digest
-    except BaseException:
-        con.close()
-        building.unlink(missing_ok=True)
-        raise
+    with build_lock(db_path):
+        remove_stale_builds(db_path)
+        building = db_path.with_name(f"{db_path.name}{BUILDING_MARK}{os.getpid()}-{uuid.uuid4().hex[:12]}")
+        con = duckdb.connect(str(building))
+        con.execute("SET enable_progress_bar = false")
+        try:
+            apply_schema(con)
+            populate(con)
+            set_build_info(con, "built_at", datetime.now(timezone.utc).isoformat(timespec="seconds"))
+            digest = content_digest(con)
+            set_build_info(con, "content_sha256", digest)
+            con.execute("CHECKPOINT")
+            con.close()
+            os.replace(building, db_path)
+            return digest
+        except BaseException:
+            con.close()
+            building.unlink(missing_ok=True)
+            building.with_name(f"{building.name}.wal").unlink(missing_ok=True)
+            raise
 
 
 def set_build_info(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:

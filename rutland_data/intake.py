@@ -210,6 +210,7 @@ SCORE_RANGES: dict[str, tuple[float, float]] = {
     "ks4_ebacc_aps": (0, 9),      # grade points 0-9
     "ks5_aps_alevel": (0, 60),    # points per A level entry, A* = 60
     "ks5_va_alevel": (-6, 6),     # grades per entry: A* against U is six grades
+    "mtc_average_score": (0, 25), # the multiplication tables check has 25 questions
 }
 
 

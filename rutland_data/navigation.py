@@ -14,7 +14,8 @@ class PageEntry:
     title: str
     url_path: str      # stable: links in meeting papers depend on it (the default page lives at "/").
     #                    Must equal the file's name without '.py': a server's very first visit to a
-    #                    deep link is resolved by file name before app.py has declared the pages.
+    #                    deep link is resolved by file name before app.py has declared the pages
+    #                    (rutland_data/ui/routing.py then hands that run over to app.py).
     section: str
     icon: str
     default: bool = False

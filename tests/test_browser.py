@@ -1,8 +1,9 @@
 """Real browser: Playwright drives Debian's Chromium against `streamlit run` on 127.0.0.1.
 
-Opens every page in the navigation, waits until the script has finished, fails on any
-exception element, console error or page error, checks accessibility with axe-core,
-and saves a screenshot per page in artifacts/screenshots/.
+Opens every page in the navigation, on the demo database and on a real build from ../shared/data
+(skipped without it, run in CI), waits until the script has finished and its charts are drawn,
+fails on any exception element, console error or page error, checks accessibility with axe-core,
+and saves a screenshot per page in artifacts/screenshots/ (real build: artifacts/screenshots/real/).
 """
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -54,34 +57,56 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(demo_db):
+@contextmanager
+def streamlit_server(db_path: Path, log: Path):
+    """`streamlit run app.py` on a free port over `db_path` (which need not exist yet); its output goes to `log`."""
     _require_browser()
     port = _free_port()
-    env = {**os.environ, "DASHBOARD_DB": str(demo_db)}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "app.py"), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
+    env = {**os.environ, "DASHBOARD_DB": str(db_path)}
+    with open(log, "wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "app.py"), "--server.port", str(port),
+             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+            cwd=PROJECT_ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
+        )
         try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
-                if response.read() == b"ok":
-                    break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        process.kill()
-        pytest.fail(f"streamlit did not start: {process.stdout.read().decode(errors='replace')[-2000:]}")
-    yield base
-    process.terminate()
+            base = f"http://127.0.0.1:{port}"
+            deadline = time.monotonic() + 60
+            while not _healthy(base):
+                if time.monotonic() > deadline or process.poll() is not None:
+                    pytest.fail(f"streamlit did not start: {log.read_text(errors='replace')[-2000:]}")
+                time.sleep(0.2)  # polling interval while the server starts
+            yield base
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def _healthy(base: str) -> bool:
     try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
+        with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
+            return response.read() == b"ok"
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="module")
+def server(demo_db, tmp_path_factory):
+    """The app over the shared demo database."""
+    with streamlit_server(demo_db, tmp_path_factory.mktemp("server") / "streamlit.log") as base:
+        yield base
+
+
+@pytest.fixture(scope="module", params=["demo", "real"])
+def served(request, tmp_path_factory):
+    """(base URL, screenshot folder): the app over the demo database, then over a real build of
+    ../shared/data (skipped with a reason on a machine without it, run when CI=true)."""
+    db_path = request.getfixturevalue("demo_db" if request.param == "demo" else "real_db")
+    with streamlit_server(db_path, tmp_path_factory.mktemp(request.param) / "streamlit.log") as base:
+        yield base, SCREENSHOTS if request.param == "demo" else SCREENSHOTS / "real"
 
 
 @pytest.fixture(scope="module")
@@ -95,15 +120,19 @@ def browser():
         launched.close()
 
 
+# The script run has finished (Streamlit's own end-to-end tests read this attribute), nothing on the page
+# is left over from an earlier run, and every chart has drawn its SVG (or canvas) and every map its canvas.
+RENDERED = """() => document.querySelector('[data-testid="stApp"]')?.dataset.testScriptState === 'notRunning'
+                 && document.querySelector('h1')
+                 && !document.querySelector('[data-testid="stSkeleton"], [data-stale="true"]')
+                 && [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
+                     .every(chart => chart.querySelector('svg, canvas'))
+                 && [...document.querySelectorAll('[data-testid="stDeckGlJsonChart"]')]
+                     .every(map => map.querySelector('canvas'))"""
+
+
 def wait_until_rendered(page, timeout_ms: int = 90_000) -> None:
-    """Streamlit is done when the page title is drawn and the 'running' status has gone."""
-    page.wait_for_selector("h1", timeout=timeout_ms)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " && document.querySelectorAll('[data-testid=\"stSkeleton\"]').length === 0",
-        timeout=timeout_ms,
-    )
-    page.wait_for_timeout(1500)  # let charts and maps finish drawing for the screenshot
+    page.wait_for_function(RENDERED, timeout=timeout_ms)
 
 
 def _is_base_path_probe(url: str, page_path: str) -> bool:
@@ -114,45 +143,74 @@ def _is_base_path_probe(url: str, page_path: str) -> bool:
         (f"/{page_path}/_stcore/health", f"/{page_path}/_stcore/host-config"))
 
 
-def open_page(browser, url: str, screenshot: Path, query: str = ""):
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    page_path = url.rstrip("/").rsplit("/", 1)[-1]
-    probes: set[str] = set()
-    console_404s: list[str] = []
-    problems: list[str] = []
+@dataclass
+class PageProblems:
+    """What went wrong while one page loaded: failed requests, console errors, page errors."""
 
-    def on_response(response):
+    page_path: str
+    found: list[str] = field(default_factory=list)
+    probes: set[str] = field(default_factory=set)
+    console_404s: list[str] = field(default_factory=list)
+
+    def on_response(self, response) -> None:
         if response.status >= 400:
-            if _is_base_path_probe(response.url, page_path):
-                probes.add(response.url)
+            if _is_base_path_probe(response.url, self.page_path):
+                self.probes.add(response.url)
             else:
-                problems.append(f"HTTP {response.status}: {response.url}")
+                self.found.append(f"HTTP {response.status}: {response.url}")
 
-    def on_console(message):
+    def on_console(self, message) -> None:
         # Chromium reports each failed request once more as a console error without its URL;
         # those are matched against the excused probes once the page has rendered.
         if message.type == "error":
             if "status of 404" in message.text:
-                console_404s.append(message.text)
+                self.console_404s.append(message.text)
             else:
-                problems.append(f"console {message.type}: {message.text}")
+                self.found.append(f"console {message.type}: {message.text}")
 
-    page.on("response", on_response)
-    page.on("console", on_console)
-    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-    page.on("requestfailed", lambda request: problems.append(f"request failed: {request.url} ({request.failure})"))
-    page.goto(url + query, wait_until="domcontentloaded")
-    wait_until_rendered(page)
-    problems.extend(console_404s[len(probes):])
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(screenshot), full_page=True)
+    def all(self) -> list[str]:
+        return self.found + self.console_404s[len(self.probes):]
+
+
+def start_page(browser, url: str, query: str = "", init_script: str | None = None):
+    """Open `url`, recording its problems; returns as soon as the navigation has committed, so several
+    pages can load at the same time. `init_script` runs in the page before any of its own scripts."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    if init_script:
+        page.add_init_script(init_script)
+    problems = PageProblems(url.split("?")[0].rstrip("/").rsplit("/", 1)[-1])
+    page.on("response", problems.on_response)
+    page.on("console", problems.on_console)
+    page.on("pageerror", lambda error: problems.found.append(f"page error: {error}"))
+    page.on("requestfailed", lambda request: problems.found.append(f"request failed: {request.url} ({request.failure})"))
+    page.goto(url + query, wait_until="commit")
     return page, problems
 
 
+def screenshot(page, path: Path) -> None:
+    """The whole page: Streamlit scrolls inside its main block, so the window is made as tall as that
+    block for the picture (a full-page screenshot alone would stop at the window's height)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    window = page.viewport_size
+    height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]')?.scrollHeight ?? 0")
+    page.set_viewport_size({"width": window["width"], "height": max(window["height"], height)})
+    page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size(window)
+
+
+def open_page(browser, url: str, screenshot_path: Path, query: str = ""):
+    """Open a page, wait until it has rendered, save its screenshot; the page and its problems."""
+    page, problems = start_page(browser, url, query)
+    wait_until_rendered(page)
+    screenshot(page, screenshot_path)
+    return page, problems.all()
+
+
 @pytest.mark.parametrize("entry", PAGES, ids=[p.url_path for p in PAGES])
-def test_page_opens_without_errors_and_passes_axe(server, browser, entry):
+def test_page_opens_without_errors_and_passes_axe(served, browser, entry):
+    base, screenshots = served
     path = "" if entry.default else entry.url_path  # the default page lives at the root URL
-    page, problems = open_page(browser, f"{server}/{path}", SCREENSHOTS / f"{entry.url_path}.png")
+    page, problems = open_page(browser, f"{base}/{path}", screenshots / f"{entry.url_path}.png")
     try:
         exceptions = page.locator('[data-testid="stException"]')
         assert exceptions.count() == 0, exceptions.first.inner_text()

@@ -1,0 +1,177 @@
+"""UI helpers shared by every page: cached queries on the current database file, and the chart
+block (chart + alt text + data table + CSV + source) that every chart goes through."""
+from __future__ import annotations
+
+import importlib
+import logging
+from dataclasses import dataclass
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from rutland_data import build, db, display, queries, settings
+from rutland_data.ui import routing
+
+_LOG = logging.getLogger(__name__)
+FIRST_BUILD_MESSAGE = ("No database yet: building the demonstration database. This takes a few seconds, once, "
+                       "on a server's first start; everyone who arrives meanwhile waits for the same build.")
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _open(db_path: str, identity: tuple[int, int, int]) -> db.Snapshot:
+    """One snapshot per database file: a rebuilt file (new identity) gets a new one. Two kept: the current
+    file and the one a rebuild just replaced (a query still running on it holds its own cursor)."""
+    return db.Snapshot(db_path)
+
+
+def _database() -> tuple[str, tuple[int, int, int]]:
+    """The database file and its identity, checked on every call so the next rerun after a rebuild uses it."""
+    configured = settings.load()
+    if not configured.db_path.exists():
+        with st.spinner(FIRST_BUILD_MESSAGE, show_time=True):
+            report = build.ensure_database(configured)
+        if report is not None:
+            _LOG.warning("No database at %s: built the demonstration database, content sha256 %s",
+                         configured.db_path, report.digest)
+    return str(configured.db_path), db.file_identity(configured.db_path)
+
+
+@st.cache_data(show_spinner=False, max_entries=2000)
+def _run(module: str, name: str, db_path: str, identity: tuple[int, int, int], args: tuple):
+    function = getattr(importlib.import_module(module), name)
+    cursor = _open(db_path, identity).cursor()
+    try:
+        return function(cursor, *args)
+    finally:
+        cursor.close()
+
+
+def query(function, *args):
+    """Run a `rutland_data` query function with a cursor of its own, cached per database file."""
+    return _run(function.__module__, function.__name__, *_database(), args)
+
+
+def la_code() -> str:
+    """The configured LA; every page starts with this or `page_header`, which route the run through app.py."""
+    routing.through_app()
+    return settings.load().la_code
+
+
+def data_version() -> str:
+    """Which build is on screen, for the sidebar: its content checksum (as in board packs) and build time."""
+    info = query(queries.build_info)
+    return (f"Data version `{info.get('content_sha256', 'unknown')[:12]}` built "
+            f"{info.get('built_at', 'unknown').replace('T', ' ').replace('+00:00', ' UTC')}")
+
+
+@dataclass(frozen=True)
+class GlobalFilters:
+    """The sidebar's choices (bound to the URL by app.py), read the same way by every page."""
+
+    la: str
+    la_name: str
+    comparator: str          # one of queries.COMPARATORS
+    neighbour_set: str       # the statistical-neighbour model the comparator implies
+    year_label: str | None   # '2016/17'
+    year: int | None         # 2017
+
+
+def global_filters() -> GlobalFilters:
+    la = la_code()
+    comparator = st.session_state.get("comparator") or queries.COMPARATORS[0]
+    year_label = st.session_state.get("year")
+    return GlobalFilters(la=la, la_name=query(queries.area_name, la), comparator=comparator,
+                         neighbour_set=queries.neighbour_set_for(comparator), year_label=year_label,
+                         year=queries.end_year_of(year_label))
+
+
+def page_header(title: str, intro: str) -> None:
+    routing.through_app()
+    st.title(title)
+    st.markdown(intro)
+
+
+def headline_metric(measure, card, label: str) -> None:
+    """The metric for a headline card: the arrow's colour follows polarity (a fall in absence is
+    green), and the change is also given in words beside it, so colour never carries the meaning.
+    No change is 'no change' in a neutral grey with no arrow; across a break there is no delta at all."""
+    no_change = card.delta == 0
+    st.metric(
+        label,
+        card.value_text,
+        delta=card.delta_text,
+        delta_color="off" if no_change else {"higher": "normal", "lower": "inverse"}.get(measure.polarity, "off"),
+        delta_arrow="off" if no_change else "auto",
+        help=measure.description,
+    )
+
+
+def simulated_banner(source_ids, versions=None) -> None:
+    """Say plainly when anything shown is simulated demo data or a provisional figure."""
+    shown = query(queries.sources, sorted({int(i) for i in source_ids if pd.notna(i)}))
+    if shown["is_simulated"].any():
+        st.warning(
+            "**Demonstration data.** Figures marked *simulated* are invented by the dashboard's demo "
+            "generator. Only figures attributed to the council's published review, or loaded from "
+            "official files, are real. Load official files with `python -m rutland_data build --from DIR`.",
+            icon=":material/science:",
+        )
+    if versions is not None and "provisional" in set(pd.Series(versions).dropna()):
+        st.info("Some figures shown are **provisional**: they may change when revised data are published.",
+                icon=":material/pending:")
+
+
+def source_line(source_ids) -> str:
+    """'Source: file (publisher; loaded date; sha256 ...)' for the figures of one chart."""
+    return _source_line(*_database(), tuple(sorted({int(i) for i in source_ids if pd.notna(i)})))
+
+
+@st.cache_data(show_spinner=False, max_entries=500)
+def _source_line(db_path: str, identity: tuple[int, int, int], source_ids: tuple[int, ...]) -> str:
+    shown = _run(queries.sources.__module__, queries.sources.__name__, db_path, identity, (list(source_ids),))
+    parts = []
+    for row in shown.itertuples():
+        label = "simulated" if row.is_simulated else row.publisher
+        parts.append(f"{row.file_name} ({label}; loaded {row.loaded_at:%d %b %Y}; sha256 {row.sha256[:10]}…)")
+    return "Source: " + "; ".join(parts) if parts else "Source: none"
+
+
+@st.cache_data(show_spinner=False, max_entries=500)
+def csv_bytes(table: pd.DataFrame) -> bytes:
+    """CSV for download: values left blank where a published marker stands, the marker in its own column."""
+    return display.csv_table(table).to_csv(index=False).encode("utf-8")
+
+
+def table(frame: pd.DataFrame, decimals: dict[str, int] | None = None, **options) -> None:
+    """`st.dataframe` of `frame` as a reader should see it (`display.display_table`: no None, nan or NaT)."""
+    st.dataframe(display.display_table(frame, decimals), **{"hide_index": True, "width": "stretch", **options})
+
+
+def described(spec: dict, alt_text: str) -> dict:
+    """The spec as one image named by its alt text, its marks hidden from screen readers.
+
+    Vega names the chart's container with the spec's `description`. Left in the accessibility tree, each
+    mark is a 'graphics-symbol' too, and one with nothing drawn (a layer whose rows all lack a value, such
+    as the interval whiskers of schools with no published interval) has no name: axe's svg-img-alt. The
+    values the marks show are in the table behind every chart, so the marks are left out."""
+    config = spec.get("config", {})
+    return {**spec, "description": alt_text, "config": {**config, "mark": {**config.get("mark", {}), "aria": False}}}
+
+
+def chart_block(chart: alt.TopLevelMixin | dict, data: pd.DataFrame, *, title: str, alt_text: str, csv_name: str,
+                source_ids, key: str, decimals: dict[str, int] | None = None) -> None:
+    """A chart with its alt text, its data as a table, a CSV download and where the figures came from.
+
+    `chart` is an Altair chart or an already-built spec (pages read specs back from their cache, e.g.
+    `headlines.trend_figure`). Altair's schema check is left to the chart builders' tests: repeating it on
+    every rerun only costs time. `decimals` rounds the table's value columns on screen (the dictionary's
+    decimals); the CSV keeps them as stored."""
+    spec = chart if isinstance(chart, dict) else chart.to_dict(validate=False)
+    st.vega_lite_chart(described(spec, alt_text), width="stretch", key=f"chart-{key}")
+    with st.expander(f"Show data: {title}"):
+        st.markdown(f"**Chart description.** {alt_text}")
+        table(data, decimals)
+        st.download_button("Download CSV (with published codes)", csv_bytes(data), file_name=csv_name,
+                           mime="text/csv", key=f"csv-{key}", icon=":material/download:")
+    st.caption(source_line(source_ids))

@@ -1,0 +1,62 @@
+"""Every run goes through app.py's `st.navigation`, a cold server's first visit to a deep link included.
+
+Streamlit treats a `pages/` folder beside the entry point as an old-style multipage app until some
+session calls `st.navigation`; from then on it ignores the folder in every session (documented for
+`st.navigation` and for the pages directory). So on a freshly started server the first visit to
+`/headlines` runs `pages/headlines.py` on its own: no sidebar filters, no data version. The page's
+first helper call (`through_app`) then declares the app's pages itself - which switches the server to
+`st.navigation` for good - and reruns, and the rerun goes through app.py. Only public API is used; the
+browser test opens deep links on a cold server and fails if a Streamlit release changes this.
+"""
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING
+
+import streamlit as st
+
+from rutland_data.navigation import PAGES, PageEntry
+from rutland_data.settings import PROJECT_ROOT
+
+if TYPE_CHECKING:
+    from streamlit.navigation.page import StreamlitPage  # what st.Page returns
+
+# A local favicon: material-icon favicons (a page's icon, when no favicon is set) would be fetched from the
+# internet, which an intranet blocks.
+FAVICON = str(PROJECT_ROOT / ".streamlit" / "favicon.png")
+# Set while app.py runs the page its navigation chose (one script thread per session run).
+_run = threading.local()
+# Session flag: this session handed a page run over to app.py and is waiting for the rerun to get there.
+_HANDED_OFF = "_routing_handed_off"
+
+
+def navigation() -> tuple[dict[PageEntry, StreamlitPage], StreamlitPage]:
+    """Declare the app's pages (menu hidden: app.py draws its own) and return them with the page to run."""
+    pages = {entry: st.Page(PROJECT_ROOT / entry.file, title=entry.title, url_path=entry.url_path, icon=entry.icon,
+                            default=entry.default) for entry in PAGES}
+    return pages, st.navigation(list(pages.values()), position="hidden")
+
+
+def run(page: StreamlitPage) -> None:
+    """app.py: run the chosen page, marked as reached through app.py."""
+    _run.through_app = True
+    try:
+        page.run()
+    finally:
+        _run.through_app = False
+
+
+def through_app() -> None:
+    """Hand a page run that did not come through app.py over to it (see the module docstring).
+
+    A page that is itself the script being run (a test opening one page on its own) never reaches
+    app.py: once handed over without getting there, it goes ahead on its own."""
+    if getattr(_run, "through_app", False):
+        st.session_state.pop(_HANDED_OFF, None)
+        return
+    if st.session_state.get(_HANDED_OFF):
+        return
+    st.session_state[_HANDED_OFF] = True
+    st.set_page_config(page_icon=FAVICON)
+    navigation()
+    st.rerun()
