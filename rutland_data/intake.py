@@ -67,11 +67,15 @@ class Number:
         return f"{kind})"
 
     def column(self) -> pandera.Column:
-        checks = [pandera.Check(np.isfinite, name="finite")]
-        if self.low is not None:
-            checks.append(pandera.Check.ge(self.low))
-        if self.high is not None:
-            checks.append(pandera.Check.le(self.high))
+        """Within both bounds (which also refuses infinity; NaN is a blank or marker, checked before)."""
+        if self.low is not None and self.high is not None:
+            checks = [pandera.Check.in_range(self.low, self.high)]
+        else:
+            checks = [pandera.Check(np.isfinite, name="finite")]
+            if self.low is not None:
+                checks.append(pandera.Check.ge(self.low))
+            if self.high is not None:
+                checks.append(pandera.Check.le(self.high))
         if self.whole:
             checks.append(pandera.Check(lambda values: values % 1 == 0, name="whole number"))
         return pandera.Column(float, checks, nullable=True)
@@ -311,7 +315,7 @@ def _text(cells: pd.Series) -> pa.Array:
     array = pa.array(cells, from_pandas=True)
     if isinstance(array, pa.ChunkedArray):
         array = array.combine_chunks()
-    if not pa.types.is_string(array.type) and not pa.types.is_large_string(array.type):
+    if not pa.types.is_string(array.type):  # numbers from parquet, and pandas' large strings
         array = pc.cast(array, pa.string())
     return pc.fill_null(pc.utf8_trim_whitespace(array), "")
 
@@ -338,16 +342,18 @@ def _stack(cells: list[tuple[int, str, np.ndarray | None]], text_of, length: int
                   [header for _, header, _ in cells], column, np.concatenate(positions))
 
 
-def _padded(values: dict[str, np.ndarray | pd.Series]) -> pd.DataFrame:
+def _padded(values: dict[str, np.ndarray | pa.Array]) -> pd.DataFrame:
     """One frame of the stacked values, shorter stacks padded with missing values (which no check sees)."""
     length = max(len(v) for v in values.values())
     columns = {}
     for name, column in values.items():
-        column = pd.Series(column)
-        if len(column) < length:
-            column = pd.concat([column, pd.Series([None] * (length - len(column)), dtype=column.dtype)],
-                               ignore_index=True)
-        columns[name] = column
+        missing = length - len(column)
+        if isinstance(column, pa.Array):  # codes: Arrow strings, padded with nulls
+            columns[name] = pd.Series(pd.arrays.ArrowStringArray(
+                pa.concat_arrays([column, pa.nulls(missing, pa.string())]) if missing else column))
+        else:  # numbers (float) and dates (datetime64), padded with NaN / NaT
+            columns[name] = np.concatenate([column, np.full(missing, np.nan if column.dtype.kind == "f" else
+                                                            np.datetime64("NaT"), dtype=column.dtype)])
     return pd.DataFrame(columns)
 
 
@@ -383,15 +389,15 @@ def _booleans(array: pa.Array) -> np.ndarray:
     return array.to_numpy(zero_copy_only=False)
 
 
-def _parse_codes(text: pa.Array, rule: Code, markers: frozenset[str], blank: bool) -> tuple[pd.Series, np.ndarray]:
+def _parse_codes(text: pa.Array, rule: Code, markers: frozenset[str], blank: bool) -> tuple[pa.Array, np.ndarray]:
     """(codes to check, unreadable): blanks and allowed markers are not checked; a blank where none is
     allowed is unreadable."""
     is_blank = _booleans(pc.equal(text, ""))
     is_marker = _booleans(pc.is_in(text, value_set=pa.array(sorted(markers), type=pa.string())))
-    return pd.Series(pc.if_else(pa.array(~is_blank & ~is_marker), text, None).to_pandas()), is_blank & (not blank)
+    return pc.if_else(pa.array(~is_blank & ~is_marker), text, None), is_blank & (not blank)
 
 
-def _parse_dates(text: pa.Array, rule: Date, markers: frozenset[str], blank: bool) -> tuple[pd.Series, np.ndarray]:
+def _parse_dates(text: pa.Array, rule: Date, markers: frozenset[str], blank: bool) -> tuple[np.ndarray, np.ndarray]:
     """(dates, unreadable): each distinct text parsed once, in the rule's layouts."""
     cells = text.to_pandas()
     distinct = pd.Series(cells.unique())
@@ -401,7 +407,7 @@ def _parse_dates(text: pa.Array, rule: Date, markers: frozenset[str], blank: boo
         parsed[missing] = pd.to_datetime(distinct[missing], format=layout, errors="coerce")
     dates = cells.map(dict(zip(distinct, parsed))).astype("datetime64[ns]")
     is_blank = (cells == "").to_numpy()
-    return dates, (dates.isna().to_numpy() & ~is_blank) | (is_blank & (not blank))
+    return dates.to_numpy(), (dates.isna().to_numpy() & ~is_blank) | (is_blank & (not blank))
 
 
 def _check_geometry(frame: pd.DataFrame, order: int, header: str, rule: Geometry) -> list[_Failure]:

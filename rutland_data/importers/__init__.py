@@ -15,6 +15,7 @@ import importlib
 import io
 import json
 import pkgutil
+import re
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -232,6 +233,9 @@ class SourceFile:
         return frame
 
 
+_BLANK_LINE = re.compile(r"(?<=\n)\r?\n")
+
+
 def _arrow_text_frame(text: str) -> pd.DataFrame | None:
     """`text` parsed by pyarrow.csv with every column as text (blanks stay ''), or None when it is not a
     plain rectangular CSV with distinct, non-blank header names (then `_csv_text_frame` reads it)."""
@@ -253,8 +257,12 @@ def _arrow_text_frame(text: str) -> pd.DataFrame | None:
         return None
     if table.column_names != header or not all(pa.types.is_string(t) for t in table.schema.types):
         return None
-    if any(pa_compute.any(pa_compute.match_substring_regex(column, "[\r\n]")).as_py() for column in table.columns):
-        return None  # a value over a line break: `_csv_text_frame` names its row
+    # One row per line: fewer rows than non-empty lines means a value over a line break (an unclosed quote),
+    # which `_csv_text_frame` names by row.
+    lines = text.count("\n") + (not text.endswith("\n")) - len(_BLANK_LINE.findall(text))
+    if table.num_rows + 1 != lines and any(
+            pa_compute.any(pa_compute.match_substring_regex(column, "[\r\n]")).as_py() for column in table.columns):
+        return None
     return table.to_pandas()
 
 
@@ -277,9 +285,7 @@ def _csv_text_frame(file: str, text: str, layout: Layout) -> pd.DataFrame:
     except csv.Error as error:
         raise BadInput(file, f"cannot be read as CSV ({error}): a quoted field is not closed, or the file "
                        "was cut short", row=len(rows) + 2) from None
-    header_line = io.StringIO()
-    csv.writer(header_line).writerow(header)
-    names = list(pd.read_csv(io.StringIO(header_line.getvalue()), nrows=0).columns)
+    names = _pandas_names(header)
     width = len(header)
     lengths = np.fromiter((len(r) for r in rows), dtype=np.int64, count=len(rows))
     long_rows = np.flatnonzero(lengths > width)
@@ -299,6 +305,21 @@ def _csv_text_frame(file: str, text: str, layout: Layout) -> pd.DataFrame:
                            f"{width}: was the file cut mid-row?", row=last + 2)
     cells = [(r + [""] * (width - len(r)))[:width] for r in rows]
     return pd.DataFrame(cells, columns=names, dtype=object) if cells else pd.DataFrame(columns=names)
+
+
+def _pandas_names(header: list[str]) -> list[str]:
+    """Header names as pandas gives them, which loaders rely on: a blank name is 'Unnamed: <position>', a
+    repeated one gets '.1', '.2' ... in order (the 2021 neighbour file's ten 'SNP' columns)."""
+    names, seen = [], {}
+    for position, name in enumerate(header):
+        name = name or f"Unnamed: {position}"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name}.{seen[name]}"
+        else:
+            seen[name] = 0
+        names.append(name)
+    return names
 
 
 @dataclass

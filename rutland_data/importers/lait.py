@@ -120,9 +120,17 @@ def _areas(frame: pd.DataFrame) -> pd.DataFrame:
                                        "region_code", "is_current"])
 
 
+LA_NUMBER = Number("an LA number (LAIT numbers regions 970-990)", 100, 999, whole=True)
+
+
 def _value_rules() -> dict[str, Number]:
     """Each dictionary measure's LAIT code -> the rule for its values (its unit and possible range)."""
     return {m.lait_code: measure_rule(m) for m in measure_dictionary.read_dictionary() if m.lait_code}
+
+
+def _la_number_rules() -> dict[str, Number]:
+    """LA numbers are checked on the rows loaded: the dictionary's measures (a tenth of the file)."""
+    return dict.fromkeys(_value_rules(), LA_NUMBER)
 
 
 IMPORTERS = [
@@ -134,8 +142,7 @@ IMPORTERS = [
         priority=10,
         header=("Short Desc", "Data item", "Years", "LA and Regions", "Values", "LA Number", "Region"),
         # Values is text: a number in the measure's unit or a marker, never empty (a null is no figure at all).
-        columns=(Col("LA Number", Number("an LA number (LAIT numbers regions 970-990)", 100, 999, whole=True),
-                     blank=False),
+        columns=(Col("LA Number", PerRow("Short Desc", _la_number_rules), blank=False),
                  Col("Values", PerRow("Short Desc", _value_rules), blank=False)),
         release_note=("LAIT holds DfE's latest release of each year. Version: a '(prov)', '(Rev)' or '(Final)' year "
                       "label is kept as the version; an unlabelled year before the measure's newest year in the "
