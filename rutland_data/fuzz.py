@@ -396,11 +396,21 @@ def _csv_cases(clean: Clean, rng: random.Random) -> Iterator[Case]:
 
     yield from _header_cases(clean, rng, case)
 
-    encodable = text.isascii()
     yield case("UTF-16 with BOM", "", REFUSED, text.encode("utf-16"))
     yield case("UTF-16 without BOM", "", REFUSED, text.encode("utf-16-le"))
-    yield case("Latin-1", "" if encodable else "non-ASCII text", IDENTICAL if encodable or len(layout.encodings) > 1
-               else REFUSED, text.encode("latin-1", errors="replace"))
+    for encoding in ("latin-1", "cp1252"):
+        try:
+            data = text.encode(encoding)
+        except UnicodeEncodeError:
+            continue
+        # the same text where the format reads that encoding (GIAS, or a file that is plain ASCII); else refused
+        readable = _decoded(data, layout.encodings) == text
+        yield case(f"{encoding} text", "ASCII only" if text.isascii() else "non-ASCII text",
+                   IDENTICAL if readable else REFUSED, data, row=not readable)
+    if layout.encodings == ("utf-8-sig",) and len(lines) > 2 and text.isascii():  # an accent in Latin-1
+        line = rng.randrange(1, len(lines) - 1)
+        accented = "\n".join(lines[:line] + [lines[line] + "\u00e9"] + lines[line + 1:])
+        yield case("latin-1 text", f"an accent in data row {line}", REFUSED, accented.encode("latin-1"), row=True)
     yield case("binary garbage", "4 KB of random bytes", REFUSED, bytes(rng.getrandbits(8) for _ in range(4096)))
     at = rng.randint(len(lines[0]) + 1, len(text) - 1)
     yield case("NUL byte", f"at character {at}", REFUSED, (text[:at] + "\0" + text[at:]).encode())
@@ -431,6 +441,15 @@ def _csv_cases(clean: Clean, rng: random.Random) -> Iterator[Case]:
     yield case("truncated zip", "", REFUSED, zipped[: len(zipped) // 2], target=zip_name)
     yield case("corrupt zip", "a byte of the member flipped", REFUSED,
                _flip(zipped, rng, start=30 + len(Path(name).name), end=30 + len(Path(name).name) + 8), target=zip_name)
+
+
+def _decoded(data: bytes, encodings: tuple[str, ...]) -> str | None:
+    for encoding in encodings:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return None
 
 
 def _blank_allowed(importer: Importer, header: str) -> bool:

@@ -20,8 +20,8 @@ import pandas as pd
 
 from rutland_data import school_types
 from rutland_data.importers import BadInput, Col, Importer, Layout, SourceFile, reject_duplicates
-from rutland_data.intake import LA_NUMBER, Code, Date, Number
 from rutland_data.importers.csp_school import merge_schools
+from rutland_data.intake import LA_NUMBER, Code, Date, Number
 
 GIAS_LAYOUT = Layout(encodings=("utf-8-sig", "cp1252"), extra_fields=True)
 # GIAS sometimes writes a URN as a float ('123456.0'); the loader drops the '.0'.
