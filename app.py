@@ -4,7 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from rutland_data import queries, settings
-from rutland_data.ui import common, routing
+from rutland_data.ui import auth, common, routing
 
 # Presentation mode (?present=true) starts with the sidebar closed so it does not flash on the meeting-room screen.
 st.set_page_config(page_title="Education performance dashboard", page_icon=routing.FAVICON, layout="wide",
@@ -24,7 +24,8 @@ with st.sidebar:
 pages, current = routing.navigation()
 
 # The menu is drawn here with plain links: Streamlit's own sectioned menu puts list items
-# inside <div>s, which screen readers (and axe) reject as a broken list.
+# inside <div>s, which screen readers (and axe) reject as a broken list. It lists only the pages
+# this visitor may see (officer pages for a signed-in officer only).
 with st.sidebar:
     st.divider()
     for section in dict.fromkeys(entry.section for entry in pages):
@@ -33,6 +34,7 @@ with st.sidebar:
             if entry.section == section:
                 st.page_link(page, label=entry.title, icon=entry.icon)
     st.divider()
+    auth.sidebar_account()
     st.caption(common.data_version(), help="The content checksum changes only when the data do; board packs and "
                "the About page carry the same version.")
 routing.run(current)
