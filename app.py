@@ -15,6 +15,7 @@ years = [queries.academic_year_label(y) for y in common.query(queries.years_with
 
 with st.sidebar:
     st.markdown(f"**{common.query(queries.area_name, la)}** education performance")
+    auth.sidebar_account()
     if years:
         st.selectbox("Year", years, index=len(years) - 1, key="year", bind="query-params",
                      help="Academic year for headline figures, ranks and tables.")
@@ -34,7 +35,6 @@ with st.sidebar:
             if entry.section == section:
                 st.page_link(page, label=entry.title, icon=entry.icon)
     st.divider()
-    auth.sidebar_account()
     st.caption(common.data_version(), help="The content checksum changes only when the data do; board packs and "
                "the About page carry the same version.")
 routing.run(current)

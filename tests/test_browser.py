@@ -58,15 +58,17 @@ def _free_port() -> int:
 
 
 @contextmanager
-def streamlit_server(db_path: Path, log: Path):
-    """`streamlit run app.py` on a free port over `db_path` (which need not exist yet); its output goes to `log`."""
+def streamlit_server(db_path: Path, log: Path, options: tuple[str, ...] = (), env: dict[str, str] | None = None):
+    """`streamlit run app.py` on a free port over `db_path` (which need not exist yet); its output goes to `log`.
+    `options`: further `--section.option value` arguments; `env`: further environment variables."""
     _require_browser()
     port = _free_port()
-    env = {**os.environ, "DASHBOARD_DB": str(db_path)}
+    env = {**os.environ, "DASHBOARD_DB": str(db_path), **(env or {})}
     with open(log, "wb") as output:
         process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "app.py"), "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
+             *options],
             cwd=PROJECT_ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
         )
         try:
