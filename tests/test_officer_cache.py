@@ -10,6 +10,8 @@ import uuid
 import pytest
 
 from rutland_data import access
+from rutland_data.navigation import OFFICER, PAGES
+from rutland_data.settings import PROJECT_ROOT
 from rutland_data.ui import auth, common
 
 CALLS: list[str] = []
@@ -76,9 +78,6 @@ def test_officer_query_takes_only_officer_only_functions(session):
 
 def test_officer_pages_are_gated_before_any_officer_query():
     """Every page that may read officer data starts with officer_page_header, and only officer pages do."""
-    from rutland_data.navigation import OFFICER, PAGES
-    from rutland_data.settings import PROJECT_ROOT
-
     for entry in PAGES:
         source = (PROJECT_ROOT / entry.file).read_text(encoding="utf-8")
         gated = "common.officer_page_header(" in source
