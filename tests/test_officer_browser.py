@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_browser import (FAILING_IMPACTS, SCREENSHOTS, _free_port, browser, screenshot,  # noqa: F401
-                                streamlit_server, wait_until_rendered)
+from tests.test_browser import (FAILING_IMPACTS, SCREENSHOTS, _free_port, _require_browser, browser,  # noqa: F401
+                                screenshot, streamlit_server, wait_until_rendered)
 
 pytestmark = pytest.mark.browser
 
@@ -80,6 +80,7 @@ def secrets_file(folder: Path, provider: str) -> Path:
 @pytest.fixture(scope="module")
 def signed_in_app(demo_db, tmp_path_factory):
     """(app URL, provider URL): the app over the demo database with sign-in on and @rutland.gov.uk officers."""
+    _require_browser()  # skips (fails in CI) before starting anything when Chromium is missing
     folder = tmp_path_factory.mktemp("officer")
     with oidc_provider(folder / "provider.log", [OFFICER, OUTSIDER]) as provider:
         options = ("--secrets.files", str(secrets_file(folder, provider)))
