@@ -85,7 +85,7 @@ class EesApi:
 
     def summary(self, data_set_id: str) -> dict:
         answer = self._json("GET", f"/v1/data-sets/{data_set_id}")
-        _require(answer, f"/v1/data-sets/{data_set_id}", "id", "status")
+        _require(answer, f"GET /v1/data-sets/{data_set_id}", "id", "status")
         return answer
 
     def versions(self, data_set_id: str) -> list[dict]:
@@ -94,7 +94,7 @@ class EesApi:
         found = []
         for page in self._pages("GET", path, lambda n: ({"page": n, "pageSize": VERSIONS_PAGE_SIZE}, None)):
             for version in page:
-                _require(version, path, "version", "status")
+                _require(version, f"GET {path}", "version", "status")
                 try:
                     version_parts(version["version"])
                 except ValueError as error:
@@ -105,13 +105,13 @@ class EesApi:
     def changes(self, data_set_id: str, version: str) -> dict:
         path = f"/v1/data-sets/{data_set_id}/versions/{version}/changes"
         answer = self._json("GET", path)
-        _require(answer, path, "majorChanges", "minorChanges")
+        _require(answer, f"GET {path}", "majorChanges", "minorChanges")
         return answer
 
     def meta(self, data_set_id: str, version: str) -> dict:
         path = f"/v1/data-sets/{data_set_id}/meta"
         answer = self._json("GET", path, {"dataSetVersion": version})
-        _require(answer, path, "filters", "indicators", "locations", "geographicLevels")
+        _require(answer, f"GET {path}", "filters", "indicators", "locations", "geographicLevels")
         return answer
 
     def query(self, data_set_id: str, version: str, criteria: dict) -> Iterator[tuple[list[dict], list[dict]]]:
@@ -160,9 +160,9 @@ class EesApi:
         while True:
             params, body = request_for(page)
             answer = self._json(method, path, params, body)
-            _require(answer, path, "paging", "results")
+            _require(answer, f"{method} {path}", "paging", "results")
             paging = answer["paging"]
-            _require(paging, path, "page", "totalPages")
+            _require(paging, f"{method} {path}", "page", "totalPages")
             total = paging["totalPages"]
             if not isinstance(total, int) or not isinstance(answer["results"], list):
                 raise ApiError(f"malformed answer to {method} {path}: 'paging.totalPages' or 'results' has the wrong type")
@@ -217,10 +217,10 @@ class EesApi:
             raise ApiError(f"{path}: the answer was cut short ({_reason(error)})") from None
 
 
-def _require(answer: object, path: str, *keys: str) -> None:
+def _require(answer: object, request: str, *keys: str) -> None:
     missing = [k for k in keys if not isinstance(answer, dict) or k not in answer]
     if missing:
-        raise ApiError(f"malformed answer to {path}: no {', '.join(repr(k) for k in missing)}")
+        raise ApiError(f"malformed answer to {request}: no {', '.join(repr(k) for k in missing)}")
 
 
 def _problem(error: urllib.error.HTTPError) -> str:
