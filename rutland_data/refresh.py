@@ -279,8 +279,8 @@ def _fetch_and_build(api: EesApi, configured: Settings, folder: Path, areas: Are
 def _download(api: EesApi, plan: _Plan, downloads: Path, areas: Areas) -> tuple[Path, str]:
     """The data set version in a `.part` file, checked whole and recognised by the catalogue's importer."""
     data_set = plan.data_set
-    handle = tempfile.NamedTemporaryFile(dir=downloads, prefix=f"{data_set.file_name}.", suffix=PART, delete=False)
-    part = Path(handle.name)
+    part = downloads / f"{data_set.file_name}.{uuid.uuid4().hex[:12]}{PART}"
+    handle = open(part, "x+b")  # unique, and with the folder's usual permissions (not a private temp file's)
     try:
         with handle:
             if data_set.fetch == "csv":
