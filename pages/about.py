@@ -25,20 +25,28 @@ feeds = common.query(queries.source_feeds)
 sources = common.query(queries.sources)
 table = sources.merge(feeds[["source_id", "tables_fed", "measures_fed"]], on="source_id", how="left")
 table["status"] = table["is_simulated"].map({True: "simulated", False: "real"})
-st.dataframe(
+common.table(
     table[["source_id", "file_name", "status", "publisher", "licence", "rows_loaded", "loaded_at", "sha256",
            "release_note", "notes", "tables_fed", "measures_fed"]],
-    hide_index=True, width="stretch",
 )
 simulated = table[table["is_simulated"]]
 if not simulated.empty:
     st.warning(f"{int(simulated['rows_loaded'].sum()):,} rows are simulated demonstration data "
                "and are labelled as such wherever they are shown.", icon=":material/science:")
 
+st.header("Versions")
+st.markdown(
+    "Every figure carries its version: **final**, **revised**, **provisional**, or **unstated** where its file does "
+    "not say (each source's release note above says how its versions are known). When files give the same figure "
+    "more than once, a published value beats a marker, then final beats revised beats unstated beats provisional, "
+    "then the file loaded first. Where the council's own review quoted a figure that later became a different "
+    "final one, the card says so, citing the review."
+)
+
 st.header("Published symbols")
 st.markdown("A symbol is kept beside an empty value: it is never shown or counted as zero.")
-st.dataframe(pd.DataFrame([(code, where, meaning) for code, (where, meaning) in GLOSSARY.items()],
-                          columns=["symbol", "used in", "meaning"]), hide_index=True, width="stretch")
+common.table(pd.DataFrame([(code, where, meaning) for code, (where, meaning) in GLOSSARY.items()],
+                          columns=["symbol", "used in", "meaning"]))
 
 st.header("Loading official files")
 st.markdown(

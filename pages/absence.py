@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from rutland_data.ui import common
-from rutland_data import headlines, post16_charts, post16_queries, queries
+from rutland_data import headlines, post16_charts, post16_queries, queries, versions
 from rutland_data.measures import by_id
 
 filters = common.global_filters()
@@ -32,40 +32,43 @@ if ranks.empty:
     st.info("No absence figures for this year; choose another year in the sidebar.")
 else:
     for row in ranks.itertuples():
-        st.markdown(f"- **{row.measure}:** {dictionary[row.measure_id].format(row.value)} - "
-                    f"{row.described}")
+        st.markdown(f"- **{row.measure}:** {row.value_text} ({versions.phrase(row.version)}) - {row.described}")
     shown_sources += ranks["source_id"].tolist()
 
 for kind in ("overall", "persistent"):
     measure_id = f"abs_{kind}{suffix}"
     measure = dictionary[measure_id]
-    panel = common.query(post16_queries.absence_panel, measure_id, la, neighbour_set, year)
-    figure = panel.figure
+    panel = common.query(post16_queries.absence_panel, measure_id, la, comparator, year)
+    figure, card = panel.figure, panel.card
     st.header(measure.name, divider="gray")
     if not figure.has_values:
         st.info(f"No {measure.short_label.lower()} figures are loaded.")
         continue
     left, right = st.columns([1, 2.2], gap="large")
     with left:
-        if panel.value is not None:
-            st.metric(f"{la_name}, {panel.year_label}", measure.format(panel.value), help=measure.description)
-            if panel.rank:
-                st.markdown(f"**Rank:** {panel.rank.describe()}")
-            for word, series, value in panel.comparisons:
-                st.caption(f"{word.capitalize()} {series} ({measure.format(value)})")
+        if card is not None and card.value is not None:
+            common.headline_metric(measure, card, f"{la_name}, {card.year_label}")
+            if card.missing_note:
+                st.markdown(f"*{card.missing_note}*")
+            st.markdown(f"**Change:** {card.change_text}")
+            if card.rank:
+                st.markdown(f"**Rank:** {card.rank.describe()}")
+            for comparison in card.comparisons:
+                st.caption(comparison[0].upper() + comparison[1:])
+            st.caption(f"Version: {card.version_text}", help=card.version_note)
         else:
-            st.markdown(f"No {la_name} figure for the selected year.")
+            st.markdown(f"No {la_name} figure up to the selected year.")
     with right:
         common.chart_block(
             figure.spec, figure.table, title=measure.short_label, alt_text=figure.alt_text,
-            csv_name=f"{measure_id}_{la}.csv", source_ids=figure.source_ids, key=measure_id,
+            csv_name=f"{measure_id}_{la}.csv", source_ids=figure.source_ids, key=measure_id, decimals=figure.decimals,
         )
     shown_sources += figure.source_ids
 
 terms, wide = common.query(post16_queries.absence_by_term_wide, la, year) if year else (pd.DataFrame(), None)
 if not terms.empty:
     st.header(f"Overall absence by term, {queries.academic_year_label(year)}", divider="gray")
-    st.dataframe(wide, hide_index=True, width="stretch")
+    common.table(wide, {area: 1 for area in wide.columns})
     st.download_button("Download CSV (with published codes)", common.csv_bytes(terms),
                        file_name=f"absence_by_term_{la}_{year}.csv", mime="text/csv", key="csv-terms",
                        icon=":material/download:")
@@ -116,6 +119,7 @@ if any(figure.has_values for figure in ytd_figures.values()):
         common.chart_block(
             figure.spec, figure.table, title=measure.short_label, alt_text=figure.alt_text,
             csv_name=f"{measure.measure_id}_{la}.csv", source_ids=figure.source_ids, key=f"ytd-{kind}",
+            decimals=figure.decimals,
         )
         shown_sources += figure.source_ids
 

@@ -29,7 +29,9 @@ if selected not in years:
     st.caption(f"No admissions figures for the year chosen in the sidebar; showing "
                f"{queries.academic_year_label(year)}.")
 
-st.header(f"Five-year averages up to {queries.academic_year_label(year)}", divider="gray")
+st.header("First-preference offers: five-year averages", divider="gray")
+st.caption("Each average is the mean of five consecutive years' rates (as the council's review quotes it), "
+           "the latest five with figures up to the year shown; its years are given under it.")
 columns = st.columns(2)
 averages = common.query(post16_queries.first_preference_averages, la, year)
 for column, (phase, average) in zip(columns, averages.items()):
@@ -39,12 +41,14 @@ for column, (phase, average) in zip(columns, averages.items()):
             st.metric(f"First preference, {phase}", "not available",
                       help="Needs a figure for each of five consecutive years.")
         else:
-            st.metric(f"First preference, {phase}: five-year average", measure.format(average["mean"]),
+            st.metric(f"First preference, {phase}: average {average['first_label']} to {average['last_label']}",
+                      measure.format(average["mean"]),
                       help="Mean of the five yearly rates, as the council's review quotes it.")
             st.caption(f"{average['first_label']} to {average['last_label']}: "
                        + ", ".join(measure.format(v) for v in average["values"])
                        + ("" if average["years"][-1] == year else
-                          " (the latest five consecutive years with figures)")
+                          f" (the latest five consecutive years with figures; none for "
+                          f"{queries.academic_year_label(average['years'][-1] + 1)})")
                        + (" - yearly figures simulated" if average["simulated"] else ""))
             shown_sources += average["source_ids"]
 
@@ -60,7 +64,7 @@ if preferences.figure is not None:
         title=f"Offers by preference, {phase.lower()}",
         alt_text=preferences.figure.alt_text,
         csv_name=f"offers_{phase_key}_{la}_{year}.csv", source_ids=preferences.source_ids,
-        key="preferences",
+        key="preferences", decimals={"value": dictionary[f"admissions_first_pref_{phase_key}"].decimals},
     )
     shown_sources += preferences.source_ids
 else:
@@ -78,6 +82,7 @@ if figure.has_values:
     common.chart_block(
         figure.spec, figure.table, title=measure.short_label, alt_text=figure.alt_text,
         csv_name=f"{measure_id}_{la}.csv", source_ids=figure.source_ids, key="admissions-trend",
+        decimals=figure.decimals,
     )
     shown_sources += figure.source_ids
 else:

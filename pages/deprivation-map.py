@@ -100,7 +100,7 @@ with tab_pockets:
     if pockets.empty:
         st.success(f"No LSOA in {la_name} is in deciles 1 to 4 on this measure. Try a domain such as "
                    "Barriers to Housing and Services or Education, Skills and Training.")
-    st.dataframe(view.pockets_table, hide_index=True, width="stretch")
+    common.table(view.pockets_table)
     st.download_button("Download CSV", common.csv_bytes(pockets), file_name=f"pockets_iod{edition}_{indicator}.csv",
                        mime="text/csv", key="csv-pockets", icon=":material/download:")
 with tab_wards:
@@ -109,21 +109,21 @@ with tab_wards:
         "Each LSOA is counted in the one ward ONS's best-fit lookup assigns it to; the shares below are "
         "of the ward's LSOAs, and of their population, in England's most deprived 30% and 40% of LSOAs. "
         + view.population_note)
-    st.dataframe(ward_table, hide_index=True, width="stretch")
+    common.table(ward_table)
     st.download_button("Download CSV", common.csv_bytes(ward_table), file_name=f"wards_iod{edition}_{indicator}.csv",
                        mime="text/csv", key="csv-wards", icon=":material/download:")
 with tab_lsoas:
     st.markdown(f"All {len(lsoas)} LSOAs on the map (the map's data as a table). Ranks are out of "
                 f"{lsoas_in_england:,} LSOAs in England; 1 = most deprived.")
-    st.dataframe(lsoa_table, hide_index=True, width="stretch")
+    common.table(lsoa_table)
     st.download_button("Download CSV", common.csv_bytes(lsoa_table), file_name=f"lsoas_iod{edition}_{indicator}.csv",
                        mime="text/csv", key="csv-lsoas", icon=":material/download:")
 with tab_schools:
     if schools.empty:
         st.info("No school locations are loaded, so no schools are drawn. Load the GIAS register to add them.")
     else:
-        st.dataframe(schools[["urn", "name", "phase", "ward_name", "location_method", "lat", "lon"]],
-                     hide_index=True, width="stretch")
+        common.table(schools[["urn", "name", "phase", "ward_name", "location_method", "lat", "lon"]],
+                     {"lat": 5, "lon": 5})
 st.caption(common.source_line(source_ids))
 
 # ---------------------------------------------------------------- scatter

@@ -4,7 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from rutland_data.ui import common
-from rutland_data import post16_charts, post16_queries
+from rutland_data import headlines, post16_charts, post16_queries
 from rutland_data.measures import by_id
 
 filters = common.global_filters()
@@ -66,7 +66,7 @@ else:
         common.chart_block(
             trend_figure.spec, trend_figure.table, title=f"{trend_category} over time",
             alt_text=trend_figure.alt_text, csv_name=f"destination_trend_{la}.csv",
-            source_ids=trend_figure.source_ids, key="destination-trend",
+            source_ids=trend_figure.source_ids, key="destination-trend", decimals=trend_figure.decimals,
         )
         st.caption("Years are when the cohort completed the stage; each point is the published percentage.")
         shown_sources += trend_figure.source_ids
@@ -80,7 +80,7 @@ else:
     else:
         st.markdown("Each cell is the published percentage with the number of pupils in brackets; "
                     "a code (e.g. SUPP) stands where DfE suppressed a small number.")
-        st.dataframe(schools.drop(columns=["source_id"]), hide_index=True, width="stretch")
+        common.table(schools.drop(columns=["source_id"]))
         st.download_button("Download CSV (with published codes)", common.csv_bytes(schools),
                            file_name=f"school_destinations_{la}_{end_year}.csv", mime="text/csv",
                            key="csv-school-destinations", icon=":material/download:")
@@ -110,12 +110,17 @@ neet_measure = st.pills("Measure", neet_ids, default=neet_ids[0], key="neet_meas
 measure = dictionary[neet_measure]
 neet = common.query(post16_charts.neet_figure, neet_measure, la, neighbour_set)
 if neet.spec:
-    if neet.latest is not None:
-        year_label, value = neet.latest
-        st.metric(f"{la_name}, {year_label}", measure.format(value), help=measure.description)
+    card = common.query(headlines.card, neet_measure, la, year, comparator) if year else None
+    if card is not None and card.value is not None:
+        common.headline_metric(measure, card, f"{la_name}, {card.year_label}")
+        if card.missing_note:
+            st.markdown(f"*{card.missing_note}*")
+        st.markdown(f"**Change:** {card.change_text}  \n**Compared with:** {card.comparison_text}")
+        st.caption(f"Version: {card.version_text}", help=card.version_note)
     common.chart_block(
         neet.spec, neet.table, title=measure.short_label,
         alt_text=neet.alt_text, csv_name=f"{neet_measure}_{la}.csv", source_ids=neet.source_ids, key="neet",
+        decimals=neet.decimals,
     )
     st.caption("NEET and not known are the December-February average of the year shown; participation is as at March.")
     shown_sources += neet.source_ids

@@ -4,7 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from rutland_data.ui import common
-from rutland_data import charts, headlines, queries
+from rutland_data import headlines, queries
 from rutland_data.measures import by_id
 
 filters = common.global_filters()
@@ -14,7 +14,8 @@ common.page_header(
     "Headline trends",
     f"{la_name} against England, the region and its statistical neighbours. Ranks are among all "
     "local authorities with a figure (1 = best; for absence, 1 = lowest). Lines break where the "
-    "series does: no tests in 2019/20 and 2020/21, reformed assessments, measures withdrawn.",
+    "series does: a new series (a reformed assessment or scale) is a dashed rule, years not published "
+    "(no tests in 2019/20 and 2020/21, measures withdrawn) a grey band; no change is ever stated across either.",
 )
 if year is None:
     st.error("The database holds no results for this local authority. See *About the data* to load files.")
@@ -30,34 +31,30 @@ st.header(phase)
 shown_sources, shown_versions = [], []
 for measure_id in headline_measures.loc[headline_measures["phase"] == phase, "measure_id"]:
     measure = dictionary[measure_id]
-    card = common.query(headlines.card, measure_id, la, year, comparator)
-    frame = common.query(queries.trend, measure_id, la, filters.neighbour_set)
-    if frame["value"].notna().sum() == 0:
+    figure = common.query(headlines.trend_figure, measure_id, la, filters.neighbour_set, year)
+    if not figure.has_values:
         continue
-    shown_sources += frame["source_id"].dropna().tolist()
-    shown_versions += frame["version"].dropna().tolist()
+    card = common.query(headlines.card, measure_id, la, year, comparator)
+    shown_sources += figure.source_ids
+    shown_versions += figure.frame["version"].dropna().tolist()
     st.subheader(measure.name, divider="gray")
     left, right = st.columns([1, 2.2], gap="large")
     with left:
         common.headline_metric(measure, card, f"{la_name}, {card.year_label}")
+        if card.missing_note:
+            st.markdown(f"*{card.missing_note}*")
         st.markdown(f"**Change:** {card.change_text}  \n**Compared with:** {card.comparison_text}")
         if card.rank:
             st.markdown(f"**Rank:** {card.rank.describe()}")
         for series, text in card.comparators:
             st.caption(f"{series}: {text}")
-        if card.version:
-            st.caption(f"Version: {card.version}")
+        st.caption(f"Version: {card.version_text}", help=card.version_note)
+        for note in card.review_notes:
+            st.caption(f"Council review: {note}")
     with right:
-        table = frame[["series", "year_label", "value", "value_code", "version", "neighbours_counted", "source_id",
-                       "source_row"]].rename(columns={"neighbours_counted": "neighbours_in_mean"})
         common.chart_block(
-            common.chart_spec(headlines.trend_chart_spec, measure_id, la, filters.neighbour_set, year),
-            table,
-            title=measure.short_label,
-            alt_text=charts.trend_alt_text(frame, measure),
-            csv_name=f"{measure_id}_{la}.csv",
-            source_ids=frame["source_id"].dropna().tolist(),
-            key=measure_id,
+            figure.spec, figure.table, title=measure.short_label, alt_text=figure.alt_text,
+            csv_name=f"{measure_id}_{la}.csv", source_ids=figure.source_ids, key=measure_id, decimals=figure.decimals,
         )
 
 with banner:

@@ -33,9 +33,14 @@ for placed, overview in enumerate(common.query(headlines.overview_cards, la, yea
     with columns[placed % 3].container(border=True):
         st.markdown(f"**{phase}**")
         common.headline_metric(measure, card, f"{measure.short_label}, {card.year_label}")
-        st.markdown(f"{card.change_text}; {card.comparison_text}.")
+        st.markdown(f"{card.change_text[0].upper()}{card.change_text[1:]}; {card.comparison_text}.")
+        if card.missing_note:
+            st.caption(card.missing_note)
         if card.rank:
             st.caption(f"Rank: {card.rank.describe()}")
+        st.caption(f"Version: {card.version_text}", help=card.version_note)
+        for note in card.review_notes:
+            st.caption(f"Council review: {note}")
         st.page_link("pages/headlines.py", label=f"{phase} trends",
                      query_params={"phase": phase, "year": year_label, "comparator": comparator},
                      icon=":material/arrow_forward:")

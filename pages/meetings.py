@@ -56,9 +56,10 @@ def _chart_block(bullet: summary.Bullet, key: str) -> None:
     if drawn is None:
         st.caption("No chart for this figure.")
         return
-    spec, alt_text, table = drawn
+    spec, alt_text, table, decimals = drawn
     common.chart_block(spec, table, title=bullet.title, alt_text=alt_text,
-                       csv_name=f"{bullet.chart[0]}_{la}_{year}.csv", source_ids=list(bullet.source_ids), key=key)
+                       csv_name=f"{bullet.chart[0]}_{la}_{year}.csv", source_ids=list(bullet.source_ids), key=key,
+                       decimals=decimals)
 
 
 def _go_to(screen: int) -> None:
@@ -95,13 +96,12 @@ if present:
 requested = st.query_params.get("chart")
 if requested is not None and requested in by_id():
     measure = by_id()[requested]
-    figure = common.query(headlines.trend_figure, requested, la, summary.NEIGHBOUR_SET, year,
-                          ("series", "year_label", "value", "value_code", "version", "neighbours_counted",
-                           "source_id", "source_row"))
+    figure = common.query(headlines.trend_figure, requested, la, summary.NEIGHBOUR_SET, year)
     st.subheader(measure.name, divider="gray")
     common.chart_block(
         figure.spec, figure.table, title=measure.short_label, alt_text=figure.alt_text,
         csv_name=f"{requested}_{la}.csv", source_ids=figure.source_ids, key=f"requested-{requested}",
+        decimals=figure.decimals,
     )
 
 # ---------------------------------------------------------------- the summary

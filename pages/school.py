@@ -63,6 +63,6 @@ for chart in profile.charts:
 
 if not profile.context.empty:
     with st.expander("Context over time (census and absence)"):
-        st.dataframe(profile.context, hide_index=True, width="stretch")
+        common.table(profile.context)
 
 common.simulated_banner(profile.source_ids, profile.versions)

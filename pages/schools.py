@@ -81,16 +81,14 @@ if view.funnel_spec is not None:
     )
 
 st.header("Table", divider="gray")
-st.dataframe(
-    view.frame,
-    hide_index=True, width="stretch", key="schools_table",
+common.table(
+    view.frame, {"value": view.decimals, "ci_low": 2, "ci_high": 2},
+    key="schools_table",
     column_config={
         "profile": st.column_config.LinkColumn("Profile", display_text="Open profile"),
-        "school": "School", "cohort_n": st.column_config.NumberColumn("Pupils", format="%d"),
-        "value": st.column_config.NumberColumn(view.measure_label, format=f"%.{view.decimals}f"),
-        "value_code": "Published code", "ci_low": st.column_config.NumberColumn("95% low", format="%.2f"),
-        "ci_high": st.column_config.NumberColumn("95% high", format="%.2f"), "significance": "Compared with national",
-        "interval_from": "Interval", "version": "Version",
+        "school": "School", "cohort_n": "Pupils", "value": view.measure_label,
+        "value_code": "Published code", "ci_low": "95% low", "ci_high": "95% high",
+        "significance": "Compared with national", "interval_from": "Interval", "version": "Version",
     },
 )
 st.download_button("Download this table as CSV (with published codes)", common.csv_bytes(view.table),
@@ -122,8 +120,8 @@ else:
         st.info("Fewer than three years of results are loaded, so no three-year pooled figures are shown.")
     else:
         st.markdown(view.pooled_text)
-        st.dataframe(view.pooled, hide_index=True, width="stretch", key="pooled_table",
-                     column_config={"pooled_value": st.column_config.NumberColumn("Pooled value", format="%.1f")})
+        common.table(view.pooled, {"pooled_value": 1}, key="pooled_table",
+                     column_config={"pooled_value": "Pooled value"})
         st.download_button("Download pooled figures as CSV", common.csv_bytes(view.pooled),
                            file_name=f"pooled_{measure_id}_{la}_{year}.csv", mime="text/csv", key="pooled_csv",
                            icon=":material/download:")
@@ -133,13 +131,13 @@ st.markdown("A starting point for the SQA meeting: each school's proposed priori
             "rules below. The rules never call a school 'below floor' or 'coasting' - those definitions "
             "ended in 2019.")
 priorities = view.priorities
-st.dataframe(priorities[["priority", "profile", "school_name", "reasons", "caution", "rule_ids"]],
-             hide_index=True, width="stretch", key="sqa_table",
+common.table(priorities[["priority", "profile", "school_name", "reasons", "caution", "rule_ids"]],
+             key="sqa_table",
              column_config={"profile": st.column_config.LinkColumn("Profile", display_text="Open profile"),
                             "school_name": "School", "reasons": st.column_config.TextColumn("Reasons", width="large")})
 st.download_button("Download the SQA list as CSV", common.csv_bytes(priorities.drop(columns=["profile"])),
                    file_name=f"sqa_priorities_{la}.csv", mime="text/csv", key="sqa_csv", icon=":material/download:")
 with st.expander("How priorities are set (the rule set)"):
-    st.dataframe(view.rules, hide_index=True, width="stretch")
+    common.table(view.rules)
 
 common.simulated_banner(view.source_ids, view.versions)

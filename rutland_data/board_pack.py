@@ -27,7 +27,7 @@ import altair as alt
 import pandas as pd
 import vl_convert
 
-from rutland_data import charts, measures, queries
+from rutland_data import charts, headlines, measures, queries, versions
 from rutland_data import summary as summary_module
 
 SLIDE_WIDTH_PT, SLIDE_HEIGHT_PT = 960, 540          # 13.333 x 7.5 inches, 16:9
@@ -73,6 +73,7 @@ class DrawnChart:
     chart: alt.TopLevelMixin
     alt_text: str
     table: pd.DataFrame          # the data behind the chart, for the data table and CSV
+    decimals: dict[str, int] = field(default_factory=dict)   # how the table's value columns are rounded on screen
 
 
 def chart_for(con, la_code: str, end_year: int, chart: tuple,
@@ -88,10 +89,9 @@ def chart_for(con, la_code: str, end_year: int, chart: tuple,
             frame = queries.trend(con, key, la_code, summary_module.NEIGHBOUR_SET)
         if frame["value"].notna().sum() == 0:
             return None
-        table = frame[["series", "year_label", "value", "value_code", "version", "neighbours_counted", "source_id",
-                       "source_row"]]
         return DrawnChart(charts.trend_chart(frame, measure, selected_year=end_year),
-                          charts.trend_alt_text(frame, measure), table)
+                          charts.trend_alt_text(frame, measure), headlines.trend_table(frame, measure),
+                          {"value": measure.decimals})
     if kind == "schools":
         from rutland_data import school_charts, school_queries
 
@@ -128,9 +128,10 @@ def chart_for(con, la_code: str, end_year: int, chart: tuple,
         alt_text = (f"Bar chart of offers by preference, {key}, {queries.academic_year_label(end_year)}. "
                     + ". ".join(f"{r.series}: {r.preference} {first.format(r.value, r.value_code)}"
                                 for r in frame.itertuples()) + ".")
-        table = frame[["series", "preference", "year_label", "value", "value_code", "neighbours_counted",
+        table = frame[["series", "preference", "year_label", "value", "value_code", "version", "neighbours_counted",
                        "source_id", "source_row"]]
-        return DrawnChart(post16_charts.preference_bars(frame, first.format), alt_text, table)
+        return DrawnChart(post16_charts.preference_bars(frame, first.format), alt_text, table,
+                          {"value": first.decimals})
     raise ValueError(f"unknown chart kind {kind!r}")
 
 
@@ -174,7 +175,7 @@ def _footer(bullet: summary_module.Bullet, sources: pd.DataFrame, data_version: 
     names = "; ".join(f"{r.file_name} ({'simulated' if r.is_simulated else r.publisher})" for r in used.itertuples())
     loaded = sorted({f"{r.loaded_at:%d %b %Y}" for r in used.itertuples()})
     releases = list(dict.fromkeys(used["release_note"].dropna()))
-    version = ", ".join(bullet.versions) if bullet.versions else "not stated by the source"
+    version = "; ".join(dict.fromkeys(versions.phrase(v) for v in bullet.versions)) or "version not stated"
     lines = [f"Source: {names or 'none'}.",
              f"Version: {version}. Data date: loaded {', '.join(loaded) or 'unknown'}"
              + (f"; release: {' '.join(releases)}" if releases else "") + ".",

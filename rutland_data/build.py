@@ -7,7 +7,7 @@ from pathlib import Path
 
 import duckdb
 
-from rutland_data import db, measures
+from rutland_data import db, measures, review_figures
 from rutland_data.importers import BadInput, Importer, SourceFile, all_importers, iter_source_files
 from rutland_data.settings import Settings
 
@@ -51,6 +51,7 @@ def build_from(root: Path, settings: Settings) -> BuildReport:
 
     def populate(con: duckdb.DuckDBPyConnection) -> None:
         measures.load_dictionary(con)
+        review_figures.load(con)
         db.set_build_info(con, "mode", "official files")
         db.set_build_info(con, "la_code", settings.la_code)
         for source, importer in planned:
@@ -83,6 +84,7 @@ def build_demo(settings: Settings) -> BuildReport:
 
     def populate(con: duckdb.DuckDBPyConnection) -> None:
         measures.load_dictionary(con)
+        review_figures.load(con)
         db.set_build_info(con, "mode", "demo")
         db.set_build_info(con, "la_code", settings.la_code)
         demo.generate(con, settings)

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 import altair as alt
 import pandas as pd
 
-from rutland_data import post16_queries, queries
-from rutland_data.charts import GSS_COLOURS, ROLE_ORDER, ROLE_STYLE, YEAR_LABEL_EXPR, add_segments, trend_alt_text
+from rutland_data import headlines, post16_queries, queries
+from rutland_data.charts import (GSS_COLOURS, ROLE_ORDER, ROLE_STYLE, add_segments, drawn_breaks, shown_values,
+                                 trend_alt_text, year_axis_expr)
 from rutland_data.measures import Measure, by_id
 
 # Education in blues, work in orange/purple, the rest in teal and grey (GSS palette and tints).
@@ -115,12 +116,12 @@ def group_bars(summary: pd.DataFrame, group_order: list[str]) -> alt.LayerChart:
     return alt.layer(bars, text).properties(height=height, width="container", autosize=FIT_WIDTH)
 
 
-def trend_lines(frame: pd.DataFrame, measure: Measure, *, calendar_years: bool = False,
-                selected_year: int | None = None, height: int = 260) -> alt.LayerChart:
-    """Lines by year for the LA and comparators; `calendar_years` labels the axis 2021, 2022 (NEET
-    figures are for a calendar year) instead of 2020/21."""
+def trend_lines(frame: pd.DataFrame, measure: Measure, *, selected_year: int | None = None,
+                height: int = 260) -> alt.LayerChart:
+    """Lines by year for the LA and comparators; the axis is labelled by the measure's year type
+    (NEET figures are for a calendar year: 2021, 2022; others 2020/21), breaks and gaps marked."""
     data = add_segments(frame, measure)
-    data["shown"] = [measure.format(v) for v in data["value"]]
+    data["shown"] = shown_values(data, measure)
     data = data[["series", "role", "end_year", "year_label", "value", "shown", "segment_key"]]
     present = [r for r in ROLE_ORDER if r in set(data["role"])]
     names = [data.loc[data["role"] == r, "series"].iloc[0] for r in present]
@@ -130,10 +131,8 @@ def trend_lines(frame: pd.DataFrame, measure: Measure, *, calendar_years: bool =
 
     colour = alt.Color("series:N", title=None, scale=scale(0),
                        legend=alt.Legend(orient="bottom", columns=2, symbolStrokeWidth=3))
-    axis = alt.Axis(format="d", tickMinStep=1, labelAngle=-40,
-                    labelExpr="toString(datum.value)" if calendar_years else YEAR_LABEL_EXPR)
-    x = alt.X("end_year:Q", title="Year" if calendar_years else "Academic year", axis=axis,
-              scale=alt.Scale(zero=False, nice=False))
+    axis = alt.Axis(format="d", tickMinStep=1, labelAngle=-40, labelExpr=year_axis_expr(measure.year_type))
+    x = alt.X("end_year:Q", title=measure.year_title, axis=axis, scale=alt.Scale(zero=False, nice=False))
     y = alt.Y("value:Q", title=f"{measure.short_label} ({measure.unit})", scale=alt.Scale(zero=False))
     base = alt.Chart(data)
     lines = base.mark_line(strokeWidth=2.5).encode(
@@ -143,7 +142,7 @@ def trend_lines(frame: pd.DataFrame, measure: Measure, *, calendar_years: bool =
         x=x, y=y, color=colour, shape=alt.Shape("series:N", scale=scale(2), legend=None),
         tooltip=[alt.Tooltip("series:N", title="Area"), alt.Tooltip("year_label:N", title="Year"),
                  alt.Tooltip("shown:N", title=measure.short_label)])
-    layers = [lines, points]
+    layers = [*drawn_breaks(measure, data, selected_year), lines, points]
     if selected_year is not None:
         layers.append(alt.Chart(pd.DataFrame({"end_year": [selected_year]})).mark_rule(
             color="#0B0C0C", opacity=0.25, strokeWidth=8).encode(x="end_year:Q"))
@@ -288,9 +287,9 @@ class TrendLinesFigure:
     frame: pd.DataFrame
     spec: dict                        # empty when there are too few figures to draw
     alt_text: str
-    table: pd.DataFrame
+    table: pd.DataFrame               # `headlines.trend_table`
     source_ids: list[int]
-    latest: tuple[str, float] | None = None   # the LA's newest figure (year label, value)
+    decimals: dict[str, int]          # how the table's value column is rounded on screen
 
 
 def destination_trend_figure(con, la_code: str, stage: str, category: str, neighbour_set: str,
@@ -300,7 +299,7 @@ def destination_trend_figure(con, la_code: str, stage: str, category: str, neigh
     measure = post16_queries.destination_measure(category)
     drawn = frame["value"].notna().sum() >= 2
     spec = trend_lines(frame, measure, selected_year=selected_year).to_dict() if drawn else {}
-    return _trend_lines_figure(frame, spec, trend_alt_text(frame, measure) if drawn else "")
+    return _trend_lines_figure(frame, measure, spec, trend_alt_text(frame, measure) if drawn else "")
 
 
 def neet_figure(con, measure_id: str, la_code: str, neighbour_set: str) -> TrendLinesFigure:
@@ -308,16 +307,13 @@ def neet_figure(con, measure_id: str, la_code: str, neighbour_set: str) -> Trend
     measure = by_id()[measure_id]
     frame = queries.trend(con, measure_id, la_code, neighbour_set)
     drawn = frame["value"].notna().any()
-    spec = trend_lines(frame, measure, calendar_years=True).to_dict() if drawn else {}
-    own = frame[(frame["role"] == "la") & frame["value"].notna()].sort_values("end_year")
-    latest = None if own.empty else (own["year_label"].iloc[-1], own["value"].iloc[-1])
-    return _trend_lines_figure(frame, spec, trend_alt_text(frame, measure) if drawn else "", latest)
+    spec = trend_lines(frame, measure).to_dict() if drawn else {}
+    return _trend_lines_figure(frame, measure, spec, trend_alt_text(frame, measure) if drawn else "")
 
 
-def _trend_lines_figure(frame: pd.DataFrame, spec: dict, alt_text: str,
-                        latest: tuple[str, float] | None = None) -> TrendLinesFigure:
-    table = frame[["series", "year_label", "value", "value_code", "neighbours_counted", "source_id", "source_row"]]
-    return TrendLinesFigure(frame, spec, alt_text, table, [int(s) for s in frame["source_id"].dropna()], latest)
+def _trend_lines_figure(frame: pd.DataFrame, measure: Measure, spec: dict, alt_text: str) -> TrendLinesFigure:
+    return TrendLinesFigure(frame, spec, alt_text, headlines.trend_table(frame, measure),
+                            [int(s) for s in frame["source_id"].dropna()], {"value": measure.decimals})
 
 
 @dataclass(frozen=True)
@@ -371,7 +367,8 @@ def preference_figure(con, la_code: str, phase: str, end_year: int, neighbour_se
     alt_text = (f"Bar chart of offers by preference, {phase}, {queries.academic_year_label(end_year)}. "
                 + ". ".join(f"{r.series}: {r.preference} {first.format(r.value, r.value_code)}"
                             for r in breakdown.itertuples()) + ".")
-    table = breakdown[["series", "preference", "year_label", "value", "value_code", "neighbours_counted", "source_id",
-                       "source_row"]]
+    table = breakdown[["series", "preference", "year_label", "value", "value_code", "version", "neighbours_counted",
+                       "source_id", "source_row"]].rename(columns={"year_label": "academic year",
+                                                                   "neighbours_counted": "neighbours_in_mean"})
     return PreferenceFigure(breakdown, ChartFigure(preference_bars(breakdown, first.format).to_dict(), alt_text, table),
                             source_ids)

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from rutland_data import headlines, stats, versions
+from rutland_data import headlines, versions
 from rutland_data.measures import Measure, by_id
-from rutland_data.queries import academic_year_label, area_name, neighbours, region_of, sources, values_for_ranking
+from rutland_data.queries import academic_year_label, area_name, neighbour_set_for, neighbours, region_of, sources
 from rutland_data.settings import ENGLAND_CODE
 
 COHORT = "Cohort"
@@ -243,36 +243,19 @@ def county_summary(seed: pd.DataFrame) -> pd.DataFrame:
 
 # ---- trend helpers -------------------------------------------------------------------------------
 
-def latest_year(con: duckdb.DuckDBPyConnection, measure_ids: list[str], la_code: str) -> int | None:
-    row = con.execute("SELECT max(end_year) FROM la_results WHERE area_code = ? AND value IS NOT NULL "
-                      "AND measure_id IN (SELECT unnest(?))", [la_code, measure_ids]).fetchone()
-    return row[0]
-
-
-def rank_in_year(con: duckdb.DuckDBPyConnection, measure_id: str, la_code: str, end_year: int,
-                 polarity: str) -> stats.Rank | None:
-    """The LA's rank among all LAs with a value (1 = best by polarity, so lowest absence = 1)."""
-    rows = con.execute("SELECT value FROM la_results WHERE measure_id = ? AND area_code = ? AND end_year = ?",
-                       [measure_id, la_code, end_year]).fetchall()
-    if not rows:
-        return None
-    return stats.rank_of(rows[0][0], values_for_ranking(con, measure_id, end_year), polarity)
-
-
 def absence_ranks(con: duckdb.DuckDBPyConnection, la_code: str, end_year: int) -> pd.DataFrame:
-    """Rank among LAs for each annual absence measure the LA has in that year."""
+    """Rank among LAs for each annual absence measure the LA has a figure for in that year."""
     dictionary = by_id()
     rows = []
     for measure_id in ABSENCE_MEASURES:
-        rank = rank_in_year(con, measure_id, la_code, end_year, dictionary[measure_id].polarity)
-        value = con.execute("SELECT value, source_id FROM la_results WHERE measure_id = ? AND area_code = ? "
-                            "AND end_year = ?", [measure_id, la_code, end_year]).fetchall()
-        if rank is not None:
+        card = headlines.card(con, measure_id, la_code, end_year, "England")
+        if card.rank is not None and card.end_year == end_year:
             rows.append({"measure_id": measure_id, "measure": dictionary[measure_id].name,
-                         "value": value[0][0], "rank": rank.position, "out_of": rank.out_of,
-                         "quartile": rank.quartile, "described": rank.describe(), "source_id": value[0][1]})
-    return pd.DataFrame(rows, columns=["measure_id", "measure", "value", "rank", "out_of", "quartile",
-                                       "described", "source_id"])
+                         "value": card.value, "value_text": card.value_text, "version": card.version,
+                         "rank": card.rank.position, "out_of": card.rank.out_of, "quartile": card.rank.quartile,
+                         "described": card.rank.describe(), "source_id": min(card.source_ids)})
+    return pd.DataFrame(rows, columns=["measure_id", "measure", "value", "value_text", "version", "rank", "out_of",
+                                       "quartile", "described", "source_id"])
 
 
 def absence_by_term(con: duckdb.DuckDBPyConnection, la_code: str, end_year: int) -> pd.DataFrame:
@@ -307,31 +290,17 @@ def absence_by_term_wide(con: duckdb.DuckDBPyConnection, la_code: str,
 
 @dataclass(frozen=True)
 class AbsencePanel:
-    """One absence measure as the Absence page shows it: the LA's figure in the chosen year, its rank,
-    how it compares with each comparator, and the trend chart - read back from the cache in one call."""
+    """One absence measure as the Absence page shows it: the headline card for the chosen year (the latest
+    earlier figure, labelled, when that year has none) and the trend chart - read back from the cache in one call."""
     figure: headlines.TrendFigure
-    year_label: str | None           # the LA's figure in the chosen year (None when it has none)
-    value: float | None
-    rank: stats.Rank | None
-    comparisons: list[tuple[str, str, float]]   # (comparison word, comparator series, comparator value)
+    card: headlines.Card | None      # None when no year is chosen
 
 
-def absence_panel(con: duckdb.DuckDBPyConnection, measure_id: str, la_code: str, neighbour_set: str,
+def absence_panel(con: duckdb.DuckDBPyConnection, measure_id: str, la_code: str, comparator: str,
                   end_year: int | None) -> AbsencePanel:
-    figure = headlines.trend_figure(con, measure_id, la_code, neighbour_set, end_year)
-    trend = figure.frame
-    own = trend[(trend["role"] == "la") & (trend["end_year"] == end_year)]
-    if own.empty or pd.isna(own["value"].iloc[0]):
-        return AbsencePanel(figure, None, None, None, [])
-    value = own["value"].iloc[0]
-    rank = rank_in_year(con, measure_id, la_code, end_year, by_id()[measure_id].polarity)
-    comparisons = []
-    for role in ("england", "region", "neighbours"):
-        other = trend[(trend["role"] == role) & (trend["end_year"] == end_year)]
-        if not other.empty and pd.notna(other["value"].iloc[0]):
-            comparisons.append((stats.comparison_word(value, other["value"].iloc[0]), other["series"].iloc[0],
-                                other["value"].iloc[0]))
-    return AbsencePanel(figure, own["year_label"].iloc[0], value, rank, comparisons)
+    figure = headlines.trend_figure(con, measure_id, la_code, neighbour_set_for(comparator), end_year)
+    card = None if end_year is None else headlines.card(con, measure_id, la_code, end_year, comparator)
+    return AbsencePanel(figure, card)
 
 # ---- absence: schools against national --------------------------------------------------------------
 
@@ -459,14 +428,14 @@ def first_preference_averages(con: duckdb.DuckDBPyConnection, la_code: str, up_t
 def preference_breakdown(con: duckdb.DuckDBPyConnection, la_code: str, phase: str, end_year: int,
                          neighbour_set: str) -> pd.DataFrame:
     """First, second, third preference, not-named and no-offer rates in one year: LA, England, region and
-    the neighbour mean (with how many neighbours it covers)."""
+    the neighbour mean (with how many neighbours it covers). The year is labelled as every page labels it."""
     region = region_of(con, la_code)
     measure_ids = [f"{stem}_{phase}" for stem, _ in PREFERENCES]
     labels = {f"{stem}_{phase}": label for stem, label in PREFERENCES}
     own = con.execute(
         """
         SELECT r.measure_id, r.area_code, COALESCE(a.name, r.area_code) AS series, r.value, r.value_code,
-               r.year_label, r.source_id, r.source_row,
+               r.version, r.source_id, r.source_row,
                CASE r.area_code WHEN $la THEN 'la' WHEN $england THEN 'england' ELSE 'region' END AS role,
                NULL::BIGINT AS neighbours_counted
         FROM la_results r LEFT JOIN areas a USING (area_code)
@@ -479,7 +448,10 @@ def preference_breakdown(con: duckdb.DuckDBPyConnection, la_code: str, phase: st
     mean = con.execute(
         """
         SELECT measure_id, NULL AS area_code, 'Statistical neighbours (mean)' AS series, avg(value) AS value,
-               CASE WHEN count(value) = 0 THEN 'x' END AS value_code, any_value(year_label) AS year_label,
+               CASE WHEN count(value) = 0 THEN 'x' END AS value_code,
+               CASE WHEN count(DISTINCT COALESCE(version, 'unstated')) FILTER (WHERE value IS NOT NULL) = 1
+                    THEN any_value(version) FILTER (WHERE value IS NOT NULL)
+                    WHEN count(value) > 0 THEN 'mixed' END AS version,
                min(source_id) AS source_id, NULL::INTEGER AS source_row, 'neighbours' AS role,
                count(value) AS neighbours_counted
         FROM la_results WHERE measure_id IN (SELECT unnest(?)) AND end_year = ? AND area_code IN (SELECT unnest(?))
@@ -488,6 +460,7 @@ def preference_breakdown(con: duckdb.DuckDBPyConnection, la_code: str, phase: st
         [measure_ids, end_year, ids or ["-"]],
     ).df()
     frame = pd.concat([own, mean], ignore_index=True)
+    frame["year_label"] = academic_year_label(end_year)
     frame["preference"] = frame["measure_id"].map(labels)
     frame["order"] = frame["measure_id"].map({m: i for i, m in enumerate(measure_ids)})
     return frame.sort_values(["role", "order"]).reset_index(drop=True)

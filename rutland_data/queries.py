@@ -4,6 +4,8 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from rutland_data.measures import by_id, label_year
+from rutland_data.review_figures import ReviewFigure
 from rutland_data.settings import EAST_MIDLANDS_CODE, ENGLAND_CODE
 
 # Comparator choices offered everywhere; the label is also the URL value (?comparator=Neighbours+2025).
@@ -70,10 +72,13 @@ def trend(con: duckdb.DuckDBPyConnection, measure_id: str, la_code: str, neighbo
 
     The neighbour average is the plain mean of the neighbours that have a value that
     year; `neighbours_counted` says how many of the set that was, so a partial average
-    is never passed off as complete.
+    is never passed off as complete. `year_label` is the dictionary's label for the year
+    (the file's own label, e.g. '2018 (Rev)', is `published_label`); `published_decimals` is how
+    many decimals the figure's file gives that year (the most any of its LAs has), so a 1-dp
+    figure is never shown or compared as if it had 2.
     """
     region = region_of(con, la_code)
-    return con.execute(
+    frame = con.execute(
         """
         WITH picked AS (
             SELECT r.end_year, r.year_label, r.area_code, r.value, r.value_code, r.version,
@@ -82,8 +87,19 @@ def trend(con: duckdb.DuckDBPyConnection, measure_id: str, la_code: str, neighbo
             FROM la_results r
             WHERE r.measure_id = $measure AND r.area_code IN ($la, $england, $region)
         ),
+        written AS (
+            SELECT source_id, end_year, value::VARCHAR AS text FROM la_results
+            WHERE measure_id = $measure AND value IS NOT NULL
+        ),
+        precision AS (
+            SELECT source_id, end_year,
+                   max(CASE WHEN contains(text, 'e') THEN 6
+                            WHEN contains(text, '.') AND NOT ends_with(text, '.0') THEN length(split_part(text, '.', 2))
+                            ELSE 0 END) AS published_decimals
+            FROM written GROUP BY source_id, end_year
+        ),
         neighbour_values AS (
-            SELECT r.end_year, r.year_label, r.value, r.source_id
+            SELECT r.end_year, r.year_label, r.value, r.version, r.source_id
             FROM la_results r JOIN stat_neighbours n
               ON n.neighbour_code = r.area_code AND n.la_code = $la AND n.set_version = $set
             WHERE r.measure_id = $measure
@@ -92,20 +108,29 @@ def trend(con: duckdb.DuckDBPyConnection, measure_id: str, la_code: str, neighbo
             SELECT end_year, any_value(year_label) AS year_label, NULL::TEXT AS area_code,
                    avg(value) AS value,
                    CASE WHEN count(value) = 0 THEN 'x' END AS value_code,
-                   NULL::TEXT AS version, min(source_id) AS source_id, NULL::INTEGER AS source_row,
+                   CASE WHEN count(DISTINCT COALESCE(version, 'unstated')) FILTER (WHERE value IS NOT NULL) = 1
+                        THEN any_value(version) FILTER (WHERE value IS NOT NULL)
+                        WHEN count(value) > 0 THEN 'mixed' END AS version,  -- versions.MIXED
+                   min(source_id) AS source_id, NULL::INTEGER AS source_row,
                    'neighbours' AS role, count(value) AS neighbours_counted
             FROM neighbour_values GROUP BY end_year
         )
-        SELECT p.*, a.name AS series, NULL::BIGINT AS neighbours_counted
+        SELECT p.*, a.name AS series, NULL::BIGINT AS neighbours_counted, d.published_decimals
         FROM picked p JOIN areas a USING (area_code)
+        LEFT JOIN precision d ON d.source_id = p.source_id AND d.end_year = p.end_year
         UNION ALL
         SELECT end_year, year_label, area_code, value, value_code, version, source_id, source_row, role,
-               'Statistical neighbours (mean)' AS series, neighbours_counted
+               'Statistical neighbours (mean)' AS series, neighbours_counted, NULL AS published_decimals
         FROM neighbour_mean
         ORDER BY role, end_year
         """,
         {"measure": measure_id, "la": la_code, "england": ENGLAND_CODE, "region": region, "set": neighbour_set},
     ).df()
+    measure = by_id().get(measure_id)
+    frame["published_label"] = frame["year_label"]
+    if measure is not None:
+        frame["year_label"] = frame["end_year"].map(measure.year_label)
+    return frame
 
 
 def values_for_ranking(con: duckdb.DuckDBPyConnection, measure_id: str, end_year: int) -> list[float | None]:
@@ -162,9 +187,8 @@ def source_feeds(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     ).df()
 
 
-def academic_year_label(end_year: int) -> str:
-    """2017 -> '2016/17', the way DfE names academic years."""
-    return f"{end_year - 1}/{str(end_year)[2:]}"
+# 2017 -> '2016/17': the dictionary's one year-label function, for the many academic-year callers.
+academic_year_label = label_year
 
 
 def end_year_of(label: str | None) -> int | None:
@@ -175,11 +199,12 @@ def end_year_of(label: str | None) -> int | None:
     return int(start) + 1
 
 
-def latest_year_with_value(con: duckdb.DuckDBPyConnection, measure_id: str, la_code: str, up_to: int) -> int | None:
-    """The most recent year, not after `up_to`, in which the LA has a figure for the measure."""
+def review_figures(con: duckdb.DuckDBPyConnection, publisher_la: str, measure_id: str,
+                   end_year: int) -> list[ReviewFigure]:
+    """What the LA's own published review quoted for one measure and year (any area), with its citation."""
     rows = con.execute(
-        "SELECT max(end_year) FROM la_results WHERE measure_id = ? AND area_code = ? AND end_year <= ? "
-        "AND value IS NOT NULL",
-        [measure_id, la_code, up_to],
+        "SELECT publisher_la, measure_id, end_year, area_code, quoted, value, version, document, citation "
+        "FROM review_figures WHERE publisher_la = ? AND measure_id = ? AND end_year = ? ORDER BY area_code",
+        [publisher_la, measure_id, end_year],
     ).fetchall()
-    return rows[0][0]
+    return [ReviewFigure(*row) for row in rows]

@@ -27,8 +27,9 @@ CREATE TABLE measures (
     unit           TEXT NOT NULL CHECK (unit IN ('%', 'score', 'count', 'rate')),
     polarity       TEXT NOT NULL CHECK (polarity IN ('higher', 'lower', 'neutral')),
     decimals       INTEGER NOT NULL,
+    year_type      TEXT NOT NULL CHECK (year_type IN ('academic', 'calendar', 'financial')),
     description    TEXT NOT NULL,
-    series_breaks  TEXT NOT NULL,         -- 'YEAR: reason; YEAR: reason' - a new series starts in YEAR (end year)
+    series_breaks  TEXT NOT NULL,         -- 'new YEAR: reason; gap YEAR-YEAR: reason' (end years; see measures.py)
     lait_code      TEXT,                  -- LAIT 'Short Desc' that feeds it, if any
     headline       BOOLEAN NOT NULL,      -- shown on the Headlines page
     sort_order     INTEGER NOT NULL
@@ -231,4 +232,20 @@ CREATE TABLE school_links (
     link_date    DATE,
     source_id    INTEGER NOT NULL,
     PRIMARY KEY (urn, linked_urn, link_type)
+);
+
+-- ==== Council review figures (reference data) ====
+-- Figures the council's own published review quoted, with their citation (rutland_data/review_figures.csv),
+-- loaded into every build: where a quoted provisional figure differs from the final one, pages say so.
+CREATE TABLE review_figures (
+    publisher_la  TEXT NOT NULL,          -- the council whose review it is ('857')
+    measure_id    TEXT NOT NULL,
+    end_year      INTEGER NOT NULL,
+    area_code     TEXT NOT NULL,
+    quoted        TEXT NOT NULL,          -- as printed, e.g. '61.0%'
+    value         DOUBLE NOT NULL,
+    version       TEXT CHECK (version IN ('provisional', 'revised', 'final')),  -- NULL where the review does not say
+    document      TEXT NOT NULL,          -- short name, e.g. 'LaSSAR 2016-17'
+    citation      TEXT NOT NULL,          -- document, section and the quoted words
+    PRIMARY KEY (publisher_la, measure_id, end_year, area_code)
 );

@@ -20,7 +20,7 @@ from urllib.parse import quote, urlencode
 
 import pandas as pd
 
-from rutland_data import headlines, measures, queries, stats
+from rutland_data import headlines, measures, queries, stats, versions
 
 SCHOOLS = "Schools"
 GROUPS = "Groups"
@@ -140,15 +140,6 @@ class _Context:
                       versions=tuple(sorted(set(versions))))
 
 
-def _row(frame: pd.DataFrame, role: str, year: int):
-    rows = frame[(frame["role"] == role) & (frame["end_year"] == year)]
-    return None if rows.empty else rows.iloc[0]
-
-
-def _number(row) -> float | None:
-    return None if row is None or pd.isna(row["value"]) else float(row["value"])
-
-
 def rank_words(rank: stats.Rank, polarity: str) -> str:
     lowest = " (1 = lowest)" if polarity == "lower" else ""
     return (f"Ranked {stats.ordinal(rank.position)} of {rank.out_of} LAs{lowest}, quartile {rank.quartile} "
@@ -156,43 +147,58 @@ def rank_words(rank: stats.Rank, polarity: str) -> str:
 
 
 def measure_bullet(ctx: _Context, section: str, measure: measures.Measure, chart_link: str) -> Bullet | None:
-    """One bullet for one measure: value against England (region, neighbours), change against the
-    national change, rank and quartile, version. None when the LA has no row that year."""
+    """One bullet for one measure: value (with its version) against England (region, neighbours), change
+    against the national change - never across a series break or a gap -, rank and quartile, and where the
+    council's own review quoted a different figure. None when the LA has no row that year."""
     end_year = ctx.end_year
     frame = queries.trend(ctx.con, measure.measure_id, ctx.la_code, NEIGHBOUR_SET)
     ctx.frames[measure.measure_id] = frame
-    if _row(frame, "la", end_year) is None:
-        return None
+    if headlines.row_in(frame, "la", end_year) is None:
+        gap = measure.gap_covering(end_year)
+        if gap is None or not frame["value"].notna().any():
+            return None
+        return ctx.bullet(section, measure.name, [f"{measure.name}: not published for {measure.period(end_year)}: "
+                                                  f"{gap.reason}."], chart_link, ("trend", measure.measure_id), [])
     card = headlines.card(ctx.con, measure.measure_id, ctx.la_code, end_year, "England")
-    version = f" ({card.version})" if card.version else ""
-    national = _number(_row(frame, "england", end_year))
-    if card.value is None:
-        clauses = [f"{measure.name}: no figure published for {ctx.la_name} in {ctx.year_label} "
-                   f"(code {card.value_text}){version}."]
+    shown_here = card.end_year == end_year
+    version = f" ({versions.phrase(card.version)})"
+    england_row = headlines.row_in(frame, "england", end_year)
+    national = headlines.value_of(england_row)
+    if not shown_here:
+        note = card.missing_note or f"No figure for {ctx.la_name} in {ctx.year_label}."
+        clauses = [f"{measure.name}: {note[0].lower()}{note[1:]}"]
     elif national is None:
         clauses = [f"{measure.name}: {ctx.la_name} {card.value_text}{version}; no England figure for "
-                   f"{ctx.year_label}."]
+                   f"{measure.period(end_year)}."]
     else:
         clauses = [f"{measure.name}: {ctx.la_name} {card.value_text}{version} against England "
-                   f"{measure.format(national)}: {polarity_phrase(measure, card.value, national)}."]
-    if card.value is not None:
-        others = [f"{NEIGHBOUR_NAMES.get(series, series)} {text}" for series, text in card.comparators
-                  if series != "England"]
+                   f"{headlines.shown_value(measure, england_row)}: {polarity_phrase(measure, card.value, national)}."]
+    if shown_here:
+        others = "; ".join(f"{NEIGHBOUR_NAMES.get(series, series)} {text}" for series, text in card.comparators
+                           if series != "England")
         if others:
-            clauses.append("; ".join(others) + ".")
-        change_text = card.change_text.replace(" on the previous year", "")
-        change = f"Change on {queries.academic_year_label(end_year - 1)}: {change_text}"
-        england_before = _number(_row(frame, "england", end_year - 1))
-        if card.delta is not None and national is not None and england_before is not None:
-            national_change = stats.change_in_words(national, england_before, "neutral", measure.decimals,
-                                                    measure.unit).replace(" on the previous year", "")
-            change += f" (England: {national_change})"
-        clauses.append(change + ".")
+            clauses.append(others[0].upper() + others[1:] + ".")
+        clauses.append(_change_clause(measure, frame, card, end_year))
         if card.rank:
             clauses.append(rank_words(card.rank, measure.polarity))
+        clauses += [f"Council review: {note}." for note in card.review_notes]
     used = frame[frame["end_year"].isin([end_year, end_year - 1])]
+    shown_rows = [r for r in (headlines.row_in(frame, "la", end_year), england_row) if shown_here and r is not None]
     return ctx.bullet(section, measure.name, clauses, chart_link, ("trend", measure.measure_id), used["source_id"],
-                      used["version"].dropna())
+                      [versions.label(None if pd.isna(r["version"]) else r["version"]) for r in shown_rows])
+
+
+def _change_clause(measure: measures.Measure, frame: pd.DataFrame, card: headlines.Card, end_year: int) -> str:
+    """'Change on 2015/16: up 14 points - better (England: up 8 points).' - or why no change is stated."""
+    if card.delta is None:  # the text says why: a new series, a gap, or no figure the year before
+        return card.change_text[0].upper() + card.change_text[1:] + "."
+    change = f"Change on {measure.year_label(end_year - 1)}: {card.change_text}"
+    now, before = headlines.row_in(frame, "england", end_year), headlines.row_in(frame, "england", end_year - 1)
+    if headlines.value_of(now) is not None and headlines.value_of(before) is not None:
+        size = stats.change_in_words(headlines.value_of(now), headlines.value_of(before), "neutral",
+                                     headlines.change_decimals(measure, now, before), measure.unit)
+        change += f" (England: {size})"
+    return change + "."
 
 
 def _phase_sections(ctx: _Context) -> dict[str, list[Bullet]]:
@@ -315,20 +321,25 @@ def _admissions_section(ctx: _Context) -> list[Bullet]:
 
 
 def _status(con, summary_sections: dict[str, list[Bullet]]) -> list[str]:
-    """Which figures are provisional or revised, and what each source says about its release."""
+    """Which versions the figures shown are (final, revised, provisional, unstated), and what each source
+    says about its release."""
     lines = []
+    shown: set[str] = set()
     for section, bullets in summary_sections.items():
-        versions = sorted({v for b in bullets for v in b.versions})
-        if versions:
-            lines.append(f"{section}: includes {' and '.join(versions)} figures.")
+        section_versions = sorted({v for b in bullets for v in b.versions}, key=versions.rank)
+        shown |= set(section_versions)
+        if section_versions:
+            lines.append(f"{section}: versions shown - {', '.join(section_versions)}.")
     used = sorted({s for bullets in summary_sections.values() for b in bullets for s in b.source_ids})
     sources = queries.sources(con, used)
     for note in dict.fromkeys(sources["release_note"].dropna()):
         lines.append(f"Release: {note}")
     if sources["is_simulated"].any():
         lines.append("Bullets marked [Simulated data.] use figures invented by the dashboard's demo generator.")
-    if any(bullets for bullets in summary_sections.values()):
+    if "provisional" in shown:
         lines.append("Provisional figures may change when revised data are published.")
+    if "unstated" in shown:
+        lines.append("Unstated: the source file does not say whether the figure is provisional, revised or final.")
     return lines
 
 
@@ -381,13 +392,13 @@ def documents(con, la_code: str, end_year: int, sections: list[str] | None, base
     return to_markdown(summary, base_url), to_docx(summary, base_url)
 
 
-def slide_chart(con, la_code: str, end_year: int, chart: tuple) -> tuple[dict, str, pd.DataFrame] | None:
-    """The chart behind a bullet as (Vega-Lite spec, alt text, data table), for presentation mode to cache:
+def slide_chart(con, la_code: str, end_year: int, chart: tuple) -> tuple[dict, str, pd.DataFrame, dict] | None:
+    """The chart behind a bullet as (Vega-Lite spec, alt text, data table, its decimals), for presentation mode to cache:
     converting the Altair chart on every change of slide would cost tens of milliseconds."""
     from rutland_data import board_pack  # board_pack imports this module
 
     drawn = board_pack.chart_for(con, la_code, end_year, chart)
-    return None if drawn is None else (drawn.chart.to_dict(), drawn.alt_text, drawn.table)
+    return None if drawn is None else (drawn.chart.to_dict(), drawn.alt_text, drawn.table, drawn.decimals)
 
 def provenance_line(summary: Summary) -> str:
     return (f"Built from database content sha256 {summary.content_sha256} (database built "

@@ -54,7 +54,7 @@ def test_lait_ks4_2019_matches_performance_tables(la_db):
 
 def test_lait_dash_marker_becomes_null_with_code_not_zero(la_db):
     con, _ = la_db
-    assert value(con, "ks4_p8", "857", 2020) == (None, "-", None)
+    assert value(con, "ks4_p8", "857", 2020) == (None, "-", "final")  # '2020' unlabelled, before the newest year
     zeros_from_markers = con.execute(
         "SELECT count(*) FROM la_results WHERE value_code IS NOT NULL AND value IS NOT NULL").fetchall()[0][0]
     assert zeros_from_markers == 0
@@ -71,6 +71,15 @@ def test_lait_version_taken_from_year_label(la_db):
     con, _ = la_db
     assert value(con, "phonics_y1", "857", 2025) == (82.0, None, "provisional")
     assert value(con, "ks5_aps_alevel", "857", 2018)[2] == "revised"
+
+
+def test_lait_unlabelled_years_final_before_the_newest_unstated_at_it(la_db):
+    con, _ = la_db
+    # KS2RWM_Expected_STD: '2017' (row 347932) is followed by later years -> final; '2025' is the newest -> unstated.
+    assert value(con, "ks2_rwm_exp", "857", 2017) == (67.0, None, "final")
+    assert value(con, "ks2_rwm_exp", "857", 2025)[2] is None
+    # KS1P_all: '2024' is unlabelled and older than '2025 (prov)' -> final.
+    assert value(con, "phonics_y1", "857", 2024)[2] == "final"
 
 
 def test_lait_keeps_every_la_for_ranking(la_db):

@@ -30,9 +30,11 @@ def texts(built, section):
 
 def test_eyfs_sentence_word_for_word(built):
     assert texts(built, "Early years") == [
-        "Reception: good level of development: Rutland 76.0% (provisional) against England 71.0%: above England - "
-        "better. East Midlands 71.9%; statistical neighbours 71.4% (mean of 10). Change on 2015/16: up 4.4 points - "
-        "better (England: up 1.7 points). Ranked 12th of 152 LAs, quartile A (the best 25%). [Simulated data.]"
+        # The review printed 76% and 71% (whole numbers), so they are shown, and compared, to 0 dp.
+        "Reception: good level of development: Rutland 76% (provisional) against England 71%: above England - "
+        "better. East Midlands 71.9% (version not stated); statistical neighbours 71.4% (mean of 10). Change on "
+        "2015/16: up 4 points - better (England: up 2 points). Ranked 12th of 152 LAs, quartile A (the best 25%). "
+        "[Simulated data.]"
     ]
 
 
@@ -40,11 +42,12 @@ def test_ks2_combined_change_against_national_change(built):
     first = built.sections["KS2"][0]
     assert first.text == (
         "KS2 reading, writing and maths: expected standard: Rutland 67% (provisional) against England 61%: above "
-        "England - better. East Midlands 62%; statistical neighbours 60% (mean of 10). Change on 2015/16: up 14 "
+        "England - better. East Midlands 62% (version not stated); statistical neighbours 60% (mean of 10). "
+        "Change on 2015/16: up 14 "
         "points - better (England: up 8 points). Ranked 16th of 152 LAs, quartile A (the best 25%). [Simulated data.]"
     )
     assert first.link == "headlines?year=2016/17&phase=KS2"
-    assert first.versions == ("provisional",)
+    assert first.versions == ("provisional",)  # Rutland's and England's figures, both the review's
     maths = built.sections["KS2"][4]
     assert "Change on 2015/16: up 10 points - better (England: up 5 points)." in maths.text
 
@@ -52,16 +55,18 @@ def test_ks2_combined_change_against_national_change(built):
 def test_absence_is_polarity_aware(built):
     overall = built.sections["Absence"][0]
     assert overall.text == (
-        "Overall absence (all schools): Rutland 4.48% against England 4.70%: lower absence - better. East Midlands "
-        "4.64%; statistical neighbours 4.70% (mean of 10). Change on 2015/16: up 0.17 points - worse (England: down "
-        "0.05 points). Ranked 35th of 152 LAs (1 = lowest), quartile A (the best 25%). [Simulated data.]"
+        "Overall absence (all schools): Rutland 4.48% (version not stated) against England 4.70%: lower absence - "
+        "better. East Midlands 4.64% (version not stated); statistical neighbours 4.70% (mean of 10). Change on "
+        "2015/16: up 0.17 points - worse (England: down 0.05 points). Ranked 35th of 152 LAs (1 = lowest), quartile "
+        "A (the best 25%). [Simulated data.]"
     )
     assert overall.link == "headlines?year=2016/17&phase=Absence"
 
 
 def test_equal_values_are_in_line_and_nothing_claims_significance(built):
     writing = built.sections["KS1"][2]
-    assert writing.message == "KS1 writing: expected standard: Rutland 68% against England 68%: in line with England."
+    assert writing.message == ("KS1 writing: expected standard: Rutland 68% (version not stated) against England 68%: "
+                               "in line with England.")
     la_level = [b for b in built.bullets if b.section != summary.SCHOOLS]
     assert la_level and not any("significant" in b.text for b in la_level)
 
@@ -88,7 +93,9 @@ def test_masking_count_from_school_data(built):
 
 
 def test_release_status_and_provenance(built):
-    assert "Early years: includes provisional figures." in built.status
+    assert "Early years: versions shown - provisional." in built.status
+    assert "KS2: versions shown - unstated, provisional." in built.status
+    assert "Provisional figures may change when revised data are published." in built.status
     assert any(line.startswith("Release: 2017 results were provisional/unvalidated") and "KS2 revised 2 Nov 2017"
                in line for line in built.status)
     assert len(built.content_sha256) == 64 and built.built_at[:4].isdigit()

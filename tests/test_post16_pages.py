@@ -70,8 +70,8 @@ def test_absence_phase_filter_and_url(app):
 def test_admissions_five_year_averages_from_the_data(app):
     at = open_page(app, "pages/admissions.py", year="2016/17")
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["First preference, primary: five-year average"] == "95.0%"
-    assert metrics["First preference, secondary: five-year average"] == "91.0%"
+    assert metrics["First preference, primary: average 2012/13 to 2016/17"] == "95.0%"
+    assert metrics["First preference, secondary: average 2012/13 to 2016/17"] == "91.0%"
     assert "2012/13 to 2016/17" in texts(at)
 
 

@@ -31,9 +31,21 @@ def test_change_in_words_is_polarity_aware():
     assert stats.change_in_words(67, 53, "higher", 0, "%") == "up 14 points - better"
     assert stats.change_in_words(3.2, 3.5, "lower", 1, "%") == "down 0.3 points - better"
     assert stats.change_in_words(3.5, 3.2, "lower", 1, "%") == "up 0.3 points - worse"
-    assert stats.change_in_words(52.1, 52.1, "higher", 1, "score") == "no change on the previous year"
+    assert stats.change_in_words(52.1, 52.1, "higher", 1, "score") == "no change"  # zero is 'no change', no judgement
     assert stats.change_in_words(61, 60, "higher", 0, "%") == "up 1 point - better"
     assert stats.change_in_words(None, 60, "higher", 0, "%") == "no comparable previous year"
+
+
+def test_change_is_rounded_half_up_on_the_figures_as_written():
+    # 0.15 - 0.1 is 0.04999999999999999 in binary; written figures differ by exactly 0.05, which rounds up.
+    assert stats.change_in_words(0.15, 0.1, "higher", 1, "score") == "up 0.1 - better"
+    assert stats.change_in_words(2.79, 2.9, "lower", 1, "%") == "down 0.1 points - better"
+
+
+def test_ties_share_the_best_rank_on_stored_values_not_on_rounded_ones():
+    # 2.755 and 2.76 both show as 2.76%, but only exactly equal stored values tie.
+    values = [2.755, 2.76, 2.76, 3.0]
+    assert [stats.rank_of(v, values, "lower").position for v in values] == [1, 2, 2, 4]
 
 
 def test_rank_description():

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from rutland_data import db
+from rutland_data import db, review_figures
 from rutland_data import measures as measure_dictionary
 from rutland_data.demo.common import source_ids
 from rutland_data.importers import insert_areas
@@ -40,23 +40,14 @@ OTHER_NAMED_LAS = {
 }
 TOTAL_LAS = 152
 
-# Published by the council (seed-facts.md): (measure, end year, area, value, version).
+# Published by the council (seed-facts.md): (measure, end year, area, value, version). The figures the
+# review quotes come from the project's one table of them (rutland_data/review_figures.csv).
 SEED_RESULTS = [
-    ("eyfs_gld", 2013, RUTLAND, 57.3, None),
-    ("eyfs_gld", 2016, RUTLAND, 71.6, None),
-    ("eyfs_gld", 2017, RUTLAND, 76.0, "provisional"),
-    ("eyfs_gld", 2017, ENGLAND_CODE, 71.0, "provisional"),
+    (f.measure_id, f.end_year, f.area_code, f.value, f.version)
+    for f in review_figures.read() if f.publisher_la == RUTLAND
+] + [
     ("ks2_rwm_exp", 2016, RUTLAND, 53, None),        # 67 less the stated rise of 14 points
     ("ks2_rwm_exp", 2016, ENGLAND_CODE, 53, None),   # 61 less the stated national rise of 8
-    ("ks2_rwm_exp", 2017, RUTLAND, 67, "provisional"),
-    ("ks2_rwm_exp", 2017, ENGLAND_CODE, 61, "provisional"),
-    ("ks4_em95", 2017, RUTLAND, 57.1, "provisional"),
-    ("ks4_em95", 2017, ENGLAND_CODE, 42.2, "provisional"),
-    ("ks4_att8", 2017, RUTLAND, 52.1, "provisional"),
-    ("ks4_att8", 2017, ENGLAND_CODE, 46.0, "provisional"),
-    ("ks4_ebacc95", 2017, RUTLAND, 23.7, "provisional"),
-    ("ks4_ebacc95", 2017, ENGLAND_CODE, 21.1, "provisional"),
-    ("ks4_p8", 2017, RUTLAND, 0.32, "provisional"),
 ] + [
     (measure, year, RUTLAND, float(count), None)
     for measure, counts in {

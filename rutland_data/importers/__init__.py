@@ -22,6 +22,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from rutland_data import versions
 from rutland_data.markers import _NUMBER, GLOSSARY, NotAValue, parse_cell, round_half_up_series
 
 DFE = "Department for Education"
@@ -320,10 +321,14 @@ def reject_duplicates(source: SourceFile, frame: pd.DataFrame, keys: list[str], 
 
 
 def insert_la_results(con: duckdb.DuckDBPyConnection, results: pd.DataFrame) -> tuple[int, str | None]:
-    """Add LA-level results; a figure an earlier file already gave is kept, and the overlap reported.
+    """Add LA-level results, keeping for each figure the row `versions.winner_order_sql` puts first:
+    a value beats a marker, then final > revised > unstated > provisional, then the file loaded
+    first. So the result does not depend on the order files arrive in, and a LAIT '-' no longer
+    hides a value an EES file gives. The overlap with earlier files is reported.
 
-    `results` has the la_results columns. Returns (rows added, note for the sources table).
+    `results` has the la_results columns. Returns (rows added or replaced, note for the sources table).
     """
+    order = versions.winner_order_sql()
     con.register("incoming_results", results)
     try:
         overlap, differing = con.execute(
@@ -332,20 +337,44 @@ def insert_la_results(con: duckdb.DuckDBPyConnection, results: pd.DataFrame) -> 
             FROM incoming_results i JOIN la_results r USING (measure_id, end_year, area_code)
             """
         ).fetchall()[0]
-        before = con.execute("SELECT count(*) FROM la_results").fetchall()[0][0]
         con.execute(
-            """
-            INSERT OR IGNORE INTO la_results
-            SELECT measure_id, year_label, end_year, area_code, value, value_code, version, source_id, source_row
-            FROM incoming_results
+            f"""
+            CREATE OR REPLACE TEMP TABLE la_results_winners AS
+            WITH candidates AS (
+                SELECT measure_id, year_label, end_year, area_code, value, value_code, version, source_id,
+                       source_row, true AS is_incoming
+                FROM incoming_results
+                UNION ALL
+                SELECT r.*, false AS is_incoming FROM la_results r
+                WHERE EXISTS (SELECT 1 FROM incoming_results i WHERE i.measure_id = r.measure_id
+                              AND i.end_year = r.end_year AND i.area_code = r.area_code)
+            )
+            SELECT *, count(*) FILTER (WHERE NOT is_incoming)
+                          OVER (PARTITION BY measure_id, end_year, area_code) > 0 AS replaces
+            FROM candidates
+            QUALIFY row_number() OVER (PARTITION BY measure_id, end_year, area_code ORDER BY {order}) = 1
             """
         )
-        added = con.execute("SELECT count(*) FROM la_results").fetchall()[0][0] - before
+        added, replaced = con.execute(
+            "SELECT count(*) FILTER (WHERE is_incoming), count(*) FILTER (WHERE is_incoming AND replaces) "
+            "FROM la_results_winners"
+        ).fetchall()[0]
+        con.execute(
+            """
+            INSERT OR REPLACE INTO la_results
+            SELECT measure_id, year_label, end_year, area_code, value, value_code, version, source_id, source_row
+            FROM la_results_winners WHERE is_incoming
+            """
+        )
+        con.execute("DROP TABLE la_results_winners")
     finally:
         con.unregister("incoming_results")
     note = None
     if overlap:
-        note = (f"{overlap} figures were already loaded from an earlier file and were kept"
+        kept = "and were kept" if not replaced else (
+            f"and {overlap - replaced} were kept; {replaced} were replaced by this file's (a value where the earlier "
+            "file gave a marker, or a more authoritative version)")
+        note = (f"{overlap} figures were already loaded from an earlier file {kept}"
                 + (f"; {differing} of them differ from this file" if differing else "; this file agrees"))
     return added, note
 

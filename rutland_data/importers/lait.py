@@ -71,7 +71,7 @@ def load(con, source: SourceFile, source_id: int, settings) -> tuple[int, str | 
             raise BadInput(source.display_name, str(error), row=row, column="Years") from None
     years = frame["Years"].astype(str).map(parsed_years)
     frame["end_year"] = years.map(lambda pair: pair[0])
-    frame["version"] = years.map(lambda pair: pair[1])
+    frame["version"] = _versions(frame, years.map(lambda pair: pair[1]))
     frame["measure_id"] = frame["Short Desc"].map(lambda code: wanted[code].measure_id)
     frame["area_code"] = frame["LA Number"].map(_area_code)
     reject_duplicates(source, frame, ["Short Desc", "end_year", "LA Number"], "measure, year and LA")
@@ -81,7 +81,6 @@ def load(con, source: SourceFile, source_id: int, settings) -> tuple[int, str | 
     frame["year_label"] = frame["Years"].astype(str)
     frame["source_id"] = source_id
     frame["source_row"] = frame["_row"]
-    frame["version"] = frame["version"].astype(object).where(frame["version"].notna(), None)
 
     insert_areas(con, _areas(frame))
     added, note = insert_la_results(
@@ -90,6 +89,16 @@ def load(con, source: SourceFile, source_id: int, settings) -> tuple[int, str | 
                "version", "source_id", "source_row"]],
     )
     return added, note
+
+
+def _versions(frame: pd.DataFrame, labelled: pd.Series) -> pd.Series:
+    """Each row's version: the year label's word where it has one ('2018 (Rev)' -> revised); otherwise
+    'final' for a year before the measure's newest year in the file (LAIT holds DfE's latest release of
+    each year, and DfE has since published a later year, so no further release of it is due); the
+    newest unlabelled year stays unstated (None). See the importer's release note."""
+    newest = frame.groupby("Short Desc")["end_year"].transform("max")
+    inferred = labelled.where(labelled.notna(), pd.Series("final", index=frame.index).where(frame["end_year"] < newest))
+    return inferred.astype(object).where(inferred.notna(), None)
 
 
 def _areas(frame: pd.DataFrame) -> pd.DataFrame:
@@ -117,6 +126,9 @@ IMPORTERS = [
         required=("Short Desc", "Years", "LA and Regions", "Values", "LA Number", "Region"),
         load=load,
         priority=10,
-        release_note="LAIT values are the latest DfE release for each year; '(prov)', '(Rev)' and '(Final)' year labels are kept as the version.",
+        release_note=("LAIT holds DfE's latest release of each year. Version: a '(prov)', '(Rev)' or '(Final)' year "
+                      "label is kept as the version; an unlabelled year before the measure's newest year in the "
+                      "file is final (DfE has published a later year since, so no further release of it is due); "
+                      "the newest unlabelled year is unstated."),
     )
 ]

@@ -10,7 +10,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from rutland_data import build, db, queries, settings
+from rutland_data import build, db, display, queries, settings
 from rutland_data.ui import routing
 
 _LOG = logging.getLogger(__name__)
@@ -94,12 +94,15 @@ def page_header(title: str, intro: str) -> None:
 
 def headline_metric(measure, card, label: str) -> None:
     """The metric for a headline card: the arrow's colour follows polarity (a fall in absence is
-    green), and the change is also given in words beside it, so colour never carries the meaning."""
+    green), and the change is also given in words beside it, so colour never carries the meaning.
+    No change is 'no change' in a neutral grey with no arrow; across a break there is no delta at all."""
+    no_change = card.delta == 0
     st.metric(
         label,
         card.value_text,
-        delta=None if card.delta is None else f"{card.delta:+.{measure.decimals}f}",
-        delta_color={"higher": "normal", "lower": "inverse"}.get(measure.polarity, "off"),
+        delta=card.delta_text,
+        delta_color="off" if no_change else {"higher": "normal", "lower": "inverse"}.get(measure.polarity, "off"),
+        delta_arrow="off" if no_change else "auto",
         help=measure.description,
     )
 
@@ -137,16 +140,12 @@ def _source_line(db_path: str, identity: tuple[int, int, int], source_ids: tuple
 @st.cache_data(show_spinner=False, max_entries=500)
 def csv_bytes(table: pd.DataFrame) -> bytes:
     """CSV for download: values left blank where a published marker stands, the marker in its own column."""
-    return table.to_csv(index=False).encode("utf-8")
+    return display.csv_table(table).to_csv(index=False).encode("utf-8")
 
 
-def chart_spec(builder, *args) -> dict:
-    """A chart's Vega-Lite spec, built once per database file and arguments.
-
-    `builder(con, *args)` is a `rutland_data` function returning an Altair chart. Building and
-    converting Altair charts costs tens of milliseconds each, which on a page of several charts
-    would dominate every rerun; cached, a rerun only reads the spec back."""
-    return _run(builder.__module__, builder.__name__, *_database(), args)
+def table(frame: pd.DataFrame, decimals: dict[str, int] | None = None, **options) -> None:
+    """`st.dataframe` of `frame` as a reader should see it (`display.display_table`: no None, nan or NaT)."""
+    st.dataframe(display.display_table(frame, decimals), **{"hide_index": True, "width": "stretch", **options})
 
 
 def described(spec: dict, alt_text: str) -> dict:
@@ -160,17 +159,19 @@ def described(spec: dict, alt_text: str) -> dict:
     return {**spec, "description": alt_text, "config": {**config, "mark": {**config.get("mark", {}), "aria": False}}}
 
 
-def chart_block(chart: alt.TopLevelMixin | dict, table: pd.DataFrame, *, title: str, alt_text: str, csv_name: str,
-                source_ids, key: str) -> None:
+def chart_block(chart: alt.TopLevelMixin | dict, data: pd.DataFrame, *, title: str, alt_text: str, csv_name: str,
+                source_ids, key: str, decimals: dict[str, int] | None = None) -> None:
     """A chart with its alt text, its data as a table, a CSV download and where the figures came from.
 
-    `chart` is an Altair chart or an already-built spec (see `chart_spec`). Altair's schema check
-    is left to the chart builders' tests: repeating it on every rerun only costs time."""
+    `chart` is an Altair chart or an already-built spec (pages read specs back from their cache, e.g.
+    `headlines.trend_figure`). Altair's schema check is left to the chart builders' tests: repeating it on
+    every rerun only costs time. `decimals` rounds the table's value columns on screen (the dictionary's
+    decimals); the CSV keeps them as stored."""
     spec = chart if isinstance(chart, dict) else chart.to_dict(validate=False)
     st.vega_lite_chart(described(spec, alt_text), width="stretch", key=f"chart-{key}")
     with st.expander(f"Show data: {title}"):
         st.markdown(f"**Chart description.** {alt_text}")
-        st.dataframe(table, hide_index=True, width="stretch")
-        st.download_button("Download CSV (with published codes)", csv_bytes(table), file_name=csv_name,
+        table(data, decimals)
+        st.download_button("Download CSV (with published codes)", csv_bytes(data), file_name=csv_name,
                            mime="text/csv", key=f"csv-{key}", icon=":material/download:")
     st.caption(source_line(source_ids))

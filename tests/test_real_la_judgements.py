@@ -1,0 +1,208 @@
+"""What the LA-level pages say on a build from ../shared/data, for Rutland (857) and Hampshire (850):
+series breaks, versions, precedence, the review note, latest-year labelling and one year format.
+
+Values are taken from the raw files by hand; each assertion names the file and row.
+"""
+from __future__ import annotations
+
+import re
+
+import duckdb
+import pytest
+from streamlit.proto import Metric_pb2
+from streamlit.testing.v1 import AppTest
+
+from rutland_data import display, headlines, queries, stats, summary
+from tests.conftest import APP_FILE
+
+A8_CHANGE = "not comparable with 2015/16: Attainment 8 moved to the 9-1 points scale"
+LAIT = "dfe/lait/bds_long_0.parquet"
+EES_EYFSP = ("dfe/ees_la_level/eyfsp_2012-13_to_2017-18/EYFSP_APS_GLD_ELG_underlying_data_2013_2018.zip!"
+             "EYFSP_APS_GLD_ELG_underlying_data_2013_2018.csv")
+EES_ABSENCE = "dfe/ees_la_level/absence_by_term_2012-13_to_2016-17/absence_by_term.zip!absence_by_term.csv"
+
+
+@pytest.fixture(scope="module")
+def con(real_db):
+    connection = duckdb.connect(str(real_db), read_only=True)
+    yield connection
+    connection.close()
+
+
+def figure(con, measure, area, year):
+    return con.execute(
+        "SELECT r.value, r.value_code, r.version, s.file_name, r.source_row, r.year_label FROM la_results r "
+        "JOIN sources s USING (source_id) WHERE measure_id = ? AND area_code = ? AND end_year = ?",
+        [measure, area, year]).fetchone()
+
+
+def page(real_db, monkeypatch, la_code: str, name: str, **params):
+    monkeypatch.setenv("DASHBOARD_DB", str(real_db))
+    monkeypatch.setenv("DASHBOARD_LA", la_code)
+    at = AppTest.from_file(APP_FILE, default_timeout=180)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    if name != "home":
+        at.switch_page(f"pages/{name}.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def texts(at) -> str:
+    return "\n".join([m.value for m in at.markdown] + [c.value for c in at.caption] + [h.value for h in at.header])
+
+
+# ---------------------------------------------------------------- series breaks
+
+@pytest.mark.parametrize("la_code, name, value, previous", [
+    # LAIT AVG_Attain8_Score: Rutland 2017 = 52.2 (row 397402), 2016 = 55.2 (row 397232);
+    # Hampshire 2017 = 47.0 (row 397344), 2016 = 51.1 (row 397174).
+    ("857", "Rutland", "52.2", 55.2), ("850", "Hampshire", "47.0", 51.1),
+])
+def test_attainment_8_2016_17_card_says_not_comparable(con, real_db, monkeypatch, la_code, name, value, previous):
+    card = headlines.card(con, "ks4_att8", la_code, 2017, "England")
+    assert (card.value_text, card.change_text, card.delta, card.delta_text) == (value, A8_CHANGE, None, None)
+    assert figure(con, "ks4_att8", la_code, 2016)[0] == previous  # there is a 2015/16 figure: it is the scale that differs
+    assert card.year_label == "2016/17" and card.version == "final"
+    at = page(real_db, monkeypatch, la_code, "headlines", year="2016/17", phase="KS4")
+    a8 = at.metric[0]
+    assert (a8.label, a8.value, a8.proto.delta) == (f"{name}, 2016/17", value, "")
+    assert f"**Change:** {A8_CHANGE}  \n**Compared with:** above England (46.5)" in texts(at)
+    assert "down 3.0" not in texts(at) and "down 4.1" not in texts(at)
+
+
+@pytest.mark.parametrize("la_code", ["857", "850"])
+def test_progress_8_2024_25_is_a_gap_not_a_new_series(con, la_code):
+    # LAIT AVG_Prog8_Score has no 2025 rows at all: DfE publishes no Progress 8 for 2024/25.
+    assert figure(con, "ks4_p8", la_code, 2025) is None
+    card = headlines.card(con, "ks4_p8", la_code, 2025, "England")
+    assert card.year_label == "latest: 2023/24"
+    assert card.missing_note == "Not published for 2024/25: no Progress 8 for 2024/25 or 2025/26 (no KS2 baseline)."
+    bullets = [b.text for b in summary.build(con, la_code, 2025, ["KS4"]).bullets]
+    assert ("Progress 8 average score: not published for 2024/25: no Progress 8 for 2024/25 or 2025/26 "
+            "(no KS2 baseline).") in bullets
+    assert not any("new series" in text for text in bullets + [card.change_text])
+
+
+def test_summary_and_pack_never_state_a_change_across_the_2016_17_break(con):
+    bullet = next(b for b in summary.build(con, "857", 2017, ["KS4"]).bullets if b.title == "Attainment 8 average score")
+    assert "Not comparable with 2015/16: Attainment 8 moved to the 9-1 points scale." in bullet.text
+    assert "Change on 2015/16" not in bullet.text and "England: down" not in bullet.text
+
+
+def test_absence_change_uses_the_coarser_of_two_precisions(con):
+    # 2014/15 from the EES absence file, row 5226 (Rutland, state-funded primary, Total): 2.9 (1 dp);
+    # 2015/16 from LAIT PriTotAbs, row 33602: 2.79 (2 dp). 2.79 - 2.9 is stated to 1 dp, not as 'down 0.11'.
+    assert figure(con, "abs_overall_primary", "857", 2015)[:5] == (2.9, None, None, EES_ABSENCE, 5226)
+    assert figure(con, "abs_overall_primary", "857", 2016)[:5] == (2.79, None, "final", LAIT, 33602)
+    assert headlines.card(con, "abs_overall_primary", "857", 2016, "England").change_text == "down 0.1 points - better"
+    trend = headlines.trend_figure(con, "abs_overall_primary", "857", "2025-05", 2016)
+    shown = display.display_table(trend.table, trend.decimals).set_index(["series", "academic year"])["value"]
+    assert (shown[("Rutland", "2014/15")], shown[("Rutland", "2015/16")]) == ("2.9", "2.79")  # never '2.90'
+
+
+def test_zero_change_is_no_change_in_grey_without_an_arrow(con, real_db, monkeypatch):
+    # LAIT FSP_NEW_GOODDEV Hampshire: 2024 = 71.9 and 2025 = 71.9.
+    card = headlines.card(con, "eyfs_gld", "850", 2025, "England")
+    assert (card.change_text, card.delta, card.delta_text) == ("no change", 0.0, "no change")
+    at = page(real_db, monkeypatch, "850", "home")
+    gld = next(m for m in at.metric if m.label == "GLD, 2024/25")
+    assert gld.proto.delta == "no change"
+    assert gld.proto.color == Metric_pb2.Metric.MetricColor.GRAY
+    assert gld.proto.direction == Metric_pb2.Metric.MetricDirection.NONE
+
+
+# ---------------------------------------------------------------- versions and precedence
+
+@pytest.mark.parametrize("la_code", ["857", "850"])
+def test_every_2016_17_headline_card_shows_final_and_why(con, la_code):
+    """LAIT labels 2016/17 plainly ('2017'), and has since published later years of every headline measure,
+    so its release note records the 2016/17 figures as final; each card says so."""
+    cards = {m: headlines.card(con, m, la_code, 2017, "England") for m in queries.measures(con, True)["measure_id"]}
+    shown = {m: c for m, c in cards.items() if c.end_year == 2017}
+    assert {"eyfs_gld", "ks2_rwm_exp", "ks4_att8", "ks5_aps_alevel", "abs_overall"} <= set(shown)
+    for measure_id, card in shown.items():
+        value, code, version, file_name, _, label = figure(con, measure_id, la_code, 2017)
+        assert (file_name, label, version, card.version, card.version_text) == (LAIT, "2017", "final", "final",
+                                                                                "final"), measure_id
+        assert "an unlabelled year before the measure's newest year in the file is final" in card.version_note
+    # A later LAIT year labelled '(Rev)' keeps LAIT's word: A level APS 2018 ('2018 (Rev)').
+    assert figure(con, "ks5_aps_alevel", la_code, 2018)[2] == "revised"
+
+
+def test_a_value_beats_a_lait_marker_isles_of_scilly_gld(con):
+    # EES EYFSP file, row 1343: 201516, Isles of Scilly (420), Total, gld_percent 77.8.
+    # LAIT bds_long_0.parquet, row 224974: FSP_NEW_GOODDEV, 2016, Isles of Scilly, '-'.
+    assert figure(con, "eyfs_gld", "420", 2016)[:5] == (77.8, None, None, EES_EYFSP, 1343)
+    # EES row 854: 201617, Isles of Scilly, 58.8 (LAIT row 225144 is '-' as well).
+    assert figure(con, "eyfs_gld", "420", 2017)[:2] == (58.8, None)
+    # Which changes ranks: Rutland's 72.1 (LAIT row 225022) is 33rd of 152 LAs, not 32nd of 151.
+    rank = stats.rank_of(72.1, queries.values_for_ranking(con, "eyfs_gld", 2016), "higher")
+    assert (rank.position, rank.out_of) == (33, 152)
+
+
+def test_a_value_beats_a_lait_marker_inner_london_absence(con):
+    # EES absence file, row 2046: 201516, Inner London (E13000001), State-funded primary, Total, 4.1;
+    # LAIT bds_long_0.parquet, row 33657: PriTotAbs, 2016, London (Inner), '-'.
+    assert figure(con, "abs_overall_primary", "E13000001", 2016)[:5] == (4.1, None, None, EES_ABSENCE, 2046)
+    # Row 2058: Outer London 2015/16 primary 4 (LAIT row 33658 is '-').
+    assert figure(con, "abs_overall_primary", "E13000002", 2016)[:2] == (4.0, None)
+    notes = con.execute("SELECT notes FROM sources WHERE file_name = ?", [EES_ABSENCE]).fetchone()[0]
+    assert "were replaced by this file's (a value where the earlier file gave a marker" in notes
+
+
+def test_the_council_review_note_62_final_61_provisional(con, real_db, monkeypatch):
+    # LAIT KS2RWM_Expected_STD 2017: England 62 (row 347979), Rutland 67 (row 347932); the review (LaSSAR
+    # 2016-17, Appendix B) quoted England 61.0% and Rutland 67% while the data were unvalidated.
+    ks2 = headlines.card(con, "ks2_rwm_exp", "857", 2017, "England")
+    assert ks2.review_notes == ("England 62% final; 61% provisional at the time of the review (LaSSAR 2016-17)",)
+    a8 = headlines.card(con, "ks4_att8", "857", 2017, "England")
+    assert a8.review_notes[0] == "Rutland 52.2 final; 52.1 provisional at the time of the review (LaSSAR 2016-17)"
+    at = page(real_db, monkeypatch, "857", "headlines", year="2016/17", phase="KS2")
+    assert ("Council review: England 62% final; 61% provisional at the time of the review (LaSSAR 2016-17)"
+            in texts(at))
+    # Hampshire's pages quote no review: the review is Rutland's.
+    assert headlines.card(con, "ks2_rwm_exp", "850", 2017, "England").review_notes == ()
+
+
+# ---------------------------------------------------------------- display rules
+
+@pytest.mark.parametrize("la_code", ["857", "850"])
+def test_admissions_average_is_headed_by_its_own_years(real_db, monkeypatch, la_code):
+    # EES applications and offers run to 2021/22; the scorecards start at 2023/24 entry, so no five
+    # consecutive years end later than 2021/22, whatever year the sidebar holds (2024/25 by default).
+    at = page(real_db, monkeypatch, la_code, "admissions")
+    headers = [h.value for h in at.header]
+    assert "First-preference offers: five-year averages" in headers
+    assert not any("up to 2024/25" in h for h in headers)
+    labels = [m.label for m in at.metric]
+    assert "First preference, primary: average 2017/18 to 2021/22" in labels
+    assert "(the latest five consecutive years with figures; none for 2022/23)" in texts(at)
+
+
+@pytest.mark.parametrize("la_code, name", [("857", "Rutland"), ("850", "Hampshire")])
+def test_ks1_and_level_3_show_their_latest_year_labelled(real_db, monkeypatch, la_code, name):
+    # LAIT KS1 measures end in 2023 (KS1 non-statutory from 2023/24); Level3Age19 ends in 2024.
+    at = page(real_db, monkeypatch, la_code, "headlines", phase="KS1")
+    assert [m.label for m in at.metric] == [f"{name}, latest: 2022/23"] * 3
+    assert ("*Not published for 2024/25: KS1 assessment is non-statutory from 2023/24, so no LA figures are "
+            "published.*") in [m.value for m in at.markdown]
+    at.button_group(key="phase").set_value("Post-16").run()
+    assert at.metric[0].label == f"{name}, latest: 2023/24"
+    assert "no data" not in [m.value for m in at.metric]
+    overview = {m.label for m in page(real_db, monkeypatch, la_code, "home").metric}
+    assert {"KS1 reading, latest: 2022/23", "Level 3 at 19, latest: 2023/24"} <= overview
+
+
+ACADEMIC = re.compile(r"^\d{4}/\d{2}$")
+
+
+def test_one_year_label_format_in_tables_and_calendar_years_labelled(con):
+    for measure_id in ("ks5_aps_alevel", "ks2_rwm_exp", "excl_suspension_rate", "admissions_first_pref_primary"):
+        table = headlines.trend_figure(con, measure_id, "857", "2025-05", 2025).table
+        assert table["academic year"].map(ACADEMIC.match).all(), measure_id   # never '2018 (Rev)' or '2016'
+    neet = headlines.trend_figure(con, "neet_nk_1617", "857", "2025-05", 2025)
+    assert set(neet.table["calendar year"]) == {"2021", "2022", "2023", "2024", "2025"}
+    assert "by calendar year" in neet.alt_text
+    assert headlines.card(con, "neet_nk_1617", "857", 2025, "England").year_label == "calendar year 2025"
