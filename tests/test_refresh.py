@@ -21,6 +21,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from filelock import FileLock
 from werkzeug import Response
 
 from rutland_data import __main__ as cli
@@ -486,6 +487,19 @@ def test_no_answer_in_time_is_reported_as_offline(fetched_once, httpserver, stal
     assert_unchanged(fetched_once)
 
 
+def test_a_second_refresh_of_the_same_folder_waits_for_nothing_and_changes_nothing(fetched_once, httpserver):
+    configured, folder, fake, *_ = fetched_once
+    fake.publish(["1.0", "1.1"], offers_csv("50.0"))
+
+    with FileLock(folder / refresh.SUBFOLDER / ".refresh.lock"):
+        outcome, lines = run(configured, folder, httpserver)
+
+    assert outcome.exit_code == 1
+    assert lines[-1] == f"Another refresh of {folder / refresh.SUBFOLDER} is running; nothing changed."
+    assert fake.requests_to("/csv") == 0
+    assert_unchanged(fetched_once)
+
+
 def test_a_build_that_fails_puts_the_previous_file_back(fetched_once, httpserver):
     configured, folder, fake, *_ = fetched_once
     fake.publish(["1.0", "1.1"], offers_csv("ninety"))  # recognised, but the build refuses the cell
@@ -529,8 +543,8 @@ def test_a_name_that_does_not_resolve_is_offline_too(workplace, monkeypatch, cap
 
     out = capsys.readouterr().out
     assert code == 1 and out.count("\n") == 1
-    assert out == ("Offline: the EES API cannot be reached (http://ees-api.invalid: [Errno -2] Name or service not "
-                   "known); nothing changed.\n")
+    assert out == (f"Offline: the EES API cannot be reached (http://ees-api.invalid: [Errno {socket.EAI_NONAME}] Name or "
+                   "service not known); nothing changed.\n")
     assert snapshot(folder) == {}
 
 
