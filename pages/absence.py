@@ -92,8 +92,10 @@ else:
     else:
         above = school_absence.above_national
         st.markdown(
-            f"**{len(above)} of {len(schools)} schools** had overall absence above the national rate for their "
-            f"phase in {school_year_label}" + (f": {', '.join(above)}." if above else ".")
+            f"**{len(above)} of {len(schools)} state-funded mainstream schools** had overall absence above the "
+            f"national rate for their phase in {school_year_label}"
+            + (f": {', '.join(above)}." if above and len(above) <= 15 else
+               " (each is marked in the tables below)." if above else ".")
         )
         for kind, title in post16_charts.SCHOOL_ABSENCE_KINDS:
             figure = school_absence.figures[kind]

@@ -72,11 +72,20 @@ if view.is_approximate:
 # ---------------------------------------------------------------- map and legend
 st.subheader(f"{indicator_label}, IoD{edition}", divider="gray")
 st.markdown(maps.legend_html(), unsafe_allow_html=True)
-st.caption("Each area shows its decile number. Thick dark lines: ward boundaries. White circles with orange "
-           "rings: schools (select one for its details). Hover over an area for its name, decile and rank of "
-           f"{lsoas_in_england:,} LSOAs in England.")
-event = st.pydeck_chart(view.deck, height=560, alt=alt_text, on_select="rerun", selection_mode="single-object",
-                        key="deprivation-map")
+st.caption("Each area shows its decile number. Thick dark lines: ward boundaries. "
+           + ("White circles with orange rings: schools (select one for its details). " if not schools.empty else "")
+           + f"Hover over an area for its name, decile and rank of {lsoas_in_england:,} LSOAs in England.")
+st.markdown(f"**{view.placement}**")
+map_column, unplaced_column = st.columns([3, 1]) if not view.unplaced.empty else (st.container(), None)
+with map_column:
+    event = st.pydeck_chart(view.deck, height=560, alt=alt_text, on_select="rerun",
+                            selection_mode="single-object", key="deprivation-map")
+if unplaced_column is not None:  # not a fixed-height scrolling box: keyboard users could not scroll it (axe)
+    with unplaced_column, st.container(border=True):
+        st.markdown(f"**Not on the map ({len(view.unplaced)})**")
+        for why, part in view.unplaced.groupby("why", sort=False):
+            st.markdown(f"{why[0].upper()}{why[1:]}: " + "; ".join(f"{r.name} ({r.urn})" for r in part.itertuples())
+                        + ".")
 selected = (event.selection.get("objects", {}) if event else {}).get("schools", [])
 if selected:
     urn = selected[0]["urn"]
@@ -119,11 +128,14 @@ with tab_lsoas:
     st.download_button("Download CSV", common.csv_bytes(lsoa_table), file_name=f"lsoas_iod{edition}_{indicator}.csv",
                        mime="text/csv", key="csv-lsoas", icon=":material/download:")
 with tab_schools:
-    if schools.empty:
-        st.info("No school locations are loaded, so no schools are drawn. Load the GIAS register to add them.")
-    else:
+    st.markdown(view.placement)
+    if not schools.empty:
         common.table(schools[["urn", "name", "phase", "ward_name", "location_method", "lat", "lon"]],
                      {"lat": 5, "lon": 5})
+    if not view.unplaced.empty:
+        st.markdown("Not on the map: no location in the loaded files (load the GIAS establishment register to "
+                    "place them).")
+        common.table(view.unplaced)
 st.caption(common.source_line(source_ids))
 
 # ---------------------------------------------------------------- scatter
@@ -136,7 +148,8 @@ else:
     scatter = common.query(geo_queries.scatter_view, la, choices.la_ons, edition, indicator, ward_vintage, measure_id,
                            measure_labels[measure_id])
     if scatter.spec is None:
-        st.info(f"No school has both a % FSM ever 6 figure and a {measure_labels[measure_id]} result.")
+        st.info(f"No open state-funded mainstream school has both a % FSM ever 6 figure and a "
+                f"{measure_labels[measure_id]} result in the loaded files.")
     else:
         common.chart_block(
             scatter.spec, scatter.frame,
@@ -146,6 +159,7 @@ else:
             source_ids=scatter.source_ids,
             key=f"fsm-scatter-{measure_id}",
         )
-        st.caption("Colour: the most deprived LSOA decile in the school's ward (derived, as above); shape: whether "
-                   "that is in England's most deprived 40%. Results are for all pupils, latest year; small schools' "
-                   "figures vary a lot from year to year.")
+        st.caption("Open state-funded mainstream schools. Colour: the most deprived LSOA decile in the school's "
+                   "ward (derived, as above; grey where the school has no location in the loaded files); shape: "
+                   "whether that is in England's most deprived 40%. Results are for all pupils, latest year; small "
+                   "schools' figures vary a lot from year to year.")

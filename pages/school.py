@@ -27,9 +27,13 @@ if st.session_state.get("urn") not in urns:
 urn = st.selectbox("School", urns, key="urn", bind="query-params", format_func=lambda u: f"{names[u]} (URN {u})")
 
 profile = common.query(school_queries.school_profile, urn)
+if profile.notice:
+    st.info(profile.notice, icon=":material/swap_horiz:")
 st.header(profile.name, anchor=False)
-st.markdown(f"URN {urn}. Every measure loaded for this school, year by year, against England and the local "
-            "authority, each school figure with its 95% interval where one exists.")
+st.markdown(f"URN {profile.urn}. Every measure loaded for this school, year by year, against England and the "
+            "local authority, each school figure with its 95% interval where one exists.")
+if profile.history:
+    st.info(profile.history, icon=":material/history:")
 st.markdown(profile.details)
 if profile.links:
     st.caption(profile.links)

@@ -51,14 +51,21 @@ view = common.query(school_queries.schools_view, la, la_name, key_stage, measure
 
 st.header("Is the LA average hiding schools?", divider="gray")
 st.markdown(f"**{view.headline}**")
+if view.not_compared:
+    st.markdown(view.not_compared)
 if view.subjects:
     st.markdown(view.subjects)
-st.caption("'Below national' compares the published figure with England's; 'significantly' means the school's whole "
-           "95% interval is below. " + school_stats.NOT_DIFFERENT.capitalize() + " is the usual result for a "
-           "cohort of 10-30 pupils.")
+st.caption("'Below national' compares the published figure with England's (state-funded schools); 'significantly' "
+           "means the school's whole 95% interval is below, or DfE's published progress band says so where no "
+           "interval is published. " + school_stats.NOT_DIFFERENT.capitalize() + " is the usual result for a "
+           "cohort of 10-30 pupils. Numbers in brackets are the pupils in the measure. " + view.versions_note)
 
+show_all = view.dots_all_spec is not None and st.toggle(
+    "Show every school in the chart", key="all_schools",
+    help="The chart shows the highest and lowest 15 schools; the table below lists every school and sorts by "
+         "any column.")
 common.chart_block(
-    view.dots_spec,
+    view.dots_all_spec if show_all else view.dots_spec,
     view.table,
     title=f"{view.measure_label} by school",
     alt_text=view.dots_alt,
@@ -80,20 +87,30 @@ if view.funnel_spec is not None:
         key=f"funnel-{measure_id}",
     )
 
-st.header("Table", divider="gray")
-common.table(
-    view.frame, {"value": view.decimals, "ci_low": 2, "ci_high": 2},
-    key="schools_table",
-    column_config={
-        "profile": st.column_config.LinkColumn("Profile", display_text="Open profile"),
-        "school": "School", "cohort_n": "Pupils", "value": view.measure_label,
-        "value_code": "Published code", "ci_low": "95% low", "ci_high": "95% high",
-        "significance": "Compared with national", "interval_from": "Interval", "version": "Version",
-    },
-)
+table_columns = {
+    "profile": st.column_config.LinkColumn("Profile", display_text="Open profile"),
+    "school": "School", "group": "Group", "cohort_n": "Pupils", "value": view.measure_label,
+    "value_code": "Published code", "ci_low": "95% low", "ci_high": "95% high",
+    "significance": "Compared with national", "interval_from": "Interval", "published_as": "Published as",
+    "version": "Version",
+}
+table_decimals = {"value": view.decimals, "ci_low": 2, "ci_high": 2}
+st.header("Table: every state-funded mainstream school", divider="gray")
+st.caption("A predecessor school's figure is listed under the school that replaced it, and 'Published as' gives "
+           "the URN it was published under.")
+common.table(view.frame, table_decimals, key="schools_table", column_config=table_columns)
 st.download_button("Download this table as CSV (with published codes)", common.csv_bytes(view.table),
                    file_name=f"schools_{measure_id}_{la}_{year}.csv", mime="text/csv", key="schools_csv",
                    icon=":material/download:")
+
+st.header("Special, independent and other schools", divider="gray")
+if view.others.empty:
+    st.caption("No special, independent or alternative-provision school has this measure for the year.")
+else:
+    st.markdown("Shown apart and not counted above: DfE compares only state-funded mainstream schools with the "
+                "state-funded national figure. Their group comes from the files (performance-table RECTYPE and "
+                "NFTYPE, GIAS establishment type, census school type).")
+    common.table(view.others, table_decimals, key="others_table", column_config=table_columns)
 
 st.header("Pupil groups", divider="gray")
 if not view.has_groups:
@@ -127,14 +144,21 @@ else:
                            icon=":material/download:")
 
 st.header("School Quality Assurance: proposed priorities", divider="gray")
-st.markdown("A starting point for the SQA meeting: each school's proposed priority with every reason, from the "
-            "rules below. The rules never call a school 'below floor' or 'coasting' - those definitions "
-            "ended in 2019.")
+st.markdown("A starting point for the SQA meeting: each open state-funded school's proposed priority with every "
+            "reason - the figure, year and file it rests on - from the rules below. A school whose results cannot "
+            "be judged against national reads 'Insufficient data' with why, never 'No concerns'. The rules "
+            "never call a school 'below floor' or 'coasting' - those definitions ended in 2019.")
 priorities = view.priorities
 common.table(priorities[["priority", "profile", "school_name", "reasons", "caution", "rule_ids"]],
              key="sqa_table",
-             column_config={"profile": st.column_config.LinkColumn("Profile", display_text="Open profile"),
-                            "school_name": "School", "reasons": st.column_config.TextColumn("Reasons", width="large")})
+             column_config={"priority": "Priority", "profile": st.column_config.LinkColumn("Profile",
+                                                                                         display_text="Open profile"),
+                            "school_name": "School", "reasons": st.column_config.TextColumn("Reasons", width="large"),
+                            "caution": "Caution", "rule_ids": "Rules"})
+with st.expander("Every reason in full (all but 'No concerns')"):
+    st.markdown("\n".join(f"- **{r.school_name}** ({r.priority}): {r.reasons}"
+                           + (f" *Caution:* {r.caution}" if r.caution else "")
+                           for r in priorities.itertuples() if r.priority != "No concerns") or "None.")
 st.download_button("Download the SQA list as CSV", common.csv_bytes(priorities.drop(columns=["profile"])),
                    file_name=f"sqa_priorities_{la}.csv", mime="text/csv", key="sqa_csv", icon=":material/download:")
 with st.expander("How priorities are set (the rule set)"):

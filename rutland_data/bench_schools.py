@@ -47,7 +47,7 @@ def generate(path: Path) -> duckdb.DuckDBPyConnection:
         INSERT INTO schools
         SELECT CAST(100000 + i AS TEXT), 'School ' || i, CAST(800 + i % {LAS} AS TEXT), CAST(2000 + i AS TEXT),
                CASE WHEN i % 5 = 0 THEN 'Secondary' ELSE 'Primary' END, 'Academy converter', NULL, NULL, NULL,
-               NULL, NULL, NULL, NULL, NULL, true, 1
+               NULL, NULL, NULL, NULL, NULL, true, 1, 'state-funded mainstream', NULL, NULL
         FROM range({SCHOOLS}) r(i);
         """
     )

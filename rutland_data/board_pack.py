@@ -97,9 +97,11 @@ def chart_for(con, la_code: str, end_year: int, chart: tuple,
 
         measure = dictionary[key]
         frame = school_queries.masking(con, la_code, key, end_year)
+        frame = frame[frame["compared"]]  # state-funded mainstream schools, as the summary counts them
         table = frame[["school", "urn", "cohort_n", "value", "value_code", "ci_low", "ci_high", "significance",
                        "national", "la_value", "version", "source_id", "source_row"]]
-        return DrawnChart(school_charts.dot_and_whisker(frame, measure, height_per_school=16),
+        return DrawnChart(school_charts.dot_and_whisker(frame, measure, height_per_school=16,
+                                                        la_name=queries.area_name(con, la_code)),
                           school_charts.dot_and_whisker_alt(frame, measure, queries.area_name(con, la_code),
                                                             queries.academic_year_label(end_year)), table)
     if kind == "destinations":

@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 
 from rutland_data import db, measures, review_figures
-from rutland_data.importers import BadInput, Importer, SourceFile, all_importers, iter_source_files
+from rutland_data.importers import BadInput, Importer, SourceFile, all_importers, gias, iter_source_files
 from rutland_data.settings import Settings
 
 
@@ -71,6 +71,7 @@ def build_from(root: Path, settings: Settings) -> BuildReport:
             db.finish_source(con, source_id, rows, note)
             report.loaded.append((source.display_name, importer.name, rows, note))
             report.seconds[source.display_name] = time.perf_counter() - started
+        gias.settle_lineage(con)
 
     report.digest = db.build_atomically(settings.db_path, populate)
     return report
@@ -88,6 +89,7 @@ def build_demo(settings: Settings) -> BuildReport:
         db.set_build_info(con, "mode", "demo")
         db.set_build_info(con, "la_code", settings.la_code)
         demo.generate(con, settings)
+        gias.settle_lineage(con)
         report.loaded.extend(
             (name, importer, rows, None)
             for name, importer, rows in con.execute(

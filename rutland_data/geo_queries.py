@@ -18,6 +18,7 @@ from pyproj import Transformer
 from shapely.geometry import Point, mapping, shape
 from shapely.ops import unary_union
 
+from rutland_data import school_queries, school_types
 from rutland_data.importers.iod import EDITION_LSOA_VINTAGE, INDICATORS, LSOAS_IN_ENGLAND
 from rutland_data.importers.ons_geo import display_geometry
 
@@ -270,8 +271,9 @@ def schools_table_exists(con: duckdb.DuckDBPyConnection) -> bool:
 
 def schools(con: duckdb.DuckDBPyConnection, la_code: str) -> pd.DataFrame:
     """Open schools of the LA with whatever location the register gives (empty if no schools are loaded).
-    Columns: urn, name, phase, ward_code, easting, northing, lat, lon, source_id."""
-    columns = ["urn", "name", "phase", "ward_code", "easting", "northing", "lat", "lon", "source_id"]
+    Columns: urn, name, phase, comparison_group, ward_code, easting, northing, lat, lon, source_id."""
+    columns = ["urn", "name", "phase", "comparison_group", "ward_code", "easting", "northing", "lat", "lon",
+               "source_id"]
     if not schools_table_exists(con):
         return pd.DataFrame(columns=columns)
     return con.execute(
@@ -279,28 +281,34 @@ def schools(con: duckdb.DuckDBPyConnection, la_code: str) -> pd.DataFrame:
 
 
 def school_results_for_scatter(con: duckdb.DuckDBPyConnection, la_code: str, measure_id: str) -> pd.DataFrame:
-    """Each school's latest % FSM ever 6 and latest result on `measure_id` (all pupils).
-    Columns: urn, fsm6_pct, fsm6_year, result, result_code, result_year, cohort_n, result_source_id, fsm_source_id."""
+    """Each open state-funded mainstream school's latest % FSM ever 6 and latest result on `measure_id` (all
+    pupils), a predecessor's figures counting as its successor's; location plays no part.
+    Columns: urn, name, phase, fsm6_pct, fsm6_year, result, result_code, result_year, cohort_n,
+    result_source_id, fsm_source_id."""
+    columns = ["urn", "name", "phase", "fsm6_pct", "fsm6_year", "result", "result_code", "result_year",
+               "cohort_n", "result_source_id", "fsm_source_id"]
     exists = con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = 'school_results'").fetchall()[0][0]
     if not exists or not schools_table_exists(con):
-        return pd.DataFrame(columns=["urn", "fsm6_pct", "fsm6_year", "result", "result_code", "result_year",
-                                     "cohort_n", "result_source_id", "fsm_source_id"])
-    return con.execute(
-        """
-        WITH latest AS (
-            SELECT r.*, row_number() OVER (PARTITION BY r.urn, r.measure_id
-                                           ORDER BY r.end_year DESC, r.value IS NULL) AS n
-            FROM school_results r JOIN schools s USING (urn)
-            WHERE s.la_code = ? AND s.is_open AND r.pupil_group = 'all' AND r.measure_id IN ('school_fsm6_pct', ?)
-        )
-        SELECT f.urn, f.value AS fsm6_pct, f.end_year AS fsm6_year, r.value AS result, r.value_code AS result_code,
-               r.end_year AS result_year, r.cohort_n, r.source_id AS result_source_id, f.source_id AS fsm_source_id
-        FROM latest f JOIN latest r ON r.urn = f.urn AND r.measure_id = ? AND r.n = 1
-        WHERE f.measure_id = 'school_fsm6_pct' AND f.n = 1
-        """,
-        [la_code, measure_id, measure_id],
-    ).df()
+        return pd.DataFrame(columns=columns)
+    found = school_queries.shown_results(
+        con, "p.la_code = $la AND r.pupil_group = 'all' AND r.measure_id IN ('school_fsm6_pct', $measure)",
+        {"la": la_code, "measure": measure_id})
+    found = found[found["school_is_open"].astype(bool) & (found["comparison_group"] == school_types.COMPARED)]
+    latest = (found.assign(_no_value=found["value"].isna())
+              .sort_values(["end_year", "_no_value", "from_predecessor"], ascending=[False, True, True])
+              .drop_duplicates(["school_urn", "measure_id"]))
+    fsm = latest[latest["measure_id"] == "school_fsm6_pct"].set_index("school_urn")
+    result = latest[latest["measure_id"] == measure_id].set_index("school_urn")
+    both = fsm.index.intersection(result.index)
+    frame = pd.DataFrame({
+        "urn": both, "name": result.loc[both, "school"].to_numpy(), "phase": result.loc[both, "phase"].to_numpy(),
+        "fsm6_pct": fsm.loc[both, "value"].to_numpy(), "fsm6_year": fsm.loc[both, "end_year"].to_numpy(),
+        "result": result.loc[both, "value"].to_numpy(), "result_code": result.loc[both, "value_code"].to_numpy(),
+        "result_year": result.loc[both, "end_year"].to_numpy(), "cohort_n": result.loc[both, "cohort_n"].to_numpy(),
+        "result_source_id": result.loc[both, "source_id"].to_numpy(),
+        "fsm_source_id": fsm.loc[both, "source_id"].to_numpy()})
+    return frame[columns].sort_values("name").reset_index(drop=True)
 
 
 def scatter_measures(con: duckdb.DuckDBPyConnection, la_code: str) -> pd.DataFrame:
@@ -384,6 +392,32 @@ def locate_schools(found: pd.DataFrame, wards: pd.DataFrame,
     return pd.DataFrame(placed, columns=columns)
 
 
+def unplaced_schools(found: pd.DataFrame, placed: pd.DataFrame) -> pd.DataFrame:
+    """The schools `locate_schools` could not put on the map, each with why (nothing is guessed).
+    Columns: urn, name, phase, why."""
+    missing = found[~found["urn"].isin(placed["urn"])]
+    why = ["its ward (" + str(w) + ") is not among the loaded ward boundaries" if pd.notna(w) else
+           "no latitude/longitude, grid reference or ward in any loaded register file"
+           for w in missing.get("ward_code", pd.Series(None, index=missing.index))]
+    return pd.DataFrame({"urn": missing["urn"], "name": missing["name"], "phase": missing["phase"], "why": why},
+                        columns=["urn", "name", "phase", "why"]).reset_index(drop=True)
+
+
+def placement_sentence(placed: pd.DataFrame, unplaced: pd.DataFrame) -> str:
+    """How many of the LA's open schools are drawn, and why the rest are not."""
+    total = len(placed) + len(unplaced)
+    if not total:
+        return "No open schools of this local authority are loaded, so none is drawn."
+    if unplaced.empty:
+        return f"All {total} open schools are drawn."
+    if placed.empty:
+        return (f"No school is drawn: none of the {total} open schools has a location in the loaded files (no "
+                "GIAS establishment record with latitude/longitude, grid reference or ward). They are listed beside "
+                "the map; their results are still on the Schools page and in the scatter below.")
+    return (f"{len(placed)} of {total} open schools are drawn; {len(unplaced)} have no location in the loaded files "
+            "and are listed beside the map.")
+
+
 # ---------------------------------------------------------------- everything the map page shows
 
 @dataclass(frozen=True)
@@ -434,6 +468,8 @@ class DeprivationView:
 
     lsoas: pd.DataFrame           # one row per LSOA (no geometry): decile, rank, score, population, ward
     schools: pd.DataFrame         # located schools (see locate_schools)
+    unplaced: pd.DataFrame        # open schools with no location, and why (see unplaced_schools)
+    placement: str                # how many schools are drawn, and why not the rest
     ward_table: pd.DataFrame      # derived ward summary (see ward_summary)
     pockets: pd.DataFrame         # LSOAs in deciles 1-4
     pockets_table: pd.DataFrame   # the pockets with the number of LSOAs their ranks are out of
@@ -452,6 +488,8 @@ def deprivation_view(con: duckdb.DuckDBPyConnection, la_code: str, la_ons: str, 
     from rutland_data import maps, queries  # the Deck builder; imported here so queries load without pydeck
 
     vintage, lsoas, wards, located = _map_layers(con, la_code, la_ons, edition, indicator, ward_vintage)
+    unplaced = unplaced_schools(schools(con, la_code), located)
+    placement = placement_sentence(located, unplaced)
     label = INDICATORS.get(indicator, indicator)
     in_england = lsoas_in_england(vintage)
     deck = maps.deprivation_deck(lsoas, wards, located, county_outline(con, la_ons),
@@ -464,7 +502,7 @@ def deprivation_view(con: duckdb.DuckDBPyConnection, la_code: str, la_ons: str, 
     la_name = queries.area_name(con, la_code)
     alt_text = (
         f"Map of {la_name}'s {len(lsoas)} LSOAs coloured by national decile of the {label}, IoD{edition}, "
-        f"with {len(wards)} ward outlines and {len(located)} schools. "
+        f"with {len(wards)} ward outlines. {placement} "
         + (f"{len(found_pockets)} LSOAs are in England's most deprived 40% (deciles 1 to 4): "
            + "; ".join(f"{r.lsoa_name} in {r.ward_name}, decile {r.decile}" for r in found_pockets.itertuples()) + "."
            if len(found_pockets) else "No LSOA is in England's most deprived 40% (deciles 1 to 4) on this measure.")
@@ -477,7 +515,8 @@ def deprivation_view(con: duckdb.DuckDBPyConnection, la_code: str, la_ons: str, 
     measures = scatter_measures(con, la_code)
     return DeprivationView(
         lsoas=lsoas.drop(columns="display_geometry"),
-        schools=located, ward_table=ward_summary(lsoas, wards), pockets=found_pockets,
+        schools=located, unplaced=unplaced, placement=placement, ward_table=ward_summary(lsoas, wards),
+        pockets=found_pockets,
         pockets_table=found_pockets.assign(rank_out_of=in_england), deck=deck,
         population_note=population_note(con, edition), lsoas_in_england=in_england,
         is_approximate=bool(lsoas["is_approximate"].any() or wards["is_approximate"].any()),

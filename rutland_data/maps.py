@@ -212,15 +212,19 @@ def deck_payload_bytes(deck: pdk.Deck) -> int:
 # ---------------------------------------------------------------- scatter
 
 WARD_BANDS = ["ward has an LSOA in England's most deprived 40%", "ward's LSOAs all outside the most deprived 40%",
-              "ward has no LSOA figure"]
+              "ward not known, or no LSOA figure for it"]
 
 def scatter_frame(results: pd.DataFrame, schools: pd.DataFrame, ward_deciles: pd.DataFrame) -> pd.DataFrame:
-    """Join each school's FSM/result pair to its name, phase, ward and its ward's most deprived LSOA decile."""
+    """Each school's FSM/result pair with its ward and its ward's most deprived LSOA decile where the school
+    is located (`schools`: the located schools); a school with no location keeps its point, band 'ward not
+    known'."""
     columns = ["urn", "name", "phase", "ward_name", "ward_decile", "ward_band", "fsm6_pct", "fsm6_year", "result",
                "result_code", "result_year", "cohort_n", "result_source_id", "fsm_source_id"]
-    if results.empty or schools.empty:
+    if results.empty:
         return pd.DataFrame(columns=columns)
-    merged = results.merge(schools[["urn", "name", "phase", "ward_code", "ward_name"]], on="urn", how="inner")
+    located = schools[["urn", "ward_code", "ward_name"]] if not schools.empty else \
+        pd.DataFrame(columns=["urn", "ward_code", "ward_name"])
+    merged = results.merge(located, on="urn", how="left")
     merged = merged.merge(ward_deciles.rename(columns={"most_deprived_decile": "ward_decile"})[
         ["ward_code", "ward_decile"]], on="ward_code", how="left")
     merged["ward_band"] = merged["ward_decile"].map(
@@ -250,11 +254,13 @@ def fsm_scatter(frame: pd.DataFrame, result_label: str) -> alt.Chart:
         x=alt.X("fsm6_pct:Q", title="Pupils eligible for FSM in the last six years (%)"),
         y=alt.Y("result:Q", title=result_label, scale=alt.Scale(zero=False)),
     )
+    # a school with no location has no ward decile: drawn grey (a null colour would not be drawn at all)
     points = base.mark_point(size=110, filled=True, opacity=0.9).encode(
-        color=alt.Color("ward_decile:O", title="Most deprived LSOA decile in ward", scale=alt.Scale(
-            domain=list(DECILE_COLOURS), range=list(DECILE_COLOURS.values()))),
+        color=alt.condition("isValid(datum.ward_decile)", alt.Color(
+            "ward_decile:O", title="Most deprived LSOA decile in ward", scale=alt.Scale(
+                domain=list(DECILE_COLOURS), range=list(DECILE_COLOURS.values()))), alt.value("#757575")),
         shape=alt.Shape("ward_band:N", title="School's ward", scale=alt.Scale(
-            domain=WARD_BANDS, range=["triangle-up", "circle", "square"])),
+            domain=WARD_BANDS, range=["triangle-up", "circle", "square"]), legend=alt.Legend(labelLimit=320)),
         tooltip=[alt.Tooltip("name:N", title="School"), alt.Tooltip("ward_name:N", title="Ward"),
                  alt.Tooltip("ward_decile:Q", title="Most deprived LSOA decile in ward"),
                  alt.Tooltip("fsm6_pct:Q", title="% FSM ever 6", format=".1f"),

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import altair as alt
 import pandas as pd
 
-from rutland_data import headlines, post16_queries, queries
+from rutland_data import headlines, post16_queries, queries, school_charts
 from rutland_data.charts import (GSS_COLOURS, ROLE_ORDER, ROLE_STYLE, add_segments, drawn_breaks, shown_values,
                                  trend_alt_text, year_axis_expr)
 from rutland_data.measures import Measure, by_id
@@ -181,14 +181,19 @@ def preference_bars(frame: pd.DataFrame, measure_format) -> alt.LayerChart:
 def school_absence_chart(frame: pd.DataFrame, value_column: str, national_column: str,
                          title: str) -> alt.LayerChart:
     """Each school's rate as a point, the national rate for its phase as a tick beside it; schools above
-    national are drawn as triangles and named 'above national' in the tooltip and the table."""
+    national are drawn as triangles and named 'above national' in the tooltip and the table. A large LA's
+    chart shows the highest and lowest schools (school_charts.ends); the table beside it lists every one."""
     data = frame[frame[value_column].notna()].copy()
     data["position"] = ["above national" if a else "at or below national"
                         for a in (data[value_column] > data[national_column])]
     data["value_text"] = data[value_column].map(lambda v: f"{v:.1f}%")
-    schools = data.sort_values(value_column, ascending=False)["school"].tolist()
+    data, left_out = school_charts.ends(data, value_column, school_charts.SHOW_EACH_END)
+    schools = data["school"].tolist()
+    if left_out:
+        each_end = school_charts.SHOW_EACH_END
+        schools = schools[:each_end] + [f"... {left_out} more schools (all in the table) ..."] + schools[each_end:]
     data = data[["school", value_column, national_column, "position", "value_text"]]
-    y = alt.Y("school:N", title=None, sort=schools, axis=alt.Axis(labelLimit=260))
+    y = alt.Y("school:N", title=None, sort=schools, scale=alt.Scale(domain=schools), axis=alt.Axis(labelLimit=260))
     points = alt.Chart(data).mark_point(size=90, filled=True).encode(
         y=y, x=alt.X(f"{value_column}:Q", title=f"{title} (%)", scale=alt.Scale(zero=True)),
         shape=alt.Shape("position:N", title=None, scale=alt.Scale(domain=["above national", "at or below national"],
@@ -203,15 +208,18 @@ def school_absence_chart(frame: pd.DataFrame, value_column: str, national_column
         y=y, x=f"{national_column}:Q", tooltip=[alt.Tooltip(f"{national_column}:Q", title="National", format=".1f")])
     labels = alt.Chart(data).mark_text(align="left", dx=8, fontSize=10).encode(
         y=y, x=f"{value_column}:Q", text="value_text:N")
-    height = max(120, 24 * len(data))
+    height = max(120, 24 * len(schools))
     return alt.layer(national, points, labels).properties(height=height, width="container", autosize=FIT_WIDTH)
 
 
 def school_absence_alt_text(frame: pd.DataFrame, value_column: str, national_column: str, title: str) -> str:
     data = frame[frame[value_column].notna()]
     above = data[data[value_column] > data[national_column]]["school"].tolist()
-    return (f"Dot chart of {title.lower()} for {len(data)} schools, each against the national rate for its phase "
-            f"(a grey tick). {len(above)} above national" + (f": {', '.join(above)}." if above else "."))
+    shown = "" if len(data) <= 2 * school_charts.SHOW_EACH_END else (
+        f" It shows the {school_charts.SHOW_EACH_END} highest and lowest; the table lists all {len(data)}.")
+    names = f": {', '.join(above)}." if above and len(above) <= school_charts.SHOW_EACH_END else "."
+    return (f"Dot chart of {title.lower()} for {len(data)} state-funded mainstream schools, each against the "
+            f"national rate for its phase (a grey tick).{shown} {len(above)} above national{names}")
 
 
 # ---- cached figures ---------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from rutland_data import headlines, versions
+from rutland_data import headlines, school_types, versions
 from rutland_data.measures import Measure, by_id
 from rutland_data.queries import academic_year_label, area_name, neighbour_set_for, neighbours, region_of, sources
 from rutland_data.settings import ENGLAND_CODE
@@ -325,7 +325,9 @@ def school_absence_years(con: duckdb.DuckDBPyConnection, la_code: str) -> list[i
 
 
 def school_absence(con: duckdb.DuckDBPyConnection, la_code: str, end_year: int) -> pd.DataFrame:
-    """Each school's overall and persistent absence beside the national figure for its phase.
+    """Each open state-funded mainstream school's overall and persistent absence beside the national figure
+    for its phase (DfE's national rows are state-funded); special and independent schools are left out, as
+    DfE compares them apart. A predecessor's figure is listed under the school open today.
 
     Phase comes from the school register, or else from the DfE establishment number
     (2xxx/3xxx primary, 4xxx-6xxx secondary, 7xxx special). Empty when school tables are absent.
@@ -338,16 +340,18 @@ def school_absence(con: duckdb.DuckDBPyConnection, la_code: str, end_year: int) 
     frame = con.execute(
         f"""
         WITH phased AS (
-            SELECT urn, name, CASE
-                WHEN lower(phase) LIKE '%primary%' OR lower(phase) LIKE '%infant%' OR lower(phase) LIKE '%junior%'
-                    THEN 'primary'
-                WHEN lower(phase) LIKE '%special%' THEN 'special'
-                WHEN lower(phase) LIKE '%secondary%' OR lower(phase) LIKE '%16%' OR lower(phase) LIKE '%through%'
+            SELECT p.urn AS published_urn, COALESCE(p.successor_urn, p.urn) AS urn,
+                   COALESCE(today.name, p.name) AS name, CASE
+                WHEN lower(p.phase) LIKE '%primary%' OR lower(p.phase) LIKE '%infant%'
+                     OR lower(p.phase) LIKE '%junior%' THEN 'primary'
+                WHEN lower(p.phase) LIKE '%special%' THEN 'special'
+                WHEN lower(p.phase) LIKE '%secondary%' OR lower(p.phase) LIKE '%16%' OR lower(p.phase) LIKE '%through%'
                     THEN 'secondary'
-                WHEN left(estab, 1) IN ('1', '2', '3') THEN 'primary'
-                WHEN left(estab, 1) IN ('4', '5', '6') THEN 'secondary'
-                WHEN left(estab, 1) = '7' THEN 'special' END AS phase
-            FROM schools WHERE la_code = $la
+                WHEN left(p.estab, 1) IN ('1', '2', '3') THEN 'primary'
+                WHEN left(p.estab, 1) IN ('4', '5', '6') THEN 'secondary'
+                WHEN left(p.estab, 1) = '7' THEN 'special' END AS phase
+            FROM schools p LEFT JOIN schools today ON today.urn = p.successor_urn
+            WHERE p.la_code = $la AND p.comparison_group = $compared AND COALESCE(today.is_open, p.is_open)
         ),
         results AS (
             SELECT urn, measure_id, value, value_code, source_id FROM school_results
@@ -366,14 +370,14 @@ def school_absence(con: duckdb.DuckDBPyConnection, la_code: str, end_year: int) 
                o.value > no.value AS above_national_overall, pa.value > np.value AS above_national_persistent,
                COALESCE(o.source_id, pa.source_id) AS source_id
         FROM phased p
-        LEFT JOIN results o ON o.urn = p.urn AND o.measure_id = 'abs_overall'
-        LEFT JOIN results pa ON pa.urn = p.urn AND pa.measure_id = 'abs_persistent'
+        LEFT JOIN results o ON o.urn = p.published_urn AND o.measure_id = 'abs_overall'
+        LEFT JOIN results pa ON pa.urn = p.published_urn AND pa.measure_id = 'abs_persistent'
         LEFT JOIN national no ON no.school_phase = p.phase AND no.measure_id = 'abs_overall'
         LEFT JOIN national np ON np.school_phase = p.phase AND np.measure_id = 'abs_persistent'
         WHERE o.urn IS NOT NULL OR pa.urn IS NOT NULL
         ORDER BY p.phase, p.name
         """,
-        {"la": la_code, "year": end_year, "england": ENGLAND_CODE},
+        {"la": la_code, "year": end_year, "england": ENGLAND_CODE, "compared": school_types.COMPARED},
     ).df()
     return frame[columns]
 

@@ -175,8 +175,15 @@ CREATE TABLE schools (
     northing        INTEGER,
     lat             DOUBLE,
     lon             DOUBLE,
-    is_open         BOOLEAN NOT NULL,
-    source_id       INTEGER NOT NULL      -- the file that first named the school
+    is_open         BOOLEAN NOT NULL,     -- false when a register says closed or GIAS links name a successor
+    source_id       INTEGER NOT NULL,     -- the file that first named the school
+    -- school_types.py, from RECTYPE/NFTYPE, GIAS type or census SCHOOLTYPE; NULL when no file settles it.
+    -- Only 'state-funded mainstream' schools are compared with the state-funded national figure.
+    comparison_group TEXT CHECK (comparison_group IN ('state-funded mainstream', 'state-funded special',
+                                 'alternative provision', 'non-maintained special', 'independent special',
+                                 'independent')),
+    successor_urn   TEXT,                 -- the school that carries on this one (end of GIAS 'Successor' links)
+    replaced_on     DATE                  -- GIAS link date of the first successor link
 );
 
 -- School-level results, one row per school x measure x pupil group x year x version (tidy long form).
@@ -230,6 +237,7 @@ CREATE TABLE school_links (
     linked_urn   TEXT NOT NULL,
     link_type    TEXT NOT NULL,           -- as GIAS words it: 'Successor', 'Predecessor', ...
     link_date    DATE,
+    linked_name  TEXT,                    -- GIAS LinkName: the linked school's name, even if no file registers it
     source_id    INTEGER NOT NULL,
     PRIMARY KEY (urn, linked_urn, link_type)
 );

@@ -13,8 +13,10 @@ import pyarrow as pa
 from rutland_data import school_stats
 from rutland_data.charts import GSS_COLOURS, YEAR_LABEL_EXPR
 from rutland_data.measures import Measure
-from rutland_data.school_queries import NOT_TESTED, SIGNIFICANCE_SHAPE
+from rutland_data.school_stats import NOT_TESTED
 
+SIGNIFICANCE_SHAPE = {school_stats.ABOVE: "triangle-up", school_stats.NOT_DIFFERENT: "circle",
+                      school_stats.BELOW: "triangle-down", NOT_TESTED: "square"}
 SIGNIFICANCE_ORDER = [school_stats.ABOVE, school_stats.NOT_DIFFERENT, school_stats.BELOW, NOT_TESTED]
 SIGNIFICANCE_COLOUR = {school_stats.ABOVE: GSS_COLOURS[3], school_stats.NOT_DIFFERENT: GSS_COLOURS[0],
                        school_stats.BELOW: GSS_COLOURS[2], NOT_TESTED: "#757575"}
@@ -34,7 +36,7 @@ def page_spec(chart: alt.TopLevelMixin) -> dict:
 
 def _significance_encodings():
     domain = SIGNIFICANCE_ORDER
-    colour = alt.Color("significance:N", title="Compared with national (95% interval)",
+    colour = alt.Color("significance:N", title="Compared with national (95% interval or DfE progress band)",
                        scale=alt.Scale(domain=domain, range=[SIGNIFICANCE_COLOUR[d] for d in domain]),
                        legend=alt.Legend(orient="bottom", columns=2, labelLimit=320, titleLimit=400))
     shape = alt.Shape("significance:N", scale=alt.Scale(domain=domain, range=[SIGNIFICANCE_SHAPE[d] for d in domain]),
@@ -43,7 +45,8 @@ def _significance_encodings():
 
 
 CHART_COLUMNS = ["urn", "school", "cohort_n", "value", "value_code", "ci_low", "ci_high", "significance",
-                 "interval_from", "version", "profile", "national", "la_value"]
+                 "interval_from", "published_as", "version", "profile", "national", "la_value"]
+SHOW_EACH_END = 15   # a chart of more than 2 x this many schools shows the lowest and highest this many
 
 
 def _shown(frame: pd.DataFrame, measure: Measure) -> pd.DataFrame:
@@ -54,58 +57,97 @@ def _shown(frame: pd.DataFrame, measure: Measure) -> pd.DataFrame:
     data["interval"] = [
         f"{measure.format(float(lo))} to {measure.format(float(hi))}" if pd.notna(lo) and pd.notna(hi) else "none"
         for lo, hi in zip(data["ci_low"], data["ci_high"])]
-    data["cohort_text"] = [f"{int(n)} pupils" if pd.notna(n) else "cohort not published" for n in data["cohort_n"]]
-    data["row_label"] = [f"{name} ({int(n)})" if pd.notna(n) else f"{name} (n/a)"
-                         for name, n in zip(data["school"], data["cohort_n"])]
+    data["cohort_text"] = [f"{int(n)} pupils" if pd.notna(n) else "not published" for n in data["cohort_n"]]
+    repeated = data["school"].duplicated(keep=False)
+    names = [f"{name} (URN {urn})" if twice else name for name, urn, twice in zip(data["school"], data["urn"], repeated)]
+    data["row_label"] = [f"{name} ({int(n)})" if pd.notna(n) else name for name, n in zip(names, data["cohort_n"])]
     return data
 
 
-def dot_and_whisker(frame: pd.DataFrame, measure: Measure, height_per_school: int = 24) -> alt.LayerChart:
-    """Every school's value with its 95% interval, sorted, against the national and LA lines.
+def ends(frame: pd.DataFrame, column: str, each_end: int | None) -> tuple[pd.DataFrame, int]:
+    """The rows a chart draws, highest `column` first: all of them, or - when there are more than twice
+    `each_end` - the `each_end` highest and lowest (rows without a value are left to the table);
+    with how many rows were left out between them."""
+    ordered = frame.sort_values([column, "school"], ascending=[False, True], na_position="last")
+    valued = ordered[ordered[column].notna()]
+    if each_end is None or len(valued) <= 2 * each_end:
+        return ordered, 0
+    return pd.concat([valued.head(each_end), valued.tail(each_end)]), len(valued) - 2 * each_end
 
-    The row label carries the cohort size; schools with a published code instead of a value are
-    listed with the code written at the national line, so they are not silently dropped."""
+
+def _reference_lines(measure: Measure, lines: list[tuple[str, float | None, str, list[int]]]):
+    """National / LA vertical rules as layers with their own legend ('England 46.5', 'Rutland 51.3'), so
+    their labels never collide with each other or with the points."""
+    shown = [(f"{name} {measure.format(float(value))}", value, colour, dash) for name, value, colour, dash in lines
+             if value is not None and pd.notna(value)]
+    if not shown:
+        return None
+    data = pd.DataFrame({"x": [float(v) for _, v, _, _ in shown], "line": [label for label, *_ in shown]})
+    domain = [label for label, *_ in shown]
+    return alt.Chart(data).mark_rule(strokeWidth=2).encode(
+        x=alt.X("x:Q", axis=None),
+        stroke=alt.Stroke("line:N", title="Reference lines", scale=alt.Scale(domain=domain,
+                          range=[c for _, _, c, _ in shown]), legend=alt.Legend(orient="bottom")),
+        strokeDash=alt.StrokeDash("line:N", scale=alt.Scale(domain=domain, range=[d for *_, d in shown]),
+                                  legend=None))
+
+
+def dot_and_whisker(frame: pd.DataFrame, measure: Measure, height_per_school: int = 24,
+                    each_end: int | None = SHOW_EACH_END, la_name: str = "LA") -> alt.LayerChart:
+    """Each school's value with its 95% interval, sorted, against the national and LA lines.
+
+    The row label carries the cohort size. With more than 2 x `each_end` schools only the highest and
+    lowest `each_end` are drawn, with a row saying how many are left out (the table below lists all);
+    schools with a published code instead of a value are then left to the table too, otherwise their
+    code is written at the national line. The value axis is drawn at the top and the bottom."""
     data = _shown(frame, measure)
-    order = data.sort_values(["value", "school"], ascending=[False, True], na_position="last")["row_label"].tolist()
+    drawn, left_out = ends(data, "value", each_end)
     national = data["national"].iloc[0] if len(data) else None
     la_value = data["la_value"].iloc[0] if len(data) else None
-    y = alt.Y("row_label:N", sort=order, title="School (pupils in the measure)", axis=alt.Axis(labelLimit=360))
+    order = drawn["row_label"].tolist()
+    if left_out:
+        gap = f"... {left_out} more schools (all in the table) ..."
+        order = order[:each_end] + [gap] + order[each_end:]
+    y = alt.Y("row_label:N", sort=order, scale=alt.Scale(domain=order), title=None, axis=alt.Axis(labelLimit=360))
     tooltip = [alt.Tooltip("school:N", title="School"), alt.Tooltip("shown:N", title=measure.short_label),
-               alt.Tooltip("interval:N", title="95% interval"), alt.Tooltip("cohort_text:N", title="Cohort"),
+               alt.Tooltip("interval:N", title="95% interval"), alt.Tooltip("cohort_text:N", title="Pupils"),
                alt.Tooltip("significance:N", title="Compared with national"),
-               alt.Tooltip("interval_from:N", title="Interval from"), alt.Tooltip("version:N", title="Version")]
+               alt.Tooltip("interval_from:N", title="Interval"), alt.Tooltip("version:N", title="Version")]
+    if "published_as" in drawn.columns:
+        tooltip.append(alt.Tooltip("published_as:N", title="Published as"))
     colour, shape = _significance_encodings()
-    valued = data[data["value"].notna()]
+    valued = drawn[drawn["value"].notna()]
     x_title = f"{measure.short_label} ({measure.unit})"
     whiskers = alt.Chart(valued).mark_rule(strokeWidth=2).encode(
-        y=y, x=alt.X("ci_low:Q", title=x_title, scale=alt.Scale(zero=False)), x2="ci_high:Q", color=colour,
-        tooltip=tooltip)
+        y=y, x=alt.X("ci_low:Q", title=x_title, scale=alt.Scale(zero=False), axis=alt.Axis(orient="bottom")),
+        x2="ci_high:Q", color=colour, tooltip=tooltip)
     points = alt.Chart(valued).mark_point(size=110, filled=True, opacity=1).encode(
-        y=y, x="value:Q", color=colour, shape=shape, tooltip=tooltip, href="profile:N")
+        y=y, x=alt.X("value:Q", axis=alt.Axis(orient="top", title=None)), color=colour, shape=shape,
+        tooltip=tooltip, href="profile:N")
     layers = [whiskers, points]
-    coded = data[data["value"].isna()].assign(x=national)
-    if not coded.empty and national is not None and pd.notna(national):
+    at = national if national is not None and pd.notna(national) else valued["value"].median()
+    coded = drawn[drawn["value"].isna()].assign(x=at)
+    if not coded.empty and pd.notna(at):
         layers.append(alt.Chart(coded).mark_text(align="left", dx=4, fontStyle="italic", color="#3D3D3D").encode(
-            y=y, x="x:Q", text="shown:N", tooltip=tooltip))
-    for value, label, colour_hex, dash in ((national, "England", NATIONAL_COLOUR, [6, 3]),
-                                           (la_value, "LA", LA_COLOUR, [1, 0])):
-        if value is None or pd.isna(value):
-            continue
-        line = pd.DataFrame({"x": [float(value)], "label": [f"{label} {measure.format(float(value))}"]})
-        layers.append(alt.Chart(line).mark_rule(color=colour_hex, strokeDash=dash, strokeWidth=2).encode(x="x:Q"))
-        layers.append(alt.Chart(line).mark_text(color=colour_hex, align="left", dx=3, dy=-6, baseline="bottom",
-                                                fontWeight="bold").encode(x="x:Q", y=alt.value(0), text="label:N"))
-    return alt.layer(*layers).properties(height=alt.Step(height_per_school))
+            y=y, x=alt.X("x:Q", axis=None), text="shown:N", tooltip=tooltip))
+    lines = _reference_lines(measure, [("England", national, NATIONAL_COLOUR, [6, 3]),
+                                       (la_name, la_value, LA_COLOUR, [1, 0])])
+    if lines is not None:
+        layers.insert(0, lines)
+    return alt.layer(*layers).properties(height=alt.Step(height_per_school)).resolve_axis(x="independent")
 
 
-def dot_and_whisker_alt(frame: pd.DataFrame, measure: Measure, la_name: str, year_label: str) -> str:
+def dot_and_whisker_alt(frame: pd.DataFrame, measure: Measure, la_name: str, year_label: str,
+                        each_end: int | None = SHOW_EACH_END) -> str:
     if frame.empty:
         return "No schools have this measure for the year chosen."
     data = frame[frame["value"].notna()].sort_values("value", ascending=False)
     national, la_value = frame["national"].iloc[0], frame["la_value"].iloc[0]
     counts = data["significance"].value_counts()
-    parts = [f"Dot-and-whisker chart of {measure.short_label} for {len(frame)} schools in {la_name}, {year_label}, "
-             f"each with its 95% interval and cohort size."]
+    parts = [f"Dot-and-whisker chart of {measure.short_label} for {len(frame)} state-funded mainstream schools in "
+             f"{la_name}, {year_label}, each with its 95% interval where one exists and its cohort size."]
+    if each_end is not None and len(data) > 2 * each_end:
+        parts.append(f"It shows the {each_end} highest and {each_end} lowest; the table lists all {len(frame)}.")
     if national is not None and pd.notna(national):
         parts.append(f"England: {measure.format(float(national))}.")
     if la_value is not None and pd.notna(la_value):
@@ -170,17 +212,17 @@ def funnel_alt(frame: pd.DataFrame, limits: pd.DataFrame, measure: Measure) -> s
             "the limits widen for small cohorts, so a small school needs a larger difference to stand out.")
 
 
-def profile_trend(frame: pd.DataFrame, measure: Measure, school_name: str) -> alt.LayerChart:
+def profile_trend(frame: pd.DataFrame, measure: Measure, school_name: str, la_name: str = "LA") -> alt.LayerChart:
     """One measure over time: the school (with its 95% interval), England and the LA."""
     school = frame.assign(series=school_name, plotted=frame["value"])
     series = [school]
-    for column, name in (("national", "England"), ("la_value", "LA")):
+    for column, name in (("national", "England"), ("la_value", la_name)):
         part = frame[frame[column].notna()].assign(series=name, plotted=frame[column])
         series.append(part)
     data = pd.concat(series, ignore_index=True)
     data = data[data["plotted"].notna()]
     data["shown"] = [measure.format(float(v)) for v in data["plotted"]]
-    names = [school_name, "England", "LA"]
+    names = [school_name, "England", la_name]
     colour = alt.Color("series:N", title=None, scale=alt.Scale(domain=names, range=[GSS_COLOURS[0], NATIONAL_COLOUR,
                                                                                       LA_COLOUR]),
                        legend=alt.Legend(orient="bottom"))
@@ -195,7 +237,9 @@ def profile_trend(frame: pd.DataFrame, measure: Measure, school_name: str) -> al
                                                                         tooltip=tooltip)
     whiskers = alt.Chart(school[school["ci_low"].notna()]).mark_rule(color=GSS_COLOURS[0]).encode(
         x=x, y="ci_low:Q", y2="ci_high:Q")
-    return alt.layer(whiskers, lines, points).properties(height=220)
+    # Streamlit sizes the whole chart (axes and legend included) to this height, so it is set for a
+    # readable plot: at 220 the plot itself was 20 px tall and -3.8 looked next to 0.
+    return alt.layer(whiskers, lines, points).properties(height=340)
 
 
 def profile_trend_alt(frame: pd.DataFrame, measure: Measure, school_name: str) -> str:
@@ -209,25 +253,33 @@ def profile_trend_alt(frame: pd.DataFrame, measure: Measure, school_name: str) -
     return " ".join(parts)
 
 
-def gap_chart(frame: pd.DataFrame, measure: Measure) -> alt.Chart:
+def gap_chart(frame: pd.DataFrame, measure: Measure, each_end: int | None = SHOW_EACH_END) -> alt.LayerChart:
     """Each school's pupil-group gap to its national comparator: one row per school and group, the
-    direction shown by the point's shape (right / left triangle) as well as its side of zero."""
+    direction shown by the point's shape (right / left triangle) as well as its side of zero. With more
+    than 2 x `each_end` rows, the widest gaps each way are drawn and the table holds the rest."""
     data = frame.loc[frame["gap"].notna(), ["school", "pupil_group", "cohort_n", "gap", "compared_with",
                                             "profile"]].copy()
     data["row_label"] = data["school"] + " - " + data["pupil_group"] + " (" + data["cohort_n"].astype(str) + ")"
     data["gap_text"] = [f"{g:+.{measure.decimals}f}" for g in data["gap"]]
     data["direction"] = ["above comparator" if g > 0 else "below comparator" if g < 0 else "level"
                          for g in data["gap"]]
+    data, left_out = ends(data, "gap", each_end)
+    order = data["row_label"].tolist()
+    if left_out:
+        gap = f"... {left_out} more (all in the table) ..."
+        order = order[:each_end] + [gap] + order[each_end:]
     shape = alt.Shape("direction:N", title="Gap", scale=alt.Scale(
         domain=["above comparator", "level", "below comparator"],
         range=["triangle-right", "circle", "triangle-left"]), legend=alt.Legend(orient="bottom"))
-    y = alt.Y("row_label:N", title="School - pupil group (pupils)", sort=alt.SortField("gap", order="descending"),
+    y = alt.Y("row_label:N", title=None, sort=order, scale=alt.Scale(domain=order),
               axis=alt.Axis(labelLimit=420))
     points = alt.Chart(data).mark_point(size=100, filled=True, color=GSS_COLOURS[0]).encode(
-        x=alt.X("gap:Q", title=f"Gap ({'percentage points' if measure.unit == '%' else measure.unit})"),
+        x=alt.X("gap:Q", title=f"Gap ({'percentage points' if measure.unit == '%' else measure.unit})",
+                axis=alt.Axis(orient="top")),
         y=y, shape=shape, href="profile:N",
         tooltip=[alt.Tooltip("school:N", title="School"), alt.Tooltip("pupil_group:N", title="Group"),
                  alt.Tooltip("cohort_n:Q", title="Pupils"), alt.Tooltip("gap_text:N", title="Gap"),
                  alt.Tooltip("compared_with:N", title="Compared with")])
-    zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="#3D3D3D").encode(x="x:Q")
-    return alt.layer(zero, points).properties(height=alt.Step(18))
+    zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="#3D3D3D").encode(
+        x=alt.X("x:Q", axis=alt.Axis(orient="bottom", title=None)))
+    return alt.layer(zero, points).properties(height=alt.Step(18)).resolve_axis(x="independent")

@@ -24,6 +24,21 @@ Z_998 = 3.090232306167813   # two-sided 99.8% (the outer funnel limit)
 ABOVE = "significantly above national"
 NOT_DIFFERENT = "not significantly different from national"
 BELOW = "significantly below national"
+NOT_TESTED = "not tested"             # no interval and no published band to judge by
+NOT_COMPARED = "not compared (not a state-funded mainstream school)"
+
+# DfE's published progress bands (P8_BANDING, READPROG_DESCR ... 1-5; ks4provisional_meta.xlsx). Bands 1-2
+# and 4-5 mean the school's 95% interval lies wholly above / below the national average.
+PROGRESS_BANDS = {1: "well above average", 2: "above average", 3: "average", 4: "below average",
+                  5: "well below average"}
+_BAND_SIGNIFICANCE = {1: ABOVE, 2: ABOVE, 3: NOT_DIFFERENT, 4: BELOW, 5: BELOW}
+
+
+def band_significance(band: object) -> str | None:
+    """ABOVE / NOT_DIFFERENT / BELOW from a published progress band; None when there is no band."""
+    if band is None or _is_nan(band):
+        return None
+    return _BAND_SIGNIFICANCE.get(int(band))
 
 SUPPRESSED = "DNS"          # the dashboard's own disclosure code (see markers.GLOSSARY)
 NOT_AVAILABLE = "x"         # a computed figure that cannot be formed (a component is unknown)
@@ -51,8 +66,10 @@ NOT_AVAILABLE = "x"         # a computed figure that cannot be formed (a compone
 # DfE's technical guides state the SD each year, but they were not available to us; deriving
 # the constants from DfE's own published intervals is the stronger check in any case (tests/
 # test_school_stats.py re-derives every interval in those files). No file here has intervals
-# for 2015/16, KS2 2018/19 or any year from 2021/22, so those years use the nearest tabled
-# year (see national_pupil_sd) and progress_interval marks the interval as approximate.
+# for 2015/16, KS2 2018/19 or any year from 2021/22, so those years have no SD: the SD moves
+# every year (by about 0.02 for P8 and 0.3 for KS2), and another year's SD would give an
+# interval DfE never published. Such a figure gets no computed interval (and no funnel); its
+# significance comes from DfE's published progress band where the file has one.
 NATIONAL_PUPIL_SD: dict[str, dict[int, float]] = {
     "ks4_p8": {2017: 1.228, 2018: 1.2628, 2019: 1.2828},
     "ks2_read_prog": {2017: 6.229, 2018: 5.992},
@@ -63,11 +80,15 @@ NATIONAL_PUPIL_SD: dict[str, dict[int, float]] = {
 
 @dataclass(frozen=True)
 class Interval:
-    """A 95% interval and how it was obtained ('published', 'wilson', 'national pupil SD')."""
+    """A 95% interval and how it was obtained ('published', 'wilson', 'national pupil SD'), with the
+    figures a computed one rests on: the pupils (n), the pupils reaching the measure (Wilson) or
+    the national pupil SD (progress scores)."""
     low: float
     high: float
     method: str
-    note: str = ""
+    n: int | None = None
+    successes: int | None = None
+    sd: float | None = None
 
 
 def wilson_interval(successes_or_pct: float | None, n: int | None, z: float = 1.96, *,
@@ -92,18 +113,9 @@ def wilson_interval(successes_or_pct: float | None, n: int | None, z: float = 1.
     return max(0.0, centre - half) * 100, min(1.0, centre + half) * 100
 
 
-def national_pupil_sd(measure_id: str, end_year: int) -> tuple[float, int] | None:
-    """(SD, year the SD is from) for a progress measure, or None if the measure has no SD.
-
-    A year outside the table takes the nearest tabled year (earlier on a tie), because the
-    national SD moves by about 0.02 a year for P8 and 0.3 for KS2: the interval is then
-    approximate and the caller should say so.
-    """
-    by_year = NATIONAL_PUPIL_SD.get(measure_id)
-    if not by_year:
-        return None
-    nearest = min(by_year, key=lambda year: (abs(year - end_year), year))
-    return by_year[nearest], nearest
+def national_pupil_sd(measure_id: str, end_year: int) -> float | None:
+    """The year's own national pupil SD for a progress measure; None for a year or measure without one."""
+    return NATIONAL_PUPIL_SD.get(measure_id, {}).get(end_year)
 
 
 def score_interval(score: float | None, n: int | None, sd: float | None,
@@ -117,14 +129,14 @@ def score_interval(score: float | None, n: int | None, sd: float | None,
 
 def progress_interval(measure_id: str, end_year: int, score: float | None,
                       n: int | None) -> Interval | None:
-    """95% interval for a progress score from DfE's national pupil SD for the measure and year."""
-    found = national_pupil_sd(measure_id, end_year)
-    bounds = score_interval(score, n, found[0] if found else None)
+    """95% interval for a progress score from the year's national pupil SD for the measure, on n =
+    the pupils IN THE MEASURE (KS2: eligible pupils x coverage; KS4: P8PUP), not the whole cohort:
+    pupils without a prior-attainment starting point have no progress score."""
+    sd = national_pupil_sd(measure_id, end_year)
+    bounds = score_interval(score, n, sd)
     if bounds is None:
         return None
-    sd, sd_year = found
-    note = "" if sd_year == end_year else f"approximate: uses the {sd_year} national SD ({sd})"
-    return Interval(bounds[0], bounds[1], "national pupil SD", note)
+    return Interval(bounds[0], bounds[1], "national pupil SD", n=int(n), sd=sd)
 
 
 def school_interval(unit: str, measure_id: str, end_year: int, value: float | None,
@@ -141,7 +153,10 @@ def school_interval(unit: str, measure_id: str, end_year: int, value: float | No
         return Interval(float(published_low), float(published_high), "published")
     if unit == "%":
         bounds = wilson_interval(value, cohort_n)
-        return Interval(bounds[0], bounds[1], "wilson") if bounds else None
+        if bounds is None:
+            return None
+        successes = min(max(round(value * cohort_n / 100), 0), cohort_n)
+        return Interval(bounds[0], bounds[1], "wilson", n=int(cohort_n), successes=int(successes))
     if unit == "score":
         return progress_interval(measure_id, end_year, value, cohort_n)
     return None
@@ -217,8 +232,8 @@ def funnel_limits_for(unit: str, measure_id: str, end_year: int, national: float
         return None
     if unit == "%":
         return proportion_funnel_limits(national, cohort_sizes)
-    found = national_pupil_sd(measure_id, end_year) if unit == "score" else None
-    return score_funnel_limits(national, cohort_sizes, found[0]) if found else None
+    sd = national_pupil_sd(measure_id, end_year) if unit == "score" else None
+    return score_funnel_limits(national, cohort_sizes, sd) if sd else None
 
 
 def _normal_upper_tail(z: float) -> float:

@@ -239,10 +239,10 @@ def _school_section(ctx: _Context) -> list[Bullet]:
         if pd.isna(la_value) or national is None or pd.isna(national):
             continue
         phrase = polarity_phrase(measure, float(la_value), float(national))
-        significantly = counts["significantly_below"]
-        interval_words = (f"{'none' if not significantly else significantly} of them significantly "
-                          "(on each school's 95% interval)")
-        below = f"{counts['below']} of {counts['with_value']} {noun} with a figure were below national"
+        interval_words = school_queries.significance_clause(
+            counts, " (on each school's 95% interval or DfE's progress band)")
+        below = (f"{counts['below']} of {counts['with_value']} state-funded mainstream {noun} with a figure were "
+                 "below national")
         opening = (f"{measure.name}: {ctx.la_name} {measure.format(float(la_value))} against England "
                    f"{measure.format(float(national))} ({phrase})")
         if not counts["below"]:

@@ -71,6 +71,24 @@ def real_db(tmp_path_factory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def real_db_hampshire(tmp_path_factory) -> Path:
+    """The same build with the dashboard set to Hampshire (DASHBOARD_LA=850), as a Hampshire user builds it."""
+    root = require_shared()
+    path = tmp_path_factory.mktemp("real_hampshire") / "real.duckdb"
+    previous = os.environ.get("DASHBOARD_LA")
+    os.environ["DASHBOARD_LA"] = "850"
+    try:
+        with database_at(path) as configured:
+            build.build_from(root, configured)
+    finally:
+        if previous is None:
+            os.environ.pop("DASHBOARD_LA")
+        else:
+            os.environ["DASHBOARD_LA"] = previous
+    return path
+
+
 APP_FILE = str(settings.PROJECT_ROOT / "app.py")
 
 

@@ -90,7 +90,7 @@ def test_pdf_opens_with_the_same_slides_and_numbers(packs):
     assert "Rutland: education performance 2016/17" in first and pack.summary.content_sha256 in first
     every = "\n".join(page.extract_text() for page in reader.pages)
     assert "Rutland 76% (provisional) against England 71%" in every
-    assert "6 of 17 primary schools with a figure were below national" in every.replace("\n", " ")
+    assert "6 of 17 state-funded mainstream primary schools with a figure were below national" in every.replace("\n", " ")
     assert "Sources" in reader.pages[-1].extract_text()
     metadata = reader.metadata
     assert metadata["/Keywords"] == f"content_sha256={pack.summary.content_sha256}; built_at={pack.summary.built_at}"

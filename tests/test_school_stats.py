@@ -64,11 +64,25 @@ def test_score_interval_hand_worked():
     assert (round(low, 2), round(high, 2)) == (0.47, 0.91)
 
 
-def test_nearest_year_sd_is_flagged_as_approximate():
-    interval = ss.progress_interval("ks4_p8", 2023, 0.1, 100)
-    assert interval.note.startswith("approximate: uses the 2019 national SD")
-    assert ss.progress_interval("ks4_p8", 2019, 0.1, 100).note == ""
+def test_only_the_years_own_national_sd_is_used():
+    # No file publishes a P8 interval for 2022/23: another year's SD would invent one.
+    assert ss.national_pupil_sd("ks4_p8", 2023) is None
+    assert ss.progress_interval("ks4_p8", 2023, 0.1, 100) is None
+    assert ss.progress_interval("ks2_math_prog", 2019, -5.6, 20) is None  # no KS2 2018/19 SD either
+    assert ss.national_pupil_sd("ks4_p8", 2019) == 1.2828
     assert ss.progress_interval("ks4_att8", 2019, 50.0, 100) is None  # DfE publishes no A8 SD
+
+
+def test_ks2_progress_interval_hand_worked_on_pupils_in_the_measure():
+    # KS2 maths 2017/18, national pupil SD 5.434; 30 eligible pupils (TELIG) with maths coverage 90%
+    # (MATCOV): 27 pupils in the measure. half-width = 1.96 x 5.434 / sqrt(27) = 10.65064 / 5.196152
+    # = 2.049717, so a score of -1.5 has the interval -3.549717 to 0.549717 (-3.55 to 0.55).
+    interval = ss.progress_interval("ks2_math_prog", 2018, -1.5, 27)
+    assert (interval.method, interval.n, interval.sd) == ("national pupil SD", 27, 5.434)
+    assert (interval.low, interval.high) == pytest.approx((-3.549717, 0.549717), abs=1e-6)
+    # on the whole cohort of 30 it would be too narrow: 10.65064 / 5.477226 = 1.944532
+    whole_cohort = ss.progress_interval("ks2_math_prog", 2018, -1.5, 30)
+    assert whole_cohort.high - whole_cohort.low == pytest.approx(2 * 1.944532, abs=1e-5)
 
 
 def _numbers(row: dict, *columns: str) -> list[float] | None:
@@ -153,6 +167,8 @@ def test_school_interval_prefers_published_then_computes():
     assert ss.school_interval("score", "ks4_p8", 2019, 0.69, 132, 0.47, 0.91).method == "published"
     assert ss.school_interval("%", "ks2_rwm_exp", 2019, 75, 20).method == "wilson"
     assert ss.school_interval("score", "ks2_read_prog", 2018, 1.0, 30).method == "national pupil SD"
+    wilson = ss.school_interval("%", "ks2_rwm_exp", 2019, 75, 20)
+    assert (wilson.successes, wilson.n) == (15, 20)
     assert ss.school_interval("score", "ks4_att8", 2019, 50.0, 100) is None
 
 

@@ -137,9 +137,11 @@ def test_year_from_content_or_documented_name_fallback(con):
 
 
 def test_hampshire_ks2_values_and_group_cohorts(con):
+    # 2016-2017_850_ks2final.csv row 2 (Church Crookham Junior School): TELIG 109, READCOV 94%, READPROG 1.2,
+    # limits 0.0 / 2.4. The progress score covers the pupils in the measure: round(109 x 94%) = 102, not 109.
     assert one(con, "SELECT value, cohort_n, ci_low, ci_high, ci_method FROM school_results WHERE urn = '115976' "
                     "AND measure_id = 'ks2_read_prog' AND end_year = 2017 AND pupil_group = 'all'") == \
-        (1.2, 109, 0.0, 2.4, "published")
+        (1.2, 102, 0.0, 2.4, "published")
     value, n, low, high, method = one(con, "SELECT value, cohort_n, ci_low, ci_high, ci_method FROM school_results "
                                            "WHERE urn = '115976' AND measure_id = 'ks2_rwm_exp' AND end_year = 2017 "
                                            "AND pupil_group = 'disadvantaged'")
@@ -233,3 +235,26 @@ def test_a_school_twice_in_one_file_is_refused(tmp_path):
         build_db(tmp_path / "files", db_path)
     assert raised.value.row == 3 and raised.value.column == "URN"
     assert not db_path.exists()
+
+
+def test_ks2_progress_interval_computed_on_pupils_in_the_measure_says_how(tmp_path):
+    """Invented rows in the KS2 layout with no published limits: the interval uses the year's own SD and
+    n = TELIG x MATCOV (30 x 90% = 27, hand-worked in test_school_stats); no coverage, no interval."""
+    folder = tmp_path / "files" / "2017-2018"
+    folder.mkdir(parents=True)
+    (folder / "ks2.csv").write_text("RECTYPE,LEA,URN,SCHNAME,TELIG,MATPROG,MATCOV,READPROG\n"
+                                    "1,999,999001,Invented Primary,30,-1.5,90%,0.5\n", encoding="utf-8")
+    db_path = tmp_path / "ks2.duckdb"
+    build_db(tmp_path / "files", db_path)
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        maths = con.execute("SELECT cohort_n, ci_low, ci_high, ci_method FROM school_results "
+                            "WHERE measure_id = 'ks2_math_prog'").fetchall()[0]
+        reading = con.execute("SELECT cohort_n, ci_low, ci_method FROM school_results "
+                              "WHERE measure_id = 'ks2_read_prog'").fetchall()[0]
+        group = con.execute("SELECT comparison_group FROM schools WHERE urn = '999001'").fetchall()[0][0]
+    assert maths[0] == 27
+    assert maths[1:3] == pytest.approx((-3.549717, 0.549717), abs=1e-6)
+    assert maths[3] == ("computed: -1.5 ± 1.96 × 5.434 / √27 (national pupil SD 5.434 for 2017/18, the SD that "
+                        "reproduces DfE's published intervals; n = 27 pupils in the measure, TELIG × MATCOV %)")
+    assert reading == (30, None, None)  # READCOV not given: the cohort is not the pupils in the measure
+    assert group == "state-funded mainstream"  # KS2 RECTYPE 1

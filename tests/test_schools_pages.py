@@ -21,7 +21,7 @@ def test_masking_headline_reproduces_the_review(app):
     at = open_schools(app, school_year="2016/17", measure="ks2_rwm_exp", key_stage="Primary (KS2)")
     assert "Schools" in [t.value for t in at.title]
     body = texts(at)
-    assert "Rutland 67% vs England 61% in 2016/17 - but 6 of 17 primary schools" in body
+    assert "Rutland 67% vs England 61% in 2016/17 - but 6 of 17 state-funded mainstream primary schools" in body
     assert "6 of 17 primary schools were below national in both reading and writing, and 10 of 17 in maths." in body
     assert any("Demonstration data" in w.value for w in at.warning)
 

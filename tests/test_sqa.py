@@ -64,7 +64,7 @@ def test_no_interval_means_never_significant():
 
 def test_falling_trend_respects_polarity():
     higher = [result(5, y, v) for y, v in ((2017, 70), (2018, 68), (2019, 66))]
-    flat_then_down = [result(6, y, v) for y, v in ((2017, 70), (2018, 70), (2019, 66))]
+    flat_then_down = [result(6, y, v, low=ACROSS[0], high=ACROSS[1]) for y, v in ((2017, 70), (2018, 70), (2019, 66))]
     config = replace(sqa.SqaConfig(), headline_measures=("ks2_rwm_exp", "abs_overall"))
     rising_absence = [result(7, y, v, measure="abs_overall", polarity="lower", national=4.5, n=None)
                       for y, v in ((2017, 3.0), (2018, 3.5), (2019, 4.0))]
@@ -76,12 +76,12 @@ def test_falling_trend_respects_polarity():
 
 
 def test_falling_trend_needs_every_year():
-    rows = [result(8, 2017, 70), result(8, 2019, 60)]
+    rows = [result(8, 2017, 70, low=ACROSS[0], high=ACROSS[1]), result(8, 2019, 60, low=ACROSS[0], high=ACROSS[1])]
     assert row_for(sqa.prioritise(frame(rows)), 8).priority == "No concerns"
 
 
 def test_small_cohort_is_a_caution_not_a_priority():
-    rows = [result(9, 2019, 60, n=7)]
+    rows = [result(9, 2019, 60, n=7, low=ACROSS[0], high=ACROSS[1])]
     school = row_for(sqa.prioritise(frame(rows)), 9)
     assert school.priority == "No concerns"
     assert school.rule_ids == "small_cohort_caution"
@@ -89,7 +89,7 @@ def test_small_cohort_is_a_caution_not_a_priority():
 
 
 def test_ofsted_uses_the_latest_inspection_only():
-    rows = [result(10, 2019, 66), result(11, 2019, 66), result(12, 2019, 66)]
+    rows = [result(urn, 2019, 66, low=ACROSS[0], high=ACROSS[1]) for urn in (10, 11, 12)]
     inspections = pd.DataFrame({
         "urn": [10, 10, 11, 12],
         "inspection_date": ["2014-03-01", "2018-06-12", "2017-01-01", "2019-02-02"],
@@ -104,7 +104,7 @@ def test_ofsted_uses_the_latest_inspection_only():
 
 def test_inspection_without_an_overall_grade_raises_nothing():
     inspections = pd.DataFrame({"urn": [13], "inspection_date": ["2025-01-01"], "overall_effectiveness": [None]})
-    out = sqa.prioritise(frame([result(13, 2019, 66)]), inspections=inspections)
+    out = sqa.prioritise(frame([result(13, 2019, 66, low=ACROSS[0], high=ACROSS[1])]), inspections=inspections)
     assert row_for(out, 13).priority == "No concerns"
 
 
@@ -114,7 +114,9 @@ def test_absence_above_national_is_low():
     out = sqa.prioritise(frame(rows))
     assert row_for(out, 14).priority == "Low"
     assert "Overall absence: 5.10% in 2018/19 against 4.70% nationally" in row_for(out, 14).reasons
-    assert row_for(out, 15).priority == "No concerns"
+    # absence alone is no evidence on results: not 'No concerns' (issue 9)
+    assert row_for(out, 15).priority == "Insufficient data"
+    assert row_for(out, 15).reasons == "insufficient data: no headline results for 2016/17 to 2018/19"
 
 
 def test_two_medium_rules_escalate_unless_configured_off():
@@ -143,19 +145,19 @@ def test_rules_can_be_replaced():
 
 
 def test_output_sorted_most_urgent_first_and_exportable():
-    rows = [result(20, 2019, 66, name="Zeta Primary"),
+    rows = [result(20, 2019, 66, low=ACROSS[0], high=ACROSS[1], name="Zeta Primary"),
             result(21, 2018, 50, low=BELOW[0], high=BELOW[1], name="Alpha Primary"),
             result(21, 2019, 50, low=BELOW[0], high=BELOW[1], name="Alpha Primary"),
             result(22, 2019, 5.0, measure="abs_overall", polarity="lower", national=4.0, n=None, name="Mid Primary")]
     inspections = pd.DataFrame({"urn": [23], "inspection_date": ["2019-01-01"], "overall_effectiveness": [2]})
     out = sqa.prioritise(frame(rows), inspections=inspections)
     assert list(out.columns) == list(sqa.OUTPUT_COLUMNS)
-    assert out.urn.tolist() == ["21", "22", "20", "23"]
-    assert out.priority.tolist() == ["High", "Low", "No concerns", "No data"]
+    assert out.urn.tolist() == ["21", "22", "23", "20"]
+    assert out.priority.tolist() == ["High", "Low", "Insufficient data", "No concerns"]
     assert out.priority_rank.is_monotonic_increasing
     back = pd.read_csv(io.StringIO(out.to_csv(index=False)), dtype=str, keep_default_na=False)
     assert back.priority.tolist() == out.priority.tolist()
-    assert row_for(out, 23).reasons == "no results for 2016/17 to 2018/19"
+    assert row_for(out, 23).reasons == "insufficient data: no headline results for 2016/17 to 2018/19"
 
 
 def test_latest_year_can_be_chosen():
@@ -183,8 +185,36 @@ def test_never_labels_floor_or_coasting():
     assert not re.search(r"floor|coasting", text, re.IGNORECASE)
 
 
-def test_complete_intervals_fills_wilson_and_keeps_published():
-    rows = [result(27, 2019, 75, n=20), result(27, 2018, 0.69, measure="ks4_p8", n=132, low=0.47, high=0.91)]
-    filled = sqa.complete_intervals(frame(rows), {"ks2_rwm_exp": "%", "ks4_p8": "score"})
-    assert (round(filled.ci_low[0], 1), round(filled.ci_high[0], 1)) == (53.1, 88.8)
-    assert (filled.ci_low[1], filled.ci_high[1]) == (0.47, 0.91)
+def test_published_band_stands_in_for_a_missing_interval():
+    # KS2 maths progress 2018/19 as the cut-down file gives it: a score and DfE's band, no interval
+    rows = [{**result(30, 2019, -5.6, measure="ks2_math_prog", n=None, national=0.03), "published_band": 5,
+             "source_file": "england_ks2final.csv.gz", "source_row": 294}]
+    school = row_for(sqa.prioritise(pd.DataFrame(rows)), 30)
+    assert (school.priority, school.rule_ids) == ("Medium", "below_national_latest_year")
+    assert school.reasons == ("[Medium] KS2 maths progress: significantly below national in 2018/19 (-5.60, DfE "
+                              "progress band 5: well below average; no interval published; "
+                              "england_ks2final.csv.gz, row 294)")
+    average = [{**rows[0], "urn": 31, "value": -0.5, "published_band": 3}]
+    assert row_for(sqa.prioritise(pd.DataFrame(average)), 31).priority == "No concerns"
+
+
+def test_no_usable_evidence_is_insufficient_data_with_why_never_no_concerns():
+    rows = [result(32, 2019, 20, n=None),  # far below national, but no interval and no band
+            {**result(33, 2019, None, measure="ks2_read_prog", n=None), "value_code": "SUPP"}]
+    out = sqa.prioritise(pd.DataFrame(rows))
+    assert set(out.priority) == {"Insufficient data"}
+    assert row_for(out, 32).reasons.startswith("insufficient data: no headline result for 2016/17 to 2018/19 has a "
+                                               "95% interval or DfE progress band to judge it against national - "
+                                               "KS2 RWM 2018/19 20%, no interval or DfE band")
+    assert "KS2 reading progress 2018/19 SUPP" in row_for(out, 33).reasons
+
+
+def test_special_schools_are_not_judged_against_national_and_every_listed_school_appears():
+    rows = [{**result(34, 2019, -3.0, measure="ks2_math_prog", national=0.0), "published_band": 5,
+             "comparison_group": "state-funded special"}]
+    listed = pd.DataFrame({"urn": ["34", "35"], "school_name": ["Special School", "New Academy"],
+                           "comparison_group": ["state-funded special", "state-funded mainstream"]})
+    out = sqa.prioritise(pd.DataFrame(rows), schools=listed)
+    assert row_for(out, 34).priority == "Insufficient data"
+    assert "a state-funded special school - DfE compares these schools apart" in row_for(out, 34).reasons
+    assert row_for(out, 35).reasons == "insufficient data: no headline results for 2016/17 to 2018/19"

@@ -19,7 +19,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from rutland_data import measures
+from rutland_data import measures, school_types
 from rutland_data.demo.common import source_ids
 from rutland_data.importers.csp_school import (BENCHMARK_COLUMNS, RESULT_COLUMNS, complete_intervals, insert_rows,
                                                label_of, merge_schools)
@@ -411,6 +411,8 @@ def generate(con, settings) -> None:
         "trust": [s.trust for s in SCHOOLS], "trust_type": [s.trust_type for s in SCHOOLS],
         "conversion_date": [s.conversion_date for s in SCHOOLS], "is_open": True, "source_id": seed_id,
         "ward_code": [WARD_OF_SCHOOL[s.urn] for s in SCHOOLS],
+        # the seed register is the council's own list of its state-funded mainstream schools
+        "comparison_group": school_types.MAINSTREAM,
     }))
 
     results["year_label"] = results["end_year"].map(label_of)

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from rutland_data import measures as measure_dictionary
-from rutland_data import school_stats
+from rutland_data import school_stats, school_types
 from rutland_data.importers import BadInput, Importer, SourceFile, insert_areas
 from rutland_data.markers import GLOSSARY
 from rutland_data.settings import ENGLAND_CODE
@@ -40,9 +40,10 @@ BENCHMARK_COLUMNS = ["area_code", "school_phase", "end_year", "year_label", "mea
 # until a file that names it loads.
 PLACEHOLDER_NAME_PATTERN = "School %/% (URN %)"
 _SCHOOL_TYPES = {"conversion_date": "DATE", "easting": "INTEGER", "northing": "INTEGER", "lat": "DOUBLE",
-                 "lon": "DOUBLE", "is_open": "BOOLEAN", "source_id": "INTEGER"}
+                 "lon": "DOUBLE", "is_open": "BOOLEAN", "source_id": "INTEGER", "replaced_on": "DATE"}
 SCHOOL_COLUMNS = ["urn", "name", "la_code", "estab", "phase", "school_type", "trust", "trust_type", "conversion_date",
-                  "ward_code", "easting", "northing", "lat", "lon", "is_open", "source_id"]
+                  "ward_code", "easting", "northing", "lat", "lon", "is_open", "source_id", "comparison_group",
+                  "successor_urn", "replaced_on"]
 
 PUPIL_GROUP_LABELS = {
     "all": "All pupils", "disadvantaged": "Disadvantaged", "not_disadvantaged": "Not disadvantaged",
@@ -61,6 +62,8 @@ class Field:
     low: str | None = None      # published interval
     high: str | None = None
     band: str | None = None     # published progress band (1 well above .. 5 well below)
+    coverage: str | None = None  # % of `cohort` in a progress measure (KS2 READCOV ...): n = cohort x coverage
+    cohort_is_measure: bool = True  # `cohort` (x coverage) counts exactly the pupils the figure is computed on
 
 
 # ---- KS2 (ks2_meta.csv) ------------------------------------------------------------------
@@ -78,8 +81,11 @@ KS2_FIELDS = [
     Field(base + suffix, measure, group, cohort)
     for base, measure in _KS2_ATTAINMENT.items() for suffix, (group, cohort) in _KS2_GROUPS.items()
 ] + [
+    # all pupils: n = TELIG x READCOV/WRITCOV/MATCOV (the pupils with a KS1 starting point); a group's
+    # coverage is not published, so its cohort is the whole group and no interval is computed from it
     Field(base + suffix, measure, group, cohort, f"{base}{suffix}_LOWER", f"{base}{suffix}_UPPER",
-          f"{base}_DESCR" if suffix == "" else None)
+          f"{base}_DESCR" if suffix == "" else None, base.replace("PROG", "COV") if suffix == "" else None,
+          cohort_is_measure=suffix == "")
     for base, measure in _KS2_PROGRESS.items() for suffix, (group, cohort) in _KS2_GROUPS.items()
 ]
 
@@ -117,7 +123,7 @@ KS4_FIELDS = [
 KS5_FIELDS = [
     Field("TALLPPE_ALEV_1618", "ks5_aps_alevel", cohort="TALLPUP_ALEV_1618"),
     Field("VA_INS_ALEV", "ks5_va_alevel", cohort="TALLPUP_ALEV_1618", low="VA_INS_ALEV_LOWER",
-          high="VA_INS_ALEV_UPPER", band="PROGRESS_BAND_ALEV"),
+          high="VA_INS_ALEV_UPPER", band="PROGRESS_BAND_ALEV", cohort_is_measure=False),
 ]
 
 # ---- Census and absence (census_meta.csv) -------------------------------------------------------
@@ -219,7 +225,7 @@ def long_results(source: SourceFile, frame: pd.DataFrame, fields: list[Field]) -
     present = [f for f in fields if f.column in frame.columns]
     if not present:
         raise BadInput(source.display_name, "holds none of the measures this importer reads", row=1)
-    wanted = list(dict.fromkeys(c for f in present for c in (f.column, f.cohort, f.low, f.high)
+    wanted = list(dict.fromkeys(c for f in present for c in (f.column, f.cohort, f.low, f.high, f.coverage)
                                 if c is not None and c in frame.columns))
     position = {column: i for i, column in enumerate(wanted)}
     values, codes = parse_block(source, frame, wanted)
@@ -234,6 +240,12 @@ def long_results(source: SourceFile, frame: pd.DataFrame, fields: list[Field]) -
                 out[:, j] = matrix[:, position[column]]
         return out.ravel(order="F")
 
+    cohorts = gather(values, [f.cohort for f in present], np.nan)
+    coverage = gather(values, [f.coverage for f in present], np.nan)
+    has_coverage = np.repeat([f.coverage in position for f in present], rows)
+    in_measure = np.where(has_coverage, np.round(cohorts * coverage / 100), cohorts)
+    n_from = np.repeat([_n_from(f, position) for f in present], rows).astype(object)
+    n_from[has_coverage & np.isnan(in_measure)] = None   # coverage not published for this school
     bands = np.full((rows, count), np.nan)
     for j, field in enumerate(present):
         if field.band in frame.columns:
@@ -245,7 +257,8 @@ def long_results(source: SourceFile, frame: pd.DataFrame, fields: list[Field]) -
         "value_code": gather(codes, [f.column for f in present], None),
         "measure_id": np.repeat([f.measure_id for f in present], rows).astype(object),
         "pupil_group": np.repeat([f.group for f in present], rows).astype(object),
-        "cohort_n": np.round(gather(values, [f.cohort for f in present], np.nan)),
+        "cohort_n": np.round(np.where(np.isnan(in_measure), cohorts, in_measure)),
+        "_n_from": n_from,
         "ci_low": gather(values, [f.low for f in present], np.nan),
         "ci_high": gather(values, [f.high for f in present], np.nan),
         "published_band": bands.ravel(order="F"),
@@ -256,25 +269,40 @@ def long_results(source: SourceFile, frame: pd.DataFrame, fields: list[Field]) -
     return results
 
 
+def _n_from(field: Field, position: dict[str, int]) -> str | None:
+    """Which columns give the pupils a figure is computed on ('TELIG x READCOV %'), for the interval's
+    method text; None when the file has no such count (then no interval is computed)."""
+    if field.cohort not in position or not field.cohort_is_measure:
+        return None
+    if field.coverage is not None:
+        return f"{field.cohort} × {field.coverage} %" if field.coverage in position else None
+    return field.cohort
+
+
 def complete_intervals(results: pd.DataFrame, units: dict[str, str]) -> pd.DataFrame:
     """Keep a published interval; otherwise compute one where the data allow (school_stats decides:
-    Wilson for a percentage on its cohort, score +/- 1.96 SD/sqrt(n) for a progress score), and say
-    which in ci_method. Context measures (census, absence) describe whole schools and get none."""
+    Wilson for a percentage on its cohort, score +/- 1.96 SD/sqrt(n) for a progress score on the year's
+    own national pupil SD and the pupils in the measure), and write in ci_method exactly how: the SD,
+    n and the columns n came from. Context measures (census, absence) describe whole schools and get
+    none; a row whose pupils in the measure are not published (`_n_from` None) gets none either."""
     results = results.copy()
+    n_from = results["_n_from"] if "_n_from" in results.columns else pd.Series("cohort", index=results.index)
     context = results["measure_id"].str.startswith(("school_", "abs_"))
     published = ~context & results["ci_low"].notna() & results["ci_high"].notna()
     results["ci_method"] = pd.Series(None, index=results.index, dtype=object).where(~published, "published")
     results.loc[context, ["ci_low", "ci_high"]] = float("nan")
-    candidates = results[~context & ~published & results["value"].notna() & results["cohort_n"].notna()]
+    candidates = results[~context & ~published & results["value"].notna() & results["cohort_n"].notna()
+                         & n_from.notna()]
     lows, highs, methods = [], [], []
     computed: dict[tuple, tuple] = {}  # the same (measure, year, value, cohort) recurs across schools
-    for key in zip(candidates["measure_id"], candidates["end_year"], candidates["value"], candidates["cohort_n"]):
+    for key in zip(candidates["measure_id"], candidates["end_year"], candidates["value"], candidates["cohort_n"],
+                   n_from[candidates.index]):
         if key not in computed:
-            measure_id, end_year, value, n = key
+            measure_id, end_year, value, n, columns = key
             interval = school_stats.school_interval(units.get(measure_id, ""), measure_id, int(end_year),
                                                     float(value), int(n))
             computed[key] = (interval.low if interval else float("nan"), interval.high if interval else float("nan"),
-                             _method_text(interval))
+                             method_text(interval, float(value), int(end_year), columns))
         low, high, method = computed[key]
         lows.append(low)
         highs.append(high)
@@ -284,17 +312,21 @@ def complete_intervals(results: pd.DataFrame, units: dict[str, str]) -> pd.DataF
     results.loc[candidates.index, "ci_method"] = pd.Series(methods, index=candidates.index, dtype=object)
     unpublished_partial = ~context & ~published & ~results.index.isin(candidates.index)
     results.loc[unpublished_partial, ["ci_low", "ci_high"]] = float("nan")
-    return results
+    return results.drop(columns=["_n_from"], errors="ignore")
 
 
-def _method_text(interval) -> str | None:
+def method_text(interval: school_stats.Interval | None, value: float, end_year: int, n_from: str) -> str | None:
+    """How a computed interval was made, with the figures it rests on, as stored in ci_method."""
     if interval is None:
         return None
-    if interval.method == "published":
-        return "published"
-    how = {"wilson": "Wilson 95% interval on the cohort",
-           "national pupil SD": "score ± 1.96 × national pupil SD / √n"}.get(interval.method, interval.method)
-    return f"computed: {how}" + (f" ({interval.note})" if interval.note else "")
+    if interval.method == "wilson":
+        return (f"computed: Wilson score 95% interval on {interval.successes} of {interval.n} pupils "
+                f"(n = {n_from}; {interval.successes} rebuilt from the published {value:g}%)")
+    if interval.method == "national pupil SD":
+        return (f"computed: {value:g} ± 1.96 × {interval.sd:g} / √{interval.n} (national pupil SD {interval.sd:g} "
+                f"for {label_of(end_year)}, the SD that reproduces DfE's published intervals; n = {interval.n} "
+                f"pupils in the measure, {n_from})")
+    return interval.method
 
 
 # ---- writing ---------------------------------------------------------------------------------------
@@ -388,7 +420,8 @@ def _units() -> dict[str, str]:
 
 # ---- key-stage results files ---------------------------------------------------------------------------
 def _load_results(con, source: SourceFile, source_id: int, fields: list[Field],
-                  state_funded_national: set[str], phase: str | None) -> tuple[int, str | None]:
+                  state_funded_national: set[str], phase: str | None,
+                  state_funded_only: bool = False) -> tuple[int, str | None]:
     end_year, how_year = year_of(source)
     frame = source.frame()
     frame["_urn"] = text_column(frame, "URN")
@@ -410,12 +443,16 @@ def _load_results(con, source: SourceFile, source_id: int, fields: list[Field],
     results = complete_intervals(results, _units())
 
     schools = frame.loc[is_school, [c for c in ("_urn", "_la", "SCHNAME", "ESTAB", "ICLOSE") if c in frame.columns]]
+    type_column = next((c for c in ("NFTYPE", "NFTYPE/FESITYPE") if c in frame.columns), None)
     register = pd.DataFrame({
         "urn": schools["_urn"], "name": text_column(schools, "SCHNAME"),
         "la_code": schools["_la"].replace("", None),
         "estab": text_column(schools, "ESTAB").replace("", None) if "ESTAB" in schools else None,
         "is_open": text_column(schools, "ICLOSE") != "1" if "ICLOSE" in schools else True,
         "phase": rectype[is_school].map(lambda r: "Special" if r == "2" else phase),
+        "comparison_group": school_types.from_performance_tables(
+            rectype[is_school], text_column(frame.loc[is_school], type_column) if type_column else None,
+            state_funded_only=state_funded_only),
         "source_id": source_id,
     })
     merge_schools(con, register)
@@ -431,7 +468,8 @@ def _load_results(con, source: SourceFile, source_id: int, fields: list[Field],
 
 def load_ks2(con, source, source_id, settings):
     # ks2_meta.csv: RECTYPE 1 mainstream, 2 special, 3 LA, 4 national (all schools), 5 national (state-funded).
-    return _load_results(con, source, source_id, KS2_FIELDS, {"5"}, "Primary")
+    # ks2_meta.csv 2018-2019 lists only state-funded NFTYPEs: RECTYPE alone settles the comparison group.
+    return _load_results(con, source, source_id, KS2_FIELDS, {"5"}, "Primary", state_funded_only=True)
 
 
 def load_ks4(con, source, source_id, settings):
@@ -480,7 +518,7 @@ def _load_context(con, source: SourceFile, source_id: int, fields: list[Field], 
         "urn": urn[is_school], "la_code": la[is_school], "estab": estab[is_school],
         "name": ("School " + la[is_school] + "/" + estab[is_school] + " (URN " + urn[is_school] + ")").astype(object),
         "school_type": school_type.replace("", None), "phase": school_type.map(_phase_from_type),
-        "source_id": source_id,
+        "comparison_group": school_types.from_census_type(school_type), "source_id": source_id,
     }))
 
     added, repeated, differing = insert_rows(con, "school_results",
@@ -495,7 +533,7 @@ def _load_context(con, source: SourceFile, source_id: int, fields: list[Field], 
 def _columns_read(frame: pd.DataFrame, fields: list[Field], extra: list[str]) -> list[str]:
     """`extra` and the file's columns that `fields` read: filtering rows of a 500-column file
     copies every column, so the rest are left behind first."""
-    wanted = (c for f in fields for c in (f.column, f.cohort, f.low, f.high, f.band) if c in frame.columns)
+    wanted = (c for f in fields for c in (f.column, f.cohort, f.low, f.high, f.band, f.coverage) if c in frame.columns)
     return list(dict.fromkeys([*extra, *wanted]))
 
 
@@ -564,6 +602,8 @@ def load_school_information(con, source: SourceFile, source_id: int, settings):
         "urn": frame["_urn"], "name": text_column(frame, "SCHNAME"), "la_code": text_column(frame, "LA"),
         "estab": text_column(frame, "ESTAB"), "phase": phase,
         "school_type": text_column(frame, "NFTYPE").replace("", None) if "NFTYPE" in frame.columns else None,
+        "comparison_group": school_types.from_establishment_type(text_column(frame, "NFTYPE"))
+        if "NFTYPE" in frame.columns else None,
         "conversion_date": [d if a else None for d, a in zip(opened, academy)],
         # The spine's ICLOSE takes values 1 and 2 with no field guide entry, so a close date decides.
         "is_open": text_column(frame, "CLOSEDATE") == "" if "CLOSEDATE" in frame.columns else True,

@@ -20,6 +20,7 @@ from datetime import datetime
 
 import pandas as pd
 
+from rutland_data import school_types
 from rutland_data.importers import BadInput, Importer, SourceFile
 from rutland_data.importers.csp_school import merge_schools
 
@@ -126,6 +127,7 @@ def load_establishments(con, source: SourceFile, source_id: int, settings):
         "lat": lats,
         "lon": lons,
         "is_open": column("EstablishmentStatus (name)").fillna("Open").str.startswith("Open"),
+        "comparison_group": school_types.from_establishment_type(column("TypeOfEstablishment (name)")),
         "source_id": source_id,
     })
     if register["name"].isna().any():
@@ -157,6 +159,8 @@ def load_group_links(con, source: SourceFile, source_id: int, settings):
         "trust": frame["Group Name"].str.strip(),
         "trust_type": frame["Group Type"],
         "conversion_date": [d if academy else None for d, academy in zip(joined, is_academy)],
+        "comparison_group": school_types.from_establishment_type(
+            frame.get("TypeOfEstablishment (name)", pd.Series(None, frame.index))),
         "source_id": source_id,
     })
     before = con.execute("SELECT count(*) FROM schools WHERE trust IS NOT NULL").fetchall()[0][0]
@@ -171,17 +175,64 @@ def load_links(con, source: SourceFile, source_id: int, settings):
     frame["linked"] = _urns(source, frame, "LinkURN")
     dates = _dates(source, frame["_row"], "LinkEstablishedDate",
                    frame.get("LinkEstablishedDate", pd.Series("", frame.index)))
+    names = frame["LinkName"].str.strip().replace("", None) if "LinkName" in frame.columns else None
     links = pd.DataFrame({"urn": frame["urn"], "linked_urn": frame["linked"], "link_type": frame["LinkType"].str.strip(),
-                          "link_date": dates, "source_id": source_id})
+                          "link_date": dates, "linked_name": names, "source_id": source_id})
     before = con.execute("SELECT count(*) FROM school_links").fetchall()[0][0]
     con.register("incoming_links", links)
     try:
-        con.execute("INSERT OR IGNORE INTO school_links SELECT urn, linked_urn, link_type, link_date, source_id "
-                    "FROM incoming_links").fetchall()
+        con.execute("INSERT OR IGNORE INTO school_links SELECT urn, linked_urn, link_type, link_date, "
+                    "CAST(linked_name AS TEXT), source_id FROM incoming_links").fetchall()
     finally:
         con.unregister("incoming_links")
     added = con.execute("SELECT count(*) FROM school_links").fetchall()[0][0] - before
     return added, None if added == len(links) else f"{len(links) - added} links were already loaded"
+
+
+def settle_lineage(con) -> None:
+    """Once every file has loaded: close the schools GIAS links say were replaced, and point each at the
+    school that carries on its results today.
+
+    Only plain 'Successor' links are followed, and only from a URN with exactly one (a school split in
+    two has no single successor); a chain (maintained school -> academy -> re-brokered academy) is
+    followed to its end. A successor that no loaded file registers (e.g. an academy opened after the
+    latest census) is registered from the link itself: its name is GIAS's LinkName, and its LA, phase
+    and comparison group are its predecessor's (a conversion keeps them; GIAS links do not say), so
+    the school the LA works with today is listed and its predecessor's results follow it."""
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE next_school AS
+        SELECT urn, any_value(linked_urn) AS successor, any_value(link_date) AS link_date,
+               any_value(linked_name) AS successor_name, any_value(source_id) AS source_id
+        FROM school_links WHERE link_type = 'Successor' GROUP BY urn HAVING count(*) = 1
+    """).fetchall()
+    while True:  # register unnamed successors, one link further each pass, until none is left
+        added = con.execute("""
+            INSERT INTO schools (urn, name, la_code, phase, is_open, source_id, comparison_group)
+            SELECT DISTINCT ON (n.successor) n.successor, n.successor_name, s.la_code, s.phase, TRUE, n.source_id,
+                   s.comparison_group
+            FROM next_school n JOIN schools s ON s.urn = n.urn
+            WHERE n.successor_name IS NOT NULL AND n.successor NOT IN (SELECT urn FROM schools)
+            ORDER BY n.successor, n.link_date DESC NULLS LAST
+        """).fetchall()[0][0]
+        if not added:
+            break
+    con.execute("""
+        UPDATE schools SET is_open = FALSE, replaced_on = lineage.replaced_on,
+               successor_urn = CASE WHEN lineage.current_urn IN (SELECT urn FROM schools) THEN lineage.current_urn END
+        FROM (
+            WITH RECURSIVE chain(urn, current_urn, replaced_on, depth) AS (
+                SELECT urn, successor, link_date, 1 FROM next_school
+                UNION ALL
+                SELECT c.urn, n.successor, c.replaced_on, c.depth + 1
+                FROM chain c JOIN next_school n ON n.urn = c.current_urn
+                WHERE c.depth < 20 AND n.successor <> c.urn
+            )
+            SELECT urn, arg_max(current_urn, depth) AS current_urn, any_value(replaced_on) AS replaced_on
+            FROM chain GROUP BY urn
+        ) lineage
+        WHERE schools.urn = lineage.urn
+    """).fetchall()
+    con.execute("DROP TABLE next_school").fetchall()
 
 
 IMPORTERS = [

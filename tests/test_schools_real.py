@@ -1,0 +1,293 @@
+"""Acceptance tests on builds from all of ../shared/data (Rutland, and Hampshire with DASHBOARD_LA=850): what
+the school pages SAY. Every expected figure was read from the raw file by hand; the file and row are cited.
+
+Files (under ../shared/data/dfe/):
+  P  = compare_school_performance/2018-2019_england/extract_rutland_england_ks4provisional.csv (2018/19 provisional)
+  F  = school_level_cutdown_2018-2019_waiky8/extract_rutland_england_ks4final.csv (2018/19 final, cut-down)
+  K2 = school_level_cutdown_2018-2019_waiky8/england_ks2final.csv.gz (2018/19 final, cut-down; the build keeps this
+       whole-England file's rows, so reasons cite its rows)
+  H4 = compare_school_performance/la_downloads_statistical_neighbours/hampshire_850/2017-2018_850_ks4final.csv
+  L  = gias/links_edubasealldata20250422.csv.gz (GIAS links)
+"""
+from __future__ import annotations
+
+import csv
+
+import duckdb
+import pandas as pd
+import pytest
+
+from conftest import APP_FILE, require_shared
+from rutland_data import geo_queries, measures, school_queries, school_types
+from rutland_data.school_stats import ABOVE, NOT_COMPARED
+
+H4 = ("dfe/compare_school_performance/la_downloads_statistical_neighbours/hampshire_850/"
+      "2017-2018_850_ks4final.csv")
+K2 = "dfe/school_level_cutdown_2018-2019_waiky8/england_ks2final.csv.gz"
+
+
+@pytest.fixture(scope="module")
+def rutland(real_db):
+    con = duckdb.connect(str(real_db), read_only=True)
+    yield con
+    con.close()
+
+
+@pytest.fixture(scope="module")
+def hampshire(real_db_hampshire):
+    con = duckdb.connect(str(real_db_hampshire), read_only=True)
+    yield con
+    con.close()
+
+
+def by_name(frame, name):
+    rows = frame[frame["school"] == name]
+    assert len(rows) == 1, (name, len(rows))
+    return rows.iloc[0]
+
+
+# ---------------------------------------------------------------- comparison groups
+
+def test_rutland_schools_are_in_the_groups_the_files_give(rutland):
+    groups = dict(rutland.execute("SELECT urn, comparison_group FROM schools WHERE la_code = '857'").fetchall())
+    # P rows 11, 12, 16: NFTYPE ACC (academy converter) -> state-funded mainstream
+    assert {groups[u] for u in ("137340", "136530", "136629")} == {school_types.MAINSTREAM}
+    assert groups["120322"] == groups["120320"] == school_types.INDEPENDENT  # P rows 13, 17: NFTYPE IND
+    # P rows 14, 15, 18: NFTYPE INDSPEC (The Shires, The Shires Oakham, Wilds Lodge School)
+    assert groups["131018"] == groups["142635"] == groups["134938"] == school_types.INDEPENDENT_SPECIAL
+    # K2: Great Casterton (row 294) and Exton & Greetham (row 288) are RECTYPE 1, and ks2_meta.csv 2018-2019
+    # lists only state-funded types under RECTYPE 1
+    assert groups["120185"] == groups["144847"] == school_types.MAINSTREAM
+
+
+def test_rutland_ks4_masking_sentence_counts_only_state_funded_mainstream_schools(rutland):
+    frame = school_queries.masking(rutland, "857", "ks4_att8", 2019)
+    sentence = school_queries.headline_sentence(frame, measures.by_id()["ks4_att8"], "Rutland", "Secondary (KS4)",
+                                                "2018/19")
+    # Rutland 51.3: P row 19 (RECTYPE 4, LEA 857). England 46.5: P row 33 (RECTYPE 7, state-funded).
+    # The schools: F rows 2-4, final Attainment 8 50.1 (Uppingham CC), 54.2 (Casterton), 50.4 (Catmose), all
+    # above 46.5. The issue's '3 of 6 ... below national' were Wilds Lodge 14.7, Oakham 10.2, Uppingham
+    # School 8.2 (F rows 8, 5, 6): independent and special schools, now left out and named as such.
+    assert sentence == ("Rutland 51.3 vs England 46.5 in 2018/19 - none of the 3 state-funded mainstream secondary "
+                        "schools with a figure was below national.")
+    assert school_queries.not_compared_sentence(frame).endswith(
+        "2 independent schools, 1 independent special school with a figure.")
+    assert set(frame.loc[~frame["compared"], "school"]) == {"Wilds Lodge School", "Oakham School", "Uppingham School",
+                                                            "The Shires", "The Shires Oakham"}
+    assert set(frame.loc[~frame["compared"], "significance"]) == {NOT_COMPARED}
+
+
+def _hampshire_p8_by_hand() -> dict:
+    """H4 read with the csv module: national P8 row 125 (RECTYPE 7, -0.02); schools RECTYPE 1 and 2."""
+    with open(require_shared(H4), newline="", encoding="utf-8-sig") as handle:
+        rows = list(csv.DictReader(handle))
+    national = float(next(r for r in rows if r["RECTYPE"] == "7")["P8MEA"])
+
+    def number(text):
+        try:
+            return float(text)
+        except ValueError:
+            return None
+    valued = [r for r in rows if r["RECTYPE"] in ("1", "2") and number(r["P8MEA"]) is not None]
+    below = [r for r in valued if number(r["P8CIUPP"]) is not None and number(r["P8CIUPP"]) < national]
+    mainstream = [r for r in valued if r["RECTYPE"] == "1" and r["NFTYPE"] != "IND"]
+    return {"national": national, "significantly_below_all": len(below),
+            "special_among_them": sum(r["RECTYPE"] == "2" for r in below), "mainstream": len(mainstream),
+            "mainstream_below": sum(number(r["P8MEA"]) < national for r in mainstream),
+            "mainstream_significantly_below": sum(number(r["P8CIUPP"]) < national for r in mainstream)}
+
+
+def test_hampshire_p8_2017_18_no_longer_counts_special_schools(hampshire):
+    by_hand = _hampshire_p8_by_hand()
+    # what the issue saw: 35 significantly below, 12 of them special schools (RECTYPE 2)
+    assert (by_hand["significantly_below_all"], by_hand["special_among_them"]) == (35, 12)
+    assert (by_hand["mainstream"], by_hand["mainstream_below"], by_hand["mainstream_significantly_below"]) == \
+        (68, 40, 23)
+    frame = school_queries.masking(hampshire, "850", "ks4_p8", 2018)
+    sentence = school_queries.headline_sentence(frame, measures.by_id()["ks4_p8"], "Hampshire", "Secondary (KS4)",
+                                                "2017/18")
+    # Hampshire -0.09: H4 row 102 (RECTYPE 4); England -0.02: H4 row 125
+    assert sentence == ("Hampshire -0.09 vs England -0.02 in 2017/18 - 40 of 68 state-funded mainstream secondary "
+                        "schools with a figure were below national, 23 of them significantly.")
+    assert school_queries.not_compared_sentence(frame).endswith(
+        "11 state-funded special schools, 1 non-maintained special school with a figure.")
+
+
+# ---------------------------------------------------------------- SQA
+
+def test_sqa_uses_dfes_published_band_and_names_figure_year_and_file(rutland):
+    listing = school_queries.sqa_priorities(rutland, "857").set_index("school_name")
+    # K2 row 288: Exton and Greetham, MATPROG -3.6, MATPROG_DESCR 5; no interval columns in the file
+    exton = listing.loc["Exton and Greetham CofE Primary School"]
+    assert exton.priority == "Medium"
+    assert exton.reasons == (
+        f"[Medium] KS2 maths progress: significantly below national in 2018/19 (-3.60, DfE progress band 5: well "
+        f"below average; no interval published; {K2}, row 288)")
+    # K2 row 294: Great Casterton CofE Primary School (URN 120185): READPROG -3.8 band 5, MATPROG -5.6 band 5.
+    # L: 120185 -> 146397 'Successor' 30-09-2018, so it is listed as the school open today.
+    casterton = listing.loc["Great Casterton Church of England Primary School"]
+    assert casterton.urn == "146397" and casterton.priority == "Medium"
+    predecessor = ("published under the predecessor school Great Casterton CofE Primary School (URN 120185, "
+                   "replaced on 30 September 2018)")
+    assert casterton.reasons == (
+        f"[Medium] KS2 maths progress: significantly below national in 2018/19 (-5.60, DfE progress band 5: well "
+        f"below average; no interval published; {predecessor}; {K2}, row 294); [Medium] KS2 reading progress: "
+        f"significantly below national in 2018/19 (-3.80, DfE progress band 5: well below average; no interval "
+        f"published; {predecessor}; {K2}, row 294)")
+    assert "no rule fired" not in " ".join(listing.loc[[
+        "Exton and Greetham CofE Primary School", "Great Casterton Church of England Primary School"], "reasons"])
+
+
+def test_sqa_lists_only_open_state_funded_schools_and_never_no_concerns_without_evidence(rutland):
+    listing = school_queries.sqa_priorities(rutland, "857")
+    names = set(listing["school_name"])
+    assert not names & {"Oakham School", "Uppingham School", "Wilds Lodge School", "The Shires", "The Shires Oakham"}
+    urns = set(listing["urn"])
+    assert not urns & {"120185", "120177", "120184", "120181"}  # closed: their successors are listed instead
+    assert {"146397", "146425", "146428", "148948"} <= urns   # 148948: L, 120181 -> 148948 on 31-05-2023
+    # K2 row 284: Edith Weston Academy is SUPP in every column - no evidence, so not 'No concerns'
+    edith = listing[listing["school_name"] == "Edith Weston Academy"].iloc[0]
+    assert edith.priority == "Insufficient data"
+    assert edith.reasons.startswith("insufficient data: no headline result for 2016/17 to 2018/19 has a 95% "
+                                    "interval or DfE progress band to judge it against national - KS2 maths "
+                                    "progress 2018/19 SUPP")
+    for row in listing[listing["priority"] == "No concerns"].itertuples():
+        assert row.reasons.startswith("no rule fired on ")
+
+
+def test_hampshire_sqa_lists_state_funded_schools_only(hampshire):
+    listing = school_queries.sqa_priorities(hampshire, "850")
+    groups = dict(hampshire.execute("SELECT urn, comparison_group FROM schools").fetchall())
+    assert {groups[u] for u in listing["urn"]} <= set(school_types.STATE_FUNDED)
+    assert len(listing) > 450
+    special = listing[[groups[u] == school_types.SPECIAL for u in listing["urn"]]]
+    assert not special.empty and set(special["priority"]) <= {"Insufficient data", "Low", "Medium", "High"}
+
+
+# ---------------------------------------------------------------- KS4 2018/19: which version, which interval
+
+def test_ks4_2018_19_shows_final_values_and_borrows_an_interval_only_for_the_same_value(rutland):
+    p8 = school_queries.masking(rutland, "857", "ks4_p8", 2019)
+    casterton = by_name(p8, "Casterton College Rutland")
+    # F row 3: final P8 0.68, P8_BANDING 1; P row 11: provisional 0.69, interval 0.47 to 0.91 (of 0.69)
+    assert (casterton.value, casterton.version, casterton.published_band) == (0.68, "final", 1)
+    assert pd.isna(casterton.ci_low)  # the provisional interval belongs to 0.69
+    assert casterton.interval_from == ("no interval: the provisional release has one, but for 0.69, not 0.68, so "
+                                       "it does not apply to this figure; significance from DfE's published "
+                                       "progress band 1 (well above average)")
+    assert casterton.significance == ABOVE
+    em95 = school_queries.masking(rutland, "857", "ks4_em95", 2019)
+    catmose = by_name(em95, "Catmose College")
+    # F row 4: final PTL2BASICS_95 46%; P row 12: provisional 46.0% on TPUP 174 - the same value, so its
+    # cohort and interval are shown, labelled
+    assert (catmose.value, catmose.version, catmose.cohort_n, catmose.interval_version) == \
+        (46.0, "final", 174, "provisional")
+    assert catmose.interval_from.startswith("interval from the provisional release (same value there); computed: "
+                                            "Wilson score 95% interval on 80 of 174 pupils (n = TPUP;")
+    a8 = school_queries.masking(rutland, "857", "ks4_att8", 2019)
+    # F row 3 and P row 11 both give Casterton Attainment 8 54.2: the provisional TPUP 138 comes with it
+    assert by_name(a8, "Casterton College Rutland").cohort_n == 138
+    assert pd.isna(by_name(a8, "Catmose College").cohort_n)  # final 50.4 (F row 4), provisional 50.3 (P row 12)
+
+
+def test_published_intervals_are_labelled_and_computed_ones_say_how(hampshire):
+    frame = school_queries.masking(hampshire, "850", "ks4_p8", 2018)
+    assert set(frame.loc[frame["ci_method"] == "published", "interval_from"]) == {"published by DfE"}
+    rwm = school_queries.masking(hampshire, "850", "ks2_rwm_exp", 2018)
+    computed = rwm["interval_from"][rwm["interval_from"].str.startswith("computed")]
+    assert not computed.empty and computed.str.contains(r"on \d+ of \d+ pupils \(n = TELIG;").all()
+
+
+# ---------------------------------------------------------------- large LAs
+
+def test_hampshire_chart_shows_the_15_highest_and_lowest_with_every_school_in_the_table(hampshire):
+    view = school_queries.schools_view(hampshire, "850", "Hampshire", "Primary (KS2)", "ks2_rwm_exp", 2018, "2017/18")
+    assert len(view.frame) > 250
+    domain = next(layer["encoding"]["y"]["scale"]["domain"] for layer in view.dots_spec["layer"]
+                  if "y" in layer.get("encoding", {}))
+    assert len(domain) == 31 and domain[15].startswith("... ")
+    assert view.dots_all_spec is not None
+    orients = {layer["encoding"]["x"].get("axis", {}).get("orient") for layer in view.dots_spec["layer"]
+               if isinstance(layer["encoding"]["x"].get("axis"), dict)}
+    assert {"top", "bottom"} <= orients  # the value axis is in view at both ends of the chart
+
+
+# ---------------------------------------------------------------- lineage and the map
+
+def test_a_closed_predecessor_is_closed_and_its_history_follows_its_successor(rutland):
+    # L: 120185 Great Casterton CofE Primary School -> 146397, 'Successor', 30-09-2018
+    assert rutland.execute("SELECT is_open, successor_urn, CAST(replaced_on AS TEXT) FROM schools "
+                           "WHERE urn = '120185'").fetchall() == [(False, "146397", "2018-09-30")]
+    profile = school_queries.school_profile(rutland, "120185")
+    assert profile.urn == "146397" and profile.notice.startswith("URN 120185 (Great Casterton CofE Primary School) "
+                                                                 "closed on 30 September 2018.")
+    assert profile.history == ("Results for 2018/19 are published under the predecessor school Great Casterton "
+                               "CofE Primary School (URN 120185), which this school replaced on 30 September 2018 "
+                               "(GIAS links). They are shown here as this school's history, marked in each table.")
+    options = school_queries.school_options(rutland, "857")
+    assert "146397" in set(options["urn"]) and "120185" not in set(options["urn"])
+
+
+def test_map_says_why_no_school_is_placed_and_the_scatter_has_its_17_schools(rutland):
+    choices = geo_queries.map_choices(rutland, "857")
+    ward_set = choices.ward_vintages[choices.vintages[2025]][0]
+    view = geo_queries.deprivation_view(rutland, "857", choices.la_ons, 2025, "imd", ward_set, False)
+    # no loaded file gives a Rutland school a position: no GIAS establishment rows for 857 (dfe/README.md section 5)
+    assert view.schools.empty
+    assert view.placement.startswith("No school is drawn: none of the 28 open schools has a location in the "
+                                     "loaded files")
+    assert len(view.unplaced) == 28 and "Great Casterton Church of England Primary School" in set(view.unplaced["name"])
+    assert "0 schools" not in view.alt_text
+    scatter = geo_queries.scatter_view(rutland, "857", choices.la_ons, 2025, "imd", ward_set, "ks2_read_prog",
+                                       "KS2 reading progress")
+    # the 17 state-funded primaries of K2 (Edith Weston's reading progress is SUPP, so 16 points are drawn)
+    assert len(scatter.frame) == 17 and scatter.spec is not None
+    assert scatter.alt_text.startswith("Scatter of 16 schools")
+
+
+# ---------------------------------------------------------------- the page, through app.py
+
+def _schools_page(db, la, monkeypatch, **params):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("DASHBOARD_DB", str(db))
+    monkeypatch.setenv("DASHBOARD_LA", la)
+    app = AppTest.from_file(APP_FILE, default_timeout=240)
+    app.query_params.update(params)
+    at = app.run()
+    at.switch_page("pages/schools.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_schools_page_on_the_real_rutland_build(real_db, monkeypatch):
+    at = _schools_page(real_db, "857", monkeypatch, key_stage="Secondary (KS4)", measure="ks4_att8",
+                       school_year="2018/19")
+    text = "\n".join(m.value for m in at.markdown)
+    assert ("**Rutland 51.3 vs England 46.5 in 2018/19 - none of the 3 state-funded mainstream secondary schools "
+            "with a figure was below national.**") in text
+    tables = [d.value for d in at.dataframe]
+    mainstream = next(t for t in tables if {"profile", "interval_from"} <= set(t.columns) and "group" not in t.columns)
+    assert set(mainstream["school"]) == {"Casterton College Rutland", "Catmose College", "Uppingham Community College"}
+    others = next(t for t in tables if {"profile", "group", "interval_from"} <= set(t.columns))
+    assert set(others["group"]) == {"Independent schools", "Independent special schools"}
+    sqa = next(t for t in tables if "priority" in t.columns)
+    assert "Oakham School" not in set(sqa["school_name"]) and "Insufficient data" in set(sqa["priority"])
+    at.selectbox(key="key_stage").set_value("Primary (KS2)").run()
+    at.selectbox(key="measure").set_value("ks2_math_prog").run()
+    assert not at.exception
+    text = "\n".join(m.value for m in at.markdown)
+    # K2: 11 of the 16 primaries with a maths score are below England's 0.03 (LAIT), 4 in DfE bands 4-5
+    assert ("Rutland -0.68 vs England 0.03 in 2018/19 - 11 of 16 state-funded mainstream primary schools with a "
+            "figure were below national, 4 of them significantly.") in text
+
+
+def test_schools_page_on_the_real_hampshire_build_stays_usable(real_db_hampshire, monkeypatch):
+    at = _schools_page(real_db_hampshire, "850", monkeypatch, key_stage="Secondary (KS4)", measure="ks4_p8",
+                       school_year="2017/18")
+    text = "\n".join(m.value for m in at.markdown)
+    assert "40 of 68 state-funded mainstream secondary schools with a figure were below national, 23 of them " \
+           "significantly." in text
+    assert at.toggle(key="all_schools").value is False
+    at.toggle(key="all_schools").set_value(True).run()
+    assert not at.exception
