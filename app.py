@@ -4,7 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from rutland_data import queries, settings
-from rutland_data.ui import common, routing
+from rutland_data.ui import auth, common, routing
 
 # Presentation mode (?present=true) starts with the sidebar closed so it does not flash on the meeting-room screen.
 st.set_page_config(page_title="Education performance dashboard", page_icon=routing.FAVICON, layout="wide",
@@ -15,6 +15,7 @@ years = [queries.academic_year_label(y) for y in common.query(queries.years_with
 
 with st.sidebar:
     st.markdown(f"**{common.query(queries.area_name, la)}** education performance")
+    auth.sidebar_account()
     if years:
         st.selectbox("Year", years, index=len(years) - 1, key="year", bind="query-params",
                      help="Academic year for headline figures, ranks and tables.")
@@ -24,7 +25,8 @@ with st.sidebar:
 pages, current = routing.navigation()
 
 # The menu is drawn here with plain links: Streamlit's own sectioned menu puts list items
-# inside <div>s, which screen readers (and axe) reject as a broken list.
+# inside <div>s, which screen readers (and axe) reject as a broken list. It lists only the pages
+# this visitor may see (officer pages for a signed-in officer only).
 with st.sidebar:
     st.divider()
     for section in dict.fromkeys(entry.section for entry in pages):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from rutland_data.ui import common
+from rutland_data.ui import auth, common
 from rutland_data import queries
 from rutland_data.markers import GLOSSARY
 
@@ -62,6 +62,9 @@ st.markdown(
 A failed load names the file, row and column, and leaves the existing database untouched.
 """
 )
+
+st.header("Officer sign-in")
+auth.about_sign_in()
 
 st.header("Licence")
 st.markdown(

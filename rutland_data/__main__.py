@@ -1,4 +1,4 @@
-"""Command line: `python -m rutland_data build --demo | --from DIR`, `check`, `bench`."""
+"""Command line: `python -m rutland_data build --demo | --from DIR`, `refresh`, `check`, `bench`."""
 from __future__ import annotations
 
 import argparse
@@ -6,7 +6,7 @@ import sys
 import time
 from pathlib import Path
 
-from rutland_data import build, db, queries, settings
+from rutland_data import build, db, queries, refresh, settings
 from rutland_data.importers import BadInput
 
 
@@ -22,13 +22,41 @@ def _build(args: argparse.Namespace) -> int:
         print(f"Build failed, database unchanged: an unexpected {type(error).__name__} ({error}); "
               "please report it with the files you loaded", file=sys.stderr)
         return 2
+    _print_report(report, configured, started)
+    return 0
+
+
+def _print_report(report: build.BuildReport, configured: settings.Settings, started: float) -> None:
     for name, importer, rows, note in report.loaded:
         took = f"{report.seconds[name]:5.1f} s  " if name in report.seconds else ""
         print(f"  {took}loaded {rows:>8,} rows  {name}  [{importer}]" + (f"  - {note}" if note else ""))
     for name in report.unrecognised:
         print(f"  skipped (no importer recognises its columns)  {name}")
     print(f"Built {configured.db_path} in {time.perf_counter() - started:.1f} s; content sha256 {report.digest}")
-    return 0
+
+
+def _refresh(args: argparse.Namespace) -> int:
+    """Areas for paged queries come from the current database (the LA's region, its statistical
+    neighbours in the default model); before any build there is only the LA and England."""
+    configured = settings.load()
+    started = time.perf_counter()
+    areas = refresh.Areas(la=configured.la_code)
+    if configured.db_path.exists():
+        con = db.connect_read_only(configured.db_path)
+        try:
+            neighbours = queries.neighbours(con, configured.la_code, configured.default_neighbour_set)
+            areas = refresh.Areas(la=configured.la_code, region=queries.region_of(con, configured.la_code),
+                                  neighbours=tuple(neighbours["area_code"]))
+        finally:
+            con.close()
+    try:
+        outcome = refresh.run(configured, Path(args.folder), areas, dry_run=args.dry_run)
+    except BadInput as error:
+        print(f"Refresh stopped, downloads and database unchanged: {error}", file=sys.stderr)
+        return 2
+    if outcome.report is not None:
+        _print_report(outcome.report, configured, started)
+    return outcome.exit_code
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -70,6 +98,11 @@ def main(argv: list[str] | None = None) -> int:
     source.add_argument("--demo", action="store_true", help="the generated demonstration dataset")
     source.add_argument("--from", dest="source", metavar="DIR", help="a folder of official downloads")
     build_cmd.set_defaults(run=_build)
+    refresh_cmd = commands.add_parser("refresh", help="fetch new versions of known data sets from the EES API, then build")
+    refresh_cmd.add_argument("--to", dest="folder", metavar="DIR", default=str(refresh.DEFAULT_FOLDER),
+                             help="the folder of official files to build from; API downloads go to DIR/ees-api/")
+    refresh_cmd.add_argument("--dry-run", action="store_true", help="say what is new; download and change nothing")
+    refresh_cmd.set_defaults(run=_refresh)
     commands.add_parser("check", help="list each source, its rows and what it feeds").set_defaults(run=_check)
     bench_cmd = commands.add_parser("bench", help="print build, memory and page-render timings")
     bench_cmd.add_argument("--from", dest="source", metavar="DIR", help="official files to time the build on")

@@ -1,11 +1,19 @@
-"""The dashboard's pages: file, title, stable URL path and menu section.
+"""The dashboard's pages: file, title, stable URL path, menu section and audience.
 
 Plain data, so the app builds its menu from it and the tests open every page from it.
 A new page is a new row here.
+
+An officer page (audience OFFICER) is listed in the menu and served only to a signed-in officer
+(rutland_data/access.py says who is one); anyone else who opens its URL gets a sign-in prompt
+(rutland_data/ui/routing.py) and nothing of the page.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
+
+PUBLIC = "public"
+OFFICER = "officer"
 
 
 @dataclass(frozen=True)
@@ -19,6 +27,7 @@ class PageEntry:
     section: str
     icon: str
     default: bool = False
+    audience: Literal["public", "officer"] = PUBLIC
 
 
 PAGES: list[PageEntry] = [
@@ -31,5 +40,11 @@ PAGES: list[PageEntry] = [
     PageEntry("pages/schools.py", "Schools", "schools", "Performance", ":material/school:"),
     PageEntry("pages/school.py", "School profile", "school", "Performance", ":material/badge:"),
     PageEntry("pages/meetings.py", "Meetings", "meetings", "Meetings", ":material/groups:"),
+    PageEntry("pages/local-data.py", "Local data", "local-data", "Officers", ":material/upload_file:", audience=OFFICER),
     PageEntry("pages/about.py", "About the data", "about", "Help", ":material/info:"),
 ]
+
+
+def pages_for(officer: bool) -> list[PageEntry]:
+    """The pages a visitor may see: every public page, and the officer pages for an officer."""
+    return [entry for entry in PAGES if officer or entry.audience == PUBLIC]

@@ -1,4 +1,4 @@
-"""One place for every setting: which LA, where the database lives, disclosure thresholds.
+"""One place for every setting: which LA, where the database lives, disclosure thresholds, officers.
 
 Each can be overridden by an environment variable so the same code serves another
 authority (``DASHBOARD_LA=850``) or a test database (``DASHBOARD_DB=/tmp/x.duckdb``).
@@ -51,6 +51,7 @@ class Settings:
     db_path: Path
     suppress_counts_up_to: int
     default_neighbour_set: str
+    officers: str            # who may sign in as an officer: e-mails and @domains (rutland_data/access.py)
 
 
 def load() -> Settings:
@@ -59,4 +60,5 @@ def load() -> Settings:
         db_path=Path(os.environ.get("DASHBOARD_DB", PROJECT_ROOT / "data" / "rutland.duckdb")),
         suppress_counts_up_to=int(os.environ.get("DASHBOARD_SUPPRESS_UP_TO", "5")),
         default_neighbour_set=os.environ.get("DASHBOARD_NEIGHBOUR_SET", "2025-05"),
+        officers=os.environ.get("DASHBOARD_OFFICERS", ""),
     )

@@ -1,6 +1,6 @@
 """Real browser: Playwright drives Debian's Chromium against `streamlit run` on 127.0.0.1.
 
-Opens every page in the navigation, on the demo database and on a real build from ../shared/data
+Opens every public page in the navigation, on the demo database and on a real build from ../shared/data
 (skipped without it, run in CI), waits until the script has finished and its charts are drawn,
 fails on any exception element, console error or page error, checks accessibility with axe-core,
 and saves a screenshot per page in artifacts/screenshots/ (real build: artifacts/screenshots/real/).
@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from rutland_data.navigation import PAGES
+from rutland_data.navigation import pages_for
 from rutland_data.settings import PROJECT_ROOT
 from tests.conftest import IN_CI
 
@@ -58,15 +58,17 @@ def _free_port() -> int:
 
 
 @contextmanager
-def streamlit_server(db_path: Path, log: Path):
-    """`streamlit run app.py` on a free port over `db_path` (which need not exist yet); its output goes to `log`."""
+def streamlit_server(db_path: Path, log: Path, options: tuple[str, ...] = (), env: dict[str, str] | None = None):
+    """`streamlit run app.py` on a free port over `db_path` (which need not exist yet); its output goes to `log`.
+    `options`: further `--section.option value` arguments; `env`: further environment variables."""
     _require_browser()
     port = _free_port()
-    env = {**os.environ, "DASHBOARD_DB": str(db_path)}
+    env = {**os.environ, "DASHBOARD_DB": str(db_path), **(env or {})}
     with open(log, "wb") as output:
         process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "app.py"), "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
+             *options],
             cwd=PROJECT_ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
         )
         try:
@@ -206,7 +208,10 @@ def open_page(browser, url: str, screenshot_path: Path, query: str = ""):
     return page, problems.all()
 
 
-@pytest.mark.parametrize("entry", PAGES, ids=[p.url_path for p in PAGES])
+PUBLIC_PAGES = pages_for(officer=False)   # officer pages: tests/test_officer_browser.py
+
+
+@pytest.mark.parametrize("entry", PUBLIC_PAGES, ids=[p.url_path for p in PUBLIC_PAGES])
 def test_page_opens_without_errors_and_passes_axe(served, browser, entry):
     base, screenshots = served
     path = "" if entry.default else entry.url_path  # the default page lives at the root URL

@@ -64,11 +64,12 @@ def test_rutland_ks4_masking_sentence_counts_only_state_funded_mainstream_school
     frame = school_queries.masking(rutland, "857", "ks4_att8", 2019)
     sentence = school_queries.headline_sentence(frame, measures.by_id()["ks4_att8"], "Rutland", "Secondary (KS4)",
                                                 "2018/19")
-    # Rutland 51.3: P row 19 (RECTYPE 4, LEA 857). England 46.5: P row 33 (RECTYPE 7, state-funded).
-    # The schools: F rows 2-4, final Attainment 8 50.1 (Uppingham CC), 54.2 (Casterton), 50.4 (Catmose), all
-    # above 46.5. The '3 of 6 ... below national' were Wilds Lodge 14.7, Oakham 10.2, Uppingham
+    # Rutland 51.3: P row 19 (RECTYPE 4, LEA 857). England 46.7: LAIT bds_long_0.parquet row 397789
+    # (AVG_Attain8_Score, England, 2019), the later release, which beats the provisional file's 46.5 (P row 33,
+    # RECTYPE 7, state-funded) by the version rule. The schools: F rows 2-4, final Attainment 8 50.1
+    # (Uppingham CC), 54.2 (Casterton), 50.4 (Catmose), all above both. The '3 of 6 ... below national' were Wilds Lodge 14.7, Oakham 10.2, Uppingham
     # School 8.2 (F rows 8, 5, 6): independent and special schools, now left out and named as such.
-    assert sentence == ("Rutland 51.3 vs England 46.5 in 2018/19 - none of the 3 state-funded mainstream secondary "
+    assert sentence == ("Rutland 51.3 vs England 46.7 in 2018/19 - none of the 3 state-funded mainstream secondary "
                         "schools with a figure was below national.")
     assert school_queries.not_compared_sentence(frame).endswith(
         "2 independent schools, 1 independent special school with a figure.")
@@ -264,7 +265,7 @@ def test_schools_page_on_the_real_rutland_build(real_db, monkeypatch):
     at = _schools_page(real_db, "857", monkeypatch, key_stage="Secondary (KS4)", measure="ks4_att8",
                        school_year="2018/19")
     text = "\n".join(m.value for m in at.markdown)
-    assert ("**Rutland 51.3 vs England 46.5 in 2018/19 - none of the 3 state-funded mainstream secondary schools "
+    assert ("**Rutland 51.3 vs England 46.7 in 2018/19 - none of the 3 state-funded mainstream secondary schools "
             "with a figure was below national.**") in text
     tables = [d.value for d in at.dataframe]
     mainstream = next(t for t in tables if {"profile", "interval_from"} <= set(t.columns) and "group" not in t.columns)

@@ -1,5 +1,17 @@
 """UI helpers shared by every page: cached queries on the current database file, and the chart
-block (chart + alt text + data table + CSV + source) that every chart goes through."""
+block (chart + alt text + data table + CSV + source) that every chart goes through.
+
+The cache rule. Streamlit's caches are shared by every session of the server, whoever is signed
+in. So nothing unvalidated or officer-only may enter a cache entry a public session can read:
+- Data only officers may see comes from query functions marked `@access.officer_only`, and only
+  through `officer_query`. It checks that this session is an officer's *before* looking in its
+  cache, and its cache is a function of its own (`_run_officer`, a distinct name: Streamlit keys a
+  cache by the cached function's name and code), which nothing else calls.
+- `query` (the public cache, `_run`) refuses an officer-only function outright.
+- Caches keyed by the data themselves (`csv_bytes`) are safe either way: to hit an entry a session
+  must already hold the same table.
+tests/test_officer_cache.py asserts each of these.
+"""
 from __future__ import annotations
 
 import importlib
@@ -10,8 +22,8 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from rutland_data import build, db, display, queries, settings
-from rutland_data.ui import routing
+from rutland_data import access, build, db, display, queries, settings
+from rutland_data.ui import auth, routing
 
 _LOG = logging.getLogger(__name__)
 FIRST_BUILD_MESSAGE = ("No database yet: building the demonstration database. This takes a few seconds, once, "
@@ -37,8 +49,7 @@ def _database() -> tuple[str, tuple[int, int, int]]:
     return str(configured.db_path), db.file_identity(configured.db_path)
 
 
-@st.cache_data(show_spinner=False, max_entries=2000)
-def _run(module: str, name: str, db_path: str, identity: tuple[int, int, int], args: tuple):
+def _call(module: str, name: str, db_path: str, identity: tuple[int, int, int], args: tuple):
     function = getattr(importlib.import_module(module), name)
     cursor = _open(db_path, identity).cursor()
     try:
@@ -47,9 +58,36 @@ def _run(module: str, name: str, db_path: str, identity: tuple[int, int, int], a
         cursor.close()
 
 
+@st.cache_data(show_spinner=False, max_entries=2000)
+def _run(module: str, name: str, db_path: str, identity: tuple[int, int, int], args: tuple):
+    """The public cache: every session reads it (see the cache rule above)."""
+    return _call(module, name, db_path, identity, args)
+
+
+@st.cache_data(show_spinner=False, max_entries=500)
+def _run_officer(module: str, name: str, db_path: str, identity: tuple[int, int, int], args: tuple):
+    """The officers' cache: only `officer_query` calls it, for an officer (see the cache rule above)."""
+    return _call(module, name, db_path, identity, args)
+
+
 def query(function, *args):
     """Run a `rutland_data` query function with a cursor of its own, cached per database file."""
+    if access.is_officer_only(function):
+        raise TypeError(f"{function.__module__}.{function.__name__} is officer-only: use officer_query, "
+                        "whose cache no public session reads")
     return _run(function.__module__, function.__name__, *_database(), args)
+
+
+def officer_query(function, *args):
+    """`query` for a function marked `@access.officer_only`, for an officer only, in the officers' own cache.
+
+    Officer pages are gated before they run, so a non-officer reaching this is a fault: it raises
+    rather than return anything."""
+    if not access.is_officer_only(function):
+        raise TypeError(f"{function.__module__}.{function.__name__} is not marked officer-only: use query")
+    if not auth.is_officer():
+        raise PermissionError(f"{function.__name__}: officer-only data asked for by a session that is not an officer's")
+    return _run_officer(function.__module__, function.__name__, *_database(), args)
 
 
 def la_code() -> str:
@@ -90,6 +128,18 @@ def page_header(title: str, intro: str) -> None:
     routing.through_app()
     st.title(title)
     st.markdown(intro)
+
+
+def officer_page_header(title: str, intro: str) -> None:
+    """`page_header` for an officer page, its first call: anyone else gets the sign-in prompt and nothing more.
+
+    The navigation already serves the prompt instead of the page to non-officers; this covers a cold
+    server's first visit, which runs the page's file on its own (rutland_data/ui/routing.py)."""
+    routing.through_app()
+    if not auth.is_officer():
+        auth.sign_in_prompt()
+        st.stop()
+    page_header(title, intro)
 
 
 def headline_metric(measure, card, label: str) -> None:

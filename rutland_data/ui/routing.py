@@ -7,6 +7,11 @@ session calls `st.navigation`; from then on it ignores the folder in every sessi
 first helper call (`through_app`) then declares the app's pages itself - which switches the server to
 `st.navigation` for good - and reruns, and the rerun goes through app.py. Only public API is used; the
 browser test opens deep links on a cold server and fails if a Streamlit release changes this.
+
+Officer pages are declared only for a signed-in officer. For anyone else their URLs stay declared,
+but as a sign-in prompt (`auth.sign_in_prompt`), so `/local-data` says why there is nothing there
+instead of Streamlit's "page not found" and the page's file never runs. The page itself checks again
+(`common.officer_page_header`): on a cold server's first visit it runs on its own before any of this.
 """
 from __future__ import annotations
 
@@ -15,8 +20,9 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from rutland_data.navigation import PAGES, PageEntry
+from rutland_data.navigation import PAGES, PageEntry, pages_for
 from rutland_data.settings import PROJECT_ROOT
+from rutland_data.ui import auth
 
 if TYPE_CHECKING:
     from streamlit.navigation.page import StreamlitPage  # what st.Page returns
@@ -31,10 +37,19 @@ _HANDED_OFF = "_routing_handed_off"
 
 
 def navigation() -> tuple[dict[PageEntry, StreamlitPage], StreamlitPage]:
-    """Declare the app's pages (menu hidden: app.py draws its own) and return them with the page to run."""
+    """Declare the app's pages (menu hidden: app.py draws its own) and return the ones this visitor may see,
+    for the menu, with the page to run."""
     pages = {entry: st.Page(PROJECT_ROOT / entry.file, title=entry.title, url_path=entry.url_path, icon=entry.icon,
-                            default=entry.default) for entry in PAGES}
-    return pages, st.navigation(list(pages.values()), position="hidden")
+                            default=entry.default) for entry in pages_for(officer=auth.is_officer())}
+    prompts = [st.Page(_sign_in_prompt, title="Sign in required", url_path=entry.url_path, icon=":material/lock:")
+               for entry in PAGES if entry not in pages]
+    return pages, st.navigation([*pages.values(), *prompts], position="hidden")
+
+
+def _sign_in_prompt() -> None:
+    """What an officer page's URL serves anyone else; a page like the others, so it too ends a hand-over."""
+    through_app()
+    auth.sign_in_prompt()
 
 
 def run(page: StreamlitPage) -> None:
