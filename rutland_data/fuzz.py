@@ -275,10 +275,10 @@ def _numeric_cells(clean: Clean) -> list[Cell]:
             and _number(clean.rows[c.row][c.column]) is not None]
 
 
-def _satisfies(rule, text: str) -> bool:
+def _satisfies(rule, markers: frozenset[str], text: str) -> bool:
     """Whether a cell would pass `rule`: used only to pick header swaps the data must expose."""
     text = text.strip()
-    if text == "":
+    if text == "" or text in markers:
         return True
     if isinstance(rule, Number):
         value = _number(text)
@@ -466,10 +466,10 @@ def _header_cases(clean: Clean, rng: random.Random, case) -> Iterator[Case]:
         yield case("renamed key column", column, REFUSED, _csv_bytes(renamed, clean.rows))
     rules = {}
     for cell in _declared_cells(clean):
-        rules.setdefault(cell.column, cell.rule)
-    pairs = [(a, b) for a in rules for b in rules if a < b and rules[a] != rules[b]
-             and any(not _satisfies(rules[b], r[a]) for r in clean.rows if len(r) > a)
-             and any(not _satisfies(rules[a], r[b]) for r in clean.rows if len(r) > b)]
+        rules.setdefault(cell.column, (cell.rule, cell.markers))
+    pairs = [(a, b) for a in rules for b in rules if a < b and _substance(rules[a][0]) != _substance(rules[b][0])
+             and any(not _satisfies(*rules[b], r[a]) for r in clean.rows if len(r) > a)
+             and any(not _satisfies(*rules[a], r[b]) for r in clean.rows if len(r) > b)]
     for a, b in rng.sample(pairs, min(2, len(pairs))):
         swapped = list(header)
         swapped[a], swapped[b] = header[b], header[a]
@@ -480,6 +480,13 @@ def _header_cases(clean: Clean, rng: random.Random, case) -> Iterator[Case]:
         order = list(range(len(header)))[::-1]
         yield case("reordered columns", "reversed", IDENTICAL,
                    _csv_bytes([header[i] for i in order], [[r[i] for i in order] for r in clean.rows]))
+
+
+def _substance(rule) -> tuple:
+    """What a rule accepts, whatever it is called in messages."""
+    if isinstance(rule, Number):
+        return (rule.low, rule.high, rule.whole, rule.percent_sign)
+    return (type(rule).__name__, getattr(rule, "pattern", None))
 
 
 def _flip(data: bytes, rng: random.Random, start: int, end: int) -> bytes:

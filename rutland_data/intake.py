@@ -285,7 +285,7 @@ def validate(file: str, frame: pd.DataFrame, columns: Sequence[Col]) -> None:
 
     values, schema, unreadable, stacks = {}, {}, {}, {}
     for number, ((rule, markers, blank), cells) in enumerate(groups.items()):
-        stack = _stack(cells, text_of, len(frame))
+        stack = _stack(cells, text_of, frame)
         name = f"rule {number}"
         parse = _parse_numbers if isinstance(rule, Number) else _parse_codes if isinstance(rule, Code) else _parse_dates
         values[name], unreadable[name] = parse(stack.text, rule, markers, blank)
@@ -331,11 +331,12 @@ def _rows_by_rule(rule: PerRow, text_of) -> list[tuple[Number, np.ndarray]]:
     return [(r, which == n) for n, r in enumerate(distinct) if (which == n).any()]
 
 
-def _stack(cells: list[tuple[int, str, np.ndarray | None]], text_of, length: int) -> _Stack:
+def _stack(cells: list[tuple[int, str, np.ndarray | None]], text_of, frame: pd.DataFrame) -> _Stack:
+    """The cells end to end; a `PerRow` subset is read as text on its own rows only (LAIT loads a tenth)."""
     pieces, positions = [], []
     for _, header, rows in cells:
-        where = np.arange(length) if rows is None else np.flatnonzero(rows)
-        pieces.append(text_of(header) if rows is None else text_of(header).take(pa.array(where)))
+        where = np.arange(len(frame)) if rows is None else np.flatnonzero(rows)
+        pieces.append(text_of(header) if rows is None else _text(frame[header].iloc[where]))
         positions.append(where)
     column = np.repeat(np.arange(len(cells)), [len(p) for p in positions])
     return _Stack(pa.concat_arrays(pieces), np.array([order for order, _, _ in cells])[column],
