@@ -3,6 +3,7 @@ peak memory, and each page's warm render time against a bare page of the same el
 
 `python -m rutland_data bench [--from DIR]`. Feature benchmarks live in `bench_*.py`
 modules with a `run() -> list[str]` function and are run after these.
+`python -m rutland_data bench --fuzz [--from DIR]` runs every intake mutation instead (`rutland_data.fuzz`).
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from pathlib import Path
 
 import duckdb
 
-from rutland_data import build, settings
+from rutland_data import build, fuzz, settings
 from rutland_data.navigation import pages_for
 
 TIMED_RUNS = 5
@@ -118,6 +119,17 @@ def page_render_lines(db_path: Path) -> list[str]:
         lines.append(f"  {entry.url_path:<18} {page_seconds * 1000:7.0f} ms   floor {floor_seconds * 1000:6.0f} ms   "
                      f"ratio {page_seconds / floor_seconds:4.2f}   ({counts})")
     return lines
+
+
+def fuzz_lines(source: Path | None = None) -> list[str]:
+    """Every intake mutation of the real files, built one by one: tried, refused, loaded identically,
+    accepted with different data and crashes (the last two must be 0), by mutation kind."""
+    started = time.perf_counter()
+    cleans, all_cases = fuzz.cases(source or settings.SHARED_DATA)
+    with tempfile.TemporaryDirectory() as scratch:
+        outcomes = fuzz.run(cleans, all_cases, Path(scratch))
+    return [f"intake fuzz: {len(cleans)} clean files (every importer), {time.perf_counter() - started:.0f} s",
+            *fuzz.summary(outcomes)]
 
 
 def run(source: Path | None = None) -> list[str]:

@@ -22,21 +22,33 @@ class BuildReport:
 
 def plan(root: Path) -> tuple[list[tuple[SourceFile, Importer]], list[str]]:
     """Match each file to the importer that recognises its header; order them so whole
-    national files load before extracts of them (which then only confirm figures)."""
-    importers = all_importers()
+    national files load before extracts of them (which then only confirm figures).
+
+    A file that nearly matches a format (most of its key columns, one renamed) is an error naming
+    the missing column, not a skip; a file like no format is skipped."""
+    importers = sorted(all_importers(), key=lambda i: i.priority)
     planned, unrecognised = [], []
     for source in iter_source_files(root):
         if source.member is None and source.size == 0:
             raise BadInput(source.display_name, "is empty (0 bytes)")
-        for importer in sorted(importers, key=lambda i: i.priority):
-            if importer.recognises(source.columns):
-                source.encoding = importer.encoding
-                planned.append((source, importer))
-                break
-        else:
+        importer = next((i for i in importers if i.recognises(source.columns)), None)
+        if importer is None:
+            _refuse_near_miss(source, importers)
             unrecognised.append(source.display_name)
+            continue
+        source.layout = importer.layout
+        planned.append((source, importer))
     planned.sort(key=lambda pair: (pair[1].priority, -pair[0].size, pair[0].display_name))
     return planned, unrecognised
+
+
+def _refuse_near_miss(source: SourceFile, importers: list[Importer]) -> None:
+    """Stop at a file that looks like a known format with a key column renamed or missing."""
+    near = [(i, missing) for i in importers if (missing := i.near_miss(source.columns))]
+    if near:
+        importer, missing = min(near, key=lambda pair: len(pair[1]))
+        raise BadInput(source.display_name, f"looks like the '{importer.name}' format but has no column "
+                       f"{', '.join(repr(c) for c in missing)}; was it renamed?", row=1)
 
 
 def build_from(root: Path, settings: Settings) -> BuildReport:
@@ -46,7 +58,9 @@ def build_from(root: Path, settings: Settings) -> BuildReport:
         raise BadInput(str(root), "is not a folder")
     planned, unrecognised = plan(root)
     if not planned:
-        raise BadInput(str(root), "holds no file in a format the dashboard can read")
+        listed = "; ".join(unrecognised[:5]) + (f" and {len(unrecognised) - 5} more" if len(unrecognised) > 5 else "")
+        raise BadInput(str(root), "holds no file in a format the dashboard can read"
+                       + (f" (no importer recognises the columns of {listed})" if unrecognised else ""))
     report = BuildReport(unrecognised=unrecognised)
 
     def populate(con: duckdb.DuckDBPyConnection) -> None:
@@ -57,6 +71,7 @@ def build_from(root: Path, settings: Settings) -> BuildReport:
         for source, importer in planned:
             started = time.perf_counter()
             importer.check_columns(source)
+            importer.validate(source)
             source_id = db.register_source(
                 con,
                 file_name=source.display_name,
@@ -68,6 +83,7 @@ def build_from(root: Path, settings: Settings) -> BuildReport:
                 release_note=importer.release_note,
             )
             rows, note = importer.load(con, source, source_id, settings)
+            source.release()
             db.finish_source(con, source_id, rows, note)
             report.loaded.append((source.display_name, importer.name, rows, note))
             report.seconds[source.display_name] = time.perf_counter() - started

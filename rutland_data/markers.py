@@ -35,7 +35,15 @@ GLOSSARY: dict[str, tuple[str, str]] = {
     "DNS": ("This dashboard", "Suppressed by the dashboard's own disclosure rule (small count, or could reveal one)"),
 }
 
-_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+# Markers that only one publisher's files carry: accepted only where a format declares them.
+SCORECARD_MARKERS = frozenset(c for c, (where, _) in GLOSSARY.items() if where == "School places scorecards")
+# Every marker a published file may hold (the dashboard's own DNS never comes from a file).
+PUBLISHED_MARKERS = frozenset(GLOSSARY) - SCORECARD_MARKERS - {"DNS"}
+
+# A published number (after any '%' sign is removed): digits, optionally grouped in threes by commas
+# ('9,109', '1,234,567.5'), a decimal point, an exponent. A comma anywhere else ('96,50145773', '46,5')
+# is a decimal comma or a typo, never a thousands separator, so it is not a number.
+NUMBER = re.compile(r"^[+-]?(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
 
 
 class NotAValue(ValueError):
@@ -45,9 +53,10 @@ class NotAValue(ValueError):
 def parse_cell(text: object, blank_code: str | None = None) -> tuple[float | None, str | None]:
     """Return (value, code) for one published cell.
 
-    Numbers may carry a '%' sign or thousands separators. A known marker gives
+    Numbers may carry a '%' sign or thousands separators (`NUMBER`). A known marker gives
     (None, marker). A blank gives (None, blank_code) so the caller decides whether
-    blank means 'not published' or is an error. Anything else raises NotAValue.
+    blank means 'not published' or is an error. Anything else, a decimal comma or a
+    number too large to be finite included, raises NotAValue.
     """
     if text is None or (isinstance(text, float) and math.isnan(text)):
         return None, blank_code
@@ -58,9 +67,9 @@ def parse_cell(text: object, blank_code: str | None = None) -> tuple[float | Non
         return None, blank_code
     if cell in GLOSSARY:
         return None, cell
-    number = cell.rstrip("%").replace(",", "").strip()
-    if _NUMBER.match(number):
-        return float(number), None
+    number = cell.rstrip("%").strip()
+    if NUMBER.match(number) and math.isfinite(float(number.replace(",", ""))):
+        return float(number.replace(",", "")), None
     raise NotAValue(f"'{cell}' is neither a number nor a published marker")
 
 
@@ -71,16 +80,3 @@ def round_half_up(value: float | None, decimals: int) -> float | None:
     # repr gives the shortest string that round-trips, so 72.099999999999994 -> '72.1'.
     quantum = Decimal(1).scaleb(-decimals)
     return float(Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP))
-
-
-def round_half_up_series(values, decimals):
-    """`round_half_up` for a whole column at once; `decimals` is an int or a per-row Series.
-
-    The tiny nudge (1e-9 of a unit) absorbs binary artefacts such as 72.099999999999994
-    without moving any genuinely published value.
-    """
-    import numpy as np
-
-    scale = np.power(10.0, decimals)
-    magnitude = np.floor(np.abs(values) * scale + 0.5 + 1e-9) / scale
-    return np.sign(values) * magnitude

@@ -6,6 +6,7 @@ import pytest
 
 from rutland_data import build
 from rutland_data.importers.lait import parse_year
+from rutland_data.measures import by_id
 from tests.conftest import database_at, require_shared
 
 LA_LEVEL_FILES = [
@@ -60,11 +61,22 @@ def test_lait_dash_marker_becomes_null_with_code_not_zero(la_db):
     assert zeros_from_markers == 0
 
 
-def test_lait_float_artefacts_rounded_to_published_decimals(la_db):
+def test_lait_values_stored_as_published_and_rounded_on_display(la_db):
+    """The file's number is stored, float artefacts and all; `Measure.format` rounds it for display.
+    Issue 9: ranks and changes are computed from what was published, not from a rounded copy."""
     con, _ = la_db
-    # Stored in LAIT as 72.099999999999994 and 0.28999999999999998.
-    assert value(con, "eyfs_gld", "857", 2016)[0] == 72.1
-    assert value(con, "ks4_p8", "857", 2016)[0] == 0.29
+    measures = by_id()
+    # bds_long_0.parquet, Short Desc FSP_NEW_GOODDEV, Rutland (857), Years 2016: Values '72.099999999999994'.
+    gld = value(con, "eyfs_gld", "857", 2016)[0]
+    assert gld == float("72.099999999999994")
+    assert measures["eyfs_gld"].format(gld) == "72.1%"
+    # AVG_Prog8_Score, Rutland, 2016: '0.28999999999999998'.
+    p8 = value(con, "ks4_p8", "857", 2016)[0]
+    assert p8 == float("0.28999999999999998")
+    assert measures["ks4_p8"].format(p8) == "0.29"
+    # TotFixedEx (suspensions per 100 pupils), Rutland, 2016/17: '2.17313', five decimals; the dictionary shows two.
+    assert value(con, "excl_suspension_rate", "857", 2017)[0] == 2.17313
+    assert measures["excl_suspension_rate"].format(2.17313) == "2.17"
 
 
 def test_lait_version_taken_from_year_label(la_db):

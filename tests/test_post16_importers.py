@@ -10,6 +10,7 @@ import pytest
 from rutland_data import build, settings
 from rutland_data.importers import BadInput
 from rutland_data.importers.school_places_scorecard import entry_year
+from rutland_data.measures import by_id
 from tests.conftest import require_shared
 
 DFE = "dfe/"
@@ -161,7 +162,9 @@ def test_neet_and_participation_rutland_2021_to_2025(post16_db):
         got = tuple(result(con, m, "857", year)[0] for m in
                     ("neet_nk_1617", "neet_1617", "notknown_1617", "participation_1617", "sept_guarantee_1617"))
         assert got == values, year
-    assert result(con, "cohort_1617", "857", 2022)[0] == 652  # 651.7, rounded as published counts are
+    # Published as 651.7 (a December-February average): stored so, shown as 652 by the dictionary's 0 decimals.
+    assert result(con, "cohort_1617", "857", 2022)[0] == 651.7
+    assert by_id()["cohort_1617"].format(651.7) == "652"
     assert result(con, "neet_nk_1617", "E92000001", 2025)[0] == 5.6
     assert result(con, "neet_nk_1617", "E12000004", 2021)[0] == 6.2
 
@@ -189,10 +192,13 @@ def test_absence_by_term_rutland(post16_db):
 
 def test_attendance_year_to_date_is_kept_apart_from_annual_absence(post16_db):
     con, _ = post16_db
-    assert result(con, "abs_ytd_overall_primary", "857", 2023) == (4.3, None, "2022/23 (year to date)")
-    assert result(con, "abs_ytd_persistent_secondary", "857", 2023)[0] == 22.4
-    assert result(con, "abs_ytd_overall_total", "857", 2026)[0] == 6.3
-    assert result(con, "abs_ytd_persistent_total", "857", 2026)[0] == 15.0
+    # Stored at the file's precision (EES_ytd_data_202223.csv row 25, Rutland primary: overall_absence_perc
+    # 4.27082169471785), shown at the dictionary's 1 decimal.
+    assert result(con, "abs_ytd_overall_primary", "857", 2023) == (4.27082169471785, None, "2022/23 (year to date)")
+    assert by_id()["abs_ytd_overall_primary"].format(4.27082169471785) == "4.3%"
+    assert result(con, "abs_ytd_persistent_secondary", "857", 2023)[0] == 22.3591193698243
+    assert result(con, "abs_ytd_overall_total", "857", 2026)[0] == 6.30354506868025
+    assert result(con, "abs_ytd_persistent_total", "857", 2026)[0] == 15.0265957446809
     assert result(con, "abs_ytd_overall_secondary", "420", 2023)[:2] == (None, "c")  # Isles of Scilly
     assert con.execute("SELECT count(*) FROM la_results WHERE measure_id IN ('abs_overall_primary', "
                        "'abs_persistent_primary') AND end_year >= 2023").fetchone()[0] == 0
@@ -200,19 +206,22 @@ def test_attendance_year_to_date_is_kept_apart_from_annual_absence(post16_db):
 
 def test_admissions_offers_rutland(post16_db):
     con, _ = post16_db
-    assert result(con, "admissions_first_pref_primary", "857", 2022)[:2] == (96.5, None)
-    assert result(con, "admissions_first_pref_secondary", "857", 2022)[0] == 92.5
-    assert result(con, "admissions_first_pref_primary", "857", 2015)[0] == 96.7
-    assert result(con, "admissions_first_pref_secondary", "857", 2017)[0] == 89.3
-    assert result(con, "admissions_no_offer_secondary", "857", 2020)[0] == 4.7
+    # appsandoffers_2021.csv row 114 (Rutland, Primary, 202122): first_preference_offers_percent 96.50145773,
+    # stored as published and shown at the dictionary's 1 decimal.
+    assert result(con, "admissions_first_pref_primary", "857", 2022)[:2] == (96.50145773, None)
+    assert by_id()["admissions_first_pref_primary"].format(96.50145773) == "96.5%"
+    assert result(con, "admissions_first_pref_secondary", "857", 2022)[0] == 92.47311828
+    assert result(con, "admissions_first_pref_primary", "857", 2015)[0] == 96.7032967
+    assert result(con, "admissions_first_pref_secondary", "857", 2017)[0] == 89.30635838
+    assert result(con, "admissions_no_offer_secondary", "857", 2020)[0] == 4.657534247
     assert result(con, "admissions_applications_primary", "857", 2022)[0] == 343
     assert result(con, "admissions_second_pref_primary", "857", 2015)[:2] == (None, "c")
-    assert result(con, "admissions_first_pref_secondary", "E92000001", 2022)[0] == 81.1
+    assert result(con, "admissions_first_pref_secondary", "E92000001", 2022)[0] == 81.12361741
 
 
 def test_admissions_2020_release_london_subregions_and_region_names(post16_db):
     con, _ = post16_db
-    assert result(con, "admissions_first_pref_primary", "E13000001", 2021)[0] == 83.5  # INNER LONDON, 2020 release
+    assert result(con, "admissions_first_pref_primary", "E13000001", 2021)[0] == 83.51936148  # Inner London
     assert con.execute("SELECT name FROM areas WHERE area_code = 'E12000004'").fetchone()[0] == "East Midlands"
 
 
@@ -222,8 +231,8 @@ def test_school_places_scorecard_preferences(post16_db):
                                                                         "2023/24 entry (scorecard 2022/23)")
     assert result(con, "admissions_first_pref_secondary", "857", 2024)[0] == 98.0
     assert result(con, "admissions_first_pref_primary", "857", 2026)[0] == 100.0
-    assert result(con, "admissions_top3_pref_secondary", "857", 2025)[0] == 99.5
-    assert result(con, "admissions_first_pref_secondary", "E92000001", 2026)[0] == 83.5
+    assert result(con, "admissions_top3_pref_secondary", "857", 2025)[0] == 99.46236559
+    assert result(con, "admissions_first_pref_secondary", "E92000001", 2026)[0] == 83.51933341
 
 
 def test_scorecard_entry_year():

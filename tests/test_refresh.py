@@ -28,6 +28,7 @@ from rutland_data import __main__ as cli
 from rutland_data import build, db, refresh, settings
 from rutland_data.ees_api import EesApi
 from rutland_data.importers import BadInput
+from rutland_data.measures import by_id
 from tests.conftest import require_shared
 
 DATA_SET = str(uuid.UUID(int=1))  # placeholder ids: these are not real API data sets
@@ -191,7 +192,7 @@ def test_a_real_ees_file_served_by_the_csv_endpoint_loads_through_its_importer(w
     with duckdb.connect(str(configured.db_path), read_only=True) as con:
         value = con.execute("SELECT value FROM la_results WHERE measure_id = 'admissions_first_pref_primary' "
                             "AND area_code = '857' AND end_year = 2022").fetchone()[0]
-    assert value == 96.5  # file row 13 (202122, Rutland, Primary): first_preference_offers_percent 96.50145773
+    assert value == 96.50145773  # file row 13 (202122, Rutland, Primary): first_preference_offers_percent, as published
 
 
 def test_an_unchanged_data_set_is_not_downloaded_again_and_nothing_is_rebuilt(workplace, httpserver):
@@ -329,7 +330,9 @@ def test_a_paged_query_asks_for_the_la_region_neighbours_and_england_and_loads_t
     assert (rutland["time_period"], rutland["time_identifier"], rutland["geographic_level"], rutland["la_name"],
             rutland["new_la_code"], rutland["region_code"], rutland["first_preference_offers_percent"]) == (
         "202526", "Academic year", "Local authority", "Rutland", "E06000017", "E12000004", "93.25")
-    assert rutland_first_preference(configured.db_path) == 93.3  # the dictionary's 1 decimal place, half up
+    # stored as published; shown at the dictionary's 1 decimal place, half up
+    assert rutland_first_preference(configured.db_path) == 93.25
+    assert by_id()["admissions_first_pref_primary"].format(93.25) == "93.3%"
     assert any("8 rows for la, region, neighbours, england" in line for line in lines), lines
 
 

@@ -16,7 +16,9 @@ import re
 
 import pandas as pd
 
-from rutland_data.importers import BadInput, Importer, SourceFile, insert_areas, parse_column, reject_duplicates
+from rutland_data.importers import BadInput, Col, Importer, SourceFile, insert_areas, parse_column, reject_duplicates
+from rutland_data.importers.csp_school import PERFORMANCE_TABLES_LAYOUT, RECORD_KEYS
+from rutland_data.intake import COUNT, PERCENT, Code
 from rutland_data.settings import ENGLAND_CODE
 
 # (column stem, category shown, group used to colour and order the stacked bars)
@@ -221,6 +223,16 @@ _KS4_REQUIRED = ("RECTYPE", "LEA", "URN", "SCHNAME", "COHORT",
 _KS5_REQUIRED = ("RECTYPE", "LEA", "URN", "SCHNAME", "TOT_COHORT",
                  *[c for stem, _, _ in KS5_CATEGORIES for c in (f"TOT_{stem}", f"TOT_{stem}PER")])
 
+# Destinations files add colleges (RECTYPE 3) and name their summary rows LA and NAT.
+DESTINATION_KEYS = (Col("RECTYPE", Code("a record type (1, 2, 3, LA or NAT)", r"[123]|LA|NAT"), blank=False),
+                    *RECORD_KEYS[1:])
+
+
+def _category_columns(prefix: str, stems: list[str]) -> tuple[Col, ...]:
+    """Each category's count column and its 'PER' percentage column."""
+    return tuple(col for stem in stems for col in (Col(f"{prefix}{stem}", COUNT), Col(f"{prefix}{stem}PER", PERCENT)))
+
+
 IMPORTERS = [
     Importer(
         name="Performance tables: KS4 destinations (ks4-pupdest)",
@@ -228,6 +240,9 @@ IMPORTERS = [
         required=_KS4_REQUIRED,
         load=load_ks4,
         priority=40,
+        layout=PERFORMANCE_TABLES_LAYOUT,
+        columns=(*DESTINATION_KEYS, Col("COHORT", COUNT), *_category_columns("", [s for s, _, _ in KS4_CATEGORIES]),
+                 Col(r"COHORT_\d{2}", COUNT, pattern=True), Col(r"OVERALL_DESTPER_\d{2}", PERCENT, pattern=True)),
         release_note="Destinations in the year after key stage 4; published about two years after the cohort left.",
     ),
     Importer(
@@ -236,6 +251,9 @@ IMPORTERS = [
         required=_KS5_REQUIRED,
         load=load_ks5,
         priority=40,
+        layout=PERFORMANCE_TABLES_LAYOUT,
+        columns=(*DESTINATION_KEYS, Col("TOT_COHORT", COUNT),
+                 *_category_columns("TOT_", [s for s, _, _ in KS5_CATEGORIES])),
         release_note="Cohort year not stated in the file (inferred). 'SN' is undocumented and treated as suppressed.",
     ),
     Importer(
@@ -244,6 +262,8 @@ IMPORTERS = [
         required=("RECTYPE", "LEA", "URN", "SCHNAME", "ALL_COHORT", *[c for c, _ in KS5_PROGRESSION]),
         load=load_ks5_progression,
         priority=40,
+        layout=PERFORMANCE_TABLES_LAYOUT,
+        columns=(*DESTINATION_KEYS, Col("ALL_COHORT", COUNT), *(Col(c, PERCENT) for c, _ in KS5_PROGRESSION)),
         release_note="Cohort year not stated in the file (inferred). Percentages only; categories overlap.",
     ),
 ]

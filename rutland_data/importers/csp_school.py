@@ -23,7 +23,9 @@ import pandas as pd
 
 from rutland_data import measures as measure_dictionary
 from rutland_data import school_stats, school_types
-from rutland_data.importers import BadInput, Importer, SourceFile, insert_areas
+from rutland_data.importers import BadInput, Col, Importer, Layout, SourceFile, insert_areas
+from rutland_data.intake import (COUNT, LA_NUMBER, PERCENT, PROGRESS_BAND, URN, Code, Date, interval_rule,
+                                 measure_rule)
 from rutland_data.markers import GLOSSARY
 from rutland_data.settings import ENGLAND_CODE
 
@@ -138,6 +140,8 @@ CENSUS_FIELDS = [
 ABSENCE_FIELDS = [Field("PERCTOT", "abs_overall"), Field("PPERSABS10", "abs_persistent")]
 
 MARKER_CODES = set(GLOSSARY)
+# DfE leaves a row's trailing blank fields out (an LA or national row, a school with no results).
+PERFORMANCE_TABLES_LAYOUT = Layout(short_rows=True)
 _PHASE_OF_ESTAB = {"PRI": "primary", "SEC": "secondary", "SPE": "special"}
 
 
@@ -588,6 +592,7 @@ def load_school_information(con, source: SourceFile, source_id: int, settings):
     frame = source.frame()
     frame["_urn"] = text_column(frame, "URN")
     frame = frame[frame["_urn"].str.fullmatch(r"\d+")]
+    _refuse_duplicates(source, frame, ["_urn"], "URN")
     flags = {c: text_column(frame, c) == "1" for c in ("ISPRIMARY", "ISSECONDARY", "ISPOST16") if c in frame.columns}
     none = pd.Series(False, frame.index)
     primary, secondary, post16 = (flags.get(c, none) for c in ("ISPRIMARY", "ISSECONDARY", "ISPOST16"))
@@ -644,6 +649,42 @@ def load_absence(con, source, source_id, settings):
                          year_override=ABSENCE_CARRIED_FORWARD)
 
 
+# ---- what the columns hold (enforced by rutland_data.intake before loading) -------------------------------
+def field_columns(fields: list[Field]) -> tuple[Col, ...]:
+    """Each field's columns from the indicator dictionary: the figure in its measure's unit and possible
+    range, its cohort a count, its coverage a percentage, its published interval within the same range,
+    its band 1 to 5."""
+    dictionary = measure_dictionary.by_id()
+    declared: dict[str, Col] = {}
+    for field in fields:
+        rule = measure_rule(dictionary[field.measure_id])
+        declared.setdefault(field.column, Col(field.column, rule))
+        if field.cohort:
+            declared.setdefault(field.cohort, Col(field.cohort, COUNT))
+        for limit in (field.low, field.high):
+            if limit:
+                declared.setdefault(limit, Col(limit, interval_rule(rule)))
+        if field.band:
+            declared.setdefault(field.band, Col(field.band, PROGRESS_BAND))
+        if field.coverage:
+            declared.setdefault(field.coverage, Col(field.coverage, PERCENT))
+    return tuple(declared.values())
+
+
+RECORD_KEYS = (
+    Col("RECTYPE", Code("a record type (1 to 7)", r"[1-7]"), blank=False),
+    Col("URN", URN),  # blank on LA and national rows
+    Col("LEA", LA_NUMBER),
+    Col("ESTAB", Code("a 4-digit establishment number", r"\d{4}")),
+)
+# Census and absence rows are schools, or LA and national ('LA', 'NAT') rows per phase (ESTAB PRI/SEC/SPE).
+CONTEXT_KEYS = (
+    Col("URN", Code("a URN, or LA / NAT on a summary row", r"\d{5,6}|LA|NAT")),
+    Col("LA", Code("a 3-digit DfE LA number, or NAT", r"\d{3}|NAT")),
+    Col("ESTAB", Code("a 4-digit establishment number, or PRI / SEC / SPE", r"\d{4}|PRI|SEC|SPE")),
+)
+SPINE_DATE = Date(formats=("%Y%m%d", "%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d"))
+
 IMPORTERS = [
     Importer(
         name="Performance tables: school information",
@@ -651,6 +692,9 @@ IMPORTERS = [
         required=("URN", "LA", "ESTAB", "SCHNAME"),
         load=load_school_information,
         priority=25,
+        layout=PERFORMANCE_TABLES_LAYOUT,
+        columns=(Col("URN", URN, blank=False), Col("LA", LA_NUMBER), CONTEXT_KEYS[2],
+                 Col("OPENDATE", SPINE_DATE), Col("CLOSEDATE", SPINE_DATE)),
     ),
     Importer(
         name="Performance tables: LA names",
@@ -658,6 +702,8 @@ IMPORTERS = [
         required=("LEA", "LA Name"),
         load=load_la_names,
         priority=40,
+        layout=PERFORMANCE_TABLES_LAYOUT,
+        columns=(Col("LEA", LA_NUMBER),),
     ),
     Importer(
         name="Performance tables: KS2 school results",
@@ -665,6 +711,8 @@ IMPORTERS = [
         required=("RECTYPE", "URN", "SCHNAME"),
         load=load_ks2,
         priority=30,
+        layout=PERFORMANCE_TABLES_LAYOUT,
+        columns=(*RECORD_KEYS, *field_columns(KS2_FIELDS)),
     ),
     Importer(
         name="Performance tables: KS4 school results",
@@ -672,6 +720,8 @@ IMPORTERS = [
         required=("RECTYPE", "URN", "SCHNAME"),
         load=load_ks4,
         priority=30,
+        layout=PERFORMANCE_TABLES_LAYOUT,
+        columns=(*RECORD_KEYS, *field_columns(KS4_FIELDS)),
     ),
     Importer(
         name="Performance tables: 16-18 school results",
@@ -679,6 +729,8 @@ IMPORTERS = [
         required=("RECTYPE", "URN", "SCHNAME"),
         load=load_ks5,
         priority=30,
+        layout=PERFORMANCE_TABLES_LAYOUT,
+        columns=(*RECORD_KEYS, *field_columns(KS5_FIELDS)),
     ),
     Importer(
         name="Performance tables: school census characteristics",
@@ -686,6 +738,8 @@ IMPORTERS = [
         required=("URN", "LA", "ESTAB", "NOR"),
         load=load_census,
         priority=35,
+        layout=PERFORMANCE_TABLES_LAYOUT,
+        columns=(*CONTEXT_KEYS, *field_columns(CENSUS_FIELDS)),
     ),
     Importer(
         name="Performance tables: school absence",
@@ -693,5 +747,7 @@ IMPORTERS = [
         required=("LA", "ESTAB", "URN", "PERCTOT", "PPERSABS10"),
         load=load_absence,
         priority=35,
+        layout=PERFORMANCE_TABLES_LAYOUT,
+        columns=(*CONTEXT_KEYS, *field_columns(ABSENCE_FIELDS)),
     ),
 ]

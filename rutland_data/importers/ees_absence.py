@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from rutland_data import measures as measure_dictionary
-from rutland_data.importers import BadInput, Importer, SourceFile, insert_la_results, parse_column, reject_duplicates
-from rutland_data.importers.ees_format import GEOGRAPHY_COLUMNS, add_area_and_year
-from rutland_data.markers import round_half_up
+from rutland_data.importers import (BadInput, Col, Importer, SourceFile, insert_la_results, parse_column,
+                                    reject_duplicates)
+from rutland_data.importers.ees_format import GEOGRAPHY, GEOGRAPHY_COLUMNS, add_area_and_year
+from rutland_data.intake import PERCENT
 
 RESULT_COLUMNS = ["measure_id", "year_label", "end_year", "area_code", "value", "value_code",
                   "version", "source_id", "source_row"]
@@ -26,11 +26,10 @@ YTD_PHASES = {"Primary": "primary", "Secondary": "secondary", "Special": "specia
 
 def _measure_rows(source: SourceFile, frame: pd.DataFrame, measure_ids: list[str], column: str,
                   source_id: int) -> pd.DataFrame:
-    dictionary = measure_dictionary.by_id()
     values, codes = parse_column(source, frame, column)
     rows = frame[["year_label", "end_year", "area_code", "_row"]].copy()
     rows["measure_id"] = measure_ids
-    rows["value"] = [round_half_up(v, dictionary[m].decimals) for v, m in zip(values, measure_ids)]
+    rows["value"] = values
     rows["value_code"] = codes
     rows["version"] = None
     rows["source_id"] = source_id
@@ -78,6 +77,7 @@ IMPORTERS = [
         required=(*GEOGRAPHY_COLUMNS, "term", "school_type", "sess_overall_percent"),
         load=load_by_term,
         priority=30,
+        columns=(*GEOGRAPHY, Col("sess_overall_percent", PERCENT)),
     ),
     Importer(
         name="Attendance year to date (DfE attendance dashboard)",
@@ -85,6 +85,7 @@ IMPORTERS = [
         required=(*GEOGRAPHY_COLUMNS, "overall_absence_perc", "pa_perc"),
         load=load_year_to_date,
         priority=30,
+        columns=(*GEOGRAPHY, Col("overall_absence_perc", PERCENT), Col("pa_perc", PERCENT)),
         release_note="Year to date: fortnightly register data up to the last week of this version, "
                      "not the final annual absence statistics.",
     ),

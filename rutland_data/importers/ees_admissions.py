@@ -8,8 +8,10 @@ applications received from the LA's residents.
 from __future__ import annotations
 
 
-from rutland_data.importers import BadInput, Importer, SourceFile, insert_la_results, wide_la_results, reject_duplicates
-from rutland_data.importers.ees_format import GEOGRAPHY_COLUMNS, add_area_and_year
+from rutland_data.importers import (BadInput, Col, Importer, SourceFile, insert_la_results, reject_duplicates,
+                                    wide_la_results)
+from rutland_data.importers.ees_format import GEOGRAPHY, GEOGRAPHY_COLUMNS, add_area_and_year
+from rutland_data.intake import COUNT, PERCENT, Code
 from rutland_data.settings import REGION_NAMES
 
 PHASES = {"Primary": "primary", "Secondary": "secondary"}
@@ -52,6 +54,9 @@ IMPORTERS = [
         required=(*GEOGRAPHY_COLUMNS, "school_phase", *MEASURE_COLUMNS.values()),
         load=load,
         priority=30,
+        columns=(*GEOGRAPHY, Col("school_phase", Code("Primary or Secondary", "|".join(PHASES)), blank=False),
+                 *(Col(column, COUNT if column == "applications_received" else PERCENT)
+                   for column in MEASURE_COLUMNS.values())),
         release_note="time_period is the year of entry (202122 = September 2021 entry); ':' means not available.",
     )
 ]

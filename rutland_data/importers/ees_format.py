@@ -8,11 +8,21 @@ from __future__ import annotations
 
 import pandas as pd
 
-from rutland_data.importers import BadInput, SourceFile, insert_areas
+from rutland_data import intake
+from rutland_data.importers import BadInput, Col, SourceFile, insert_areas
+from rutland_data.markers import PUBLISHED_MARKERS
 from rutland_data.settings import ENGLAND_CODE
 
 GEOGRAPHY_COLUMNS = ("time_period", "geographic_level", "region_code", "region_name",
                      "old_la_code", "new_la_code", "la_name")
+# Codes are blank, or a marker ('NA' on the attendance files' regional rows), where a level has none.
+GEOGRAPHY = (
+    Col("time_period", intake.TIME_PERIOD, blank=False),
+    Col("country_code", intake.COUNTRY_CODE, markers=PUBLISHED_MARKERS),
+    Col("region_code", intake.REGION_CODE, markers=PUBLISHED_MARKERS),
+    Col("old_la_code", intake.LA_NUMBER, markers=PUBLISHED_MARKERS),
+    Col("new_la_code", intake.LA_GSS_CODE, markers=PUBLISHED_MARKERS),
+)
 _LEVELS = {"national": "england", "regional": "region", "local authority": "la"}
 
 

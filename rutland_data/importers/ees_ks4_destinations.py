@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from rutland_data.importers import BadInput, Importer, SourceFile, parse_column, reject_duplicates
+from rutland_data.importers import BadInput, Col, Importer, SourceFile, parse_column, reject_duplicates
 from rutland_data.importers.csp_destinations import COHORT_CATEGORY, insert_destinations
 from rutland_data.importers.ees_format import academic_year
+from rutland_data.intake import COUNT, PERCENT, TIME_PERIOD, PerRow
 from rutland_data.settings import ENGLAND_CODE
 
 INSTITUTION_GROUP = "State-funded mainstream schools"
@@ -93,6 +94,11 @@ IMPORTERS = [
                   "version", "cohort", *[c for c, _, _ in CATEGORIES]),
         load=load,
         priority=45,
+        # The cohort is a count on every row; each category column holds counts on 'Number of pupils' rows
+        # and percentages on 'Percentage' rows.
+        columns=(Col("time_period", TIME_PERIOD, blank=False), Col("cohort", COUNT),
+                 *(Col(column, PerRow("data_type", lambda: {"Number of pupils": COUNT, "Percentage": PERCENT}))
+                   for column, _, _ in CATEGORIES)),
         release_note="time_period is the destination year; the cohort completed KS4 the year before.",
     )
 ]

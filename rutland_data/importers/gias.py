@@ -3,9 +3,9 @@
 Three GIAS downloads, each recognised by its header:
 - establishment fields (`edubasealldata*.csv` or a GIAS search download): name, LA, phase,
   type, status, open date, trust, ward, easting/northing. GIAS writes extra links as extra
-  fields at the end of a row ("ragged" rows), so rows are read with the csv module and cut to
-  the header's width. GIAS CSVs are Windows-1252, but newer downloads are UTF-8: UTF-8 is
-  tried first and Windows-1252 used when the bytes are not UTF-8.
+  fields at the end of a row ("ragged" rows), cut to the header's width (`GIAS_LAYOUT`). GIAS
+  CSVs are Windows-1252, but newer downloads are UTF-8: UTF-8 is tried first and Windows-1252
+  used when the bytes are not UTF-8.
 - group links (`group_links.csv`): which trust or federation each school belongs to and when it
   joined (for an academy, its conversion or transfer date).
 - links (`links_edubasealldata*.csv`): predecessor/successor URNs, so a converted school's
@@ -14,38 +14,31 @@ Only rows for schools are loaded; results come from the performance-table import
 """
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime
 
 import pandas as pd
 
 from rutland_data import school_types
-from rutland_data.importers import BadInput, Importer, SourceFile
+from rutland_data.importers import BadInput, Col, Importer, Layout, SourceFile, reject_duplicates
 from rutland_data.importers.csp_school import merge_schools
+from rutland_data.intake import LA_NUMBER, Code, Date, Number
 
+GIAS_LAYOUT = Layout(encodings=("utf-8-sig", "cp1252"), extra_fields=True)
+# GIAS sometimes writes a URN as a float ('123456.0'); the loader drops the '.0'.
+GIAS_URN = Code("a URN (5 or 6 digits)", r"\d{5,6}(?:\.0)?")
+ESTABLISHMENT_COLUMNS = (
+    Col("URN", GIAS_URN, blank=False),
+    Col("LA (code)", LA_NUMBER),
+    Col("EstablishmentNumber", Code("a 4-digit establishment number", r"\d{4}")),
+    Col("OpenDate", Date()),
+    Col("CloseDate", Date()),
+    # British National Grid metres; GIAS writes 0 where it has no grid reference.
+    Col("Easting", Number("an easting in metres", 0, 700_000, whole=True)),
+    Col("Northing", Number("a northing in metres", 0, 1_300_000, whole=True)),
+)
 _TRUST_GROUP_TYPES = {  # GIAS group type -> preference (lower wins when a school is in several groups)
     "Multi-academy trust": 1, "Single-academy trust": 2, "Federation": 3, "Trust": 4, "School sponsor": 5,
 }
-
-
-def _text(source: SourceFile) -> str:
-    try:
-        return source.text("utf-8-sig")
-    except BadInput:
-        return source.text("cp1252")
-
-
-def _rows(source: SourceFile) -> pd.DataFrame:
-    """All cells as text, ragged rows cut to the header's width, with spreadsheet row numbers."""
-    reader = csv.reader(io.StringIO(_text(source).lstrip("\r\n")))
-    header = [h.strip() for h in next(reader)]
-    rows = [(line[: len(header)] + [""] * (len(header) - len(line))) for line in reader if any(line)]
-    if not rows:
-        raise BadInput(source.display_name, "has a header but no data rows")
-    frame = pd.DataFrame(rows, columns=header)
-    frame.insert(0, "_row", range(2, len(frame) + 2))
-    return frame
 
 
 def _date(source: SourceFile, row: int, column: str, text: str):
@@ -98,7 +91,7 @@ def _lat_lon(eastings: pd.Series, northings: pd.Series) -> tuple[list, list]:
 
 
 def load_establishments(con, source: SourceFile, source_id: int, settings):
-    frame = _rows(source)
+    frame = source.frame()
     frame["urn"] = _urns(source, frame)
     duplicated = frame[frame.duplicated("urn", keep=False)]
     if not duplicated.empty:
@@ -108,9 +101,11 @@ def load_establishments(con, source: SourceFile, source_id: int, settings):
     def column(name: str) -> pd.Series:
         return frame[name].str.strip().replace("", None) if name in frame.columns else pd.Series(None, frame.index)
 
+    # The grid reference by the shared number rule (a thousands separator is allowed in whole numbers).
+    easting, northing = (column(c).str.replace(",", "", regex=False) for c in ("Easting", "Northing"))
     opened_as_academy = column("ReasonEstablishmentOpened (name)").fillna("").str.contains("Academy", case=False)
     open_dates = _dates(source, frame["_row"], "OpenDate", column("OpenDate").fillna(""))
-    lats, lons = _lat_lon(column("Easting"), column("Northing"))
+    lats, lons = _lat_lon(easting, northing)
     register = pd.DataFrame({
         "urn": frame["urn"],
         "name": column("EstablishmentName"),
@@ -122,8 +117,8 @@ def load_establishments(con, source: SourceFile, source_id: int, settings):
         "trust_type": column("TrustSchoolFlag (name)").replace("Not applicable", None),
         "conversion_date": [d if academy else None for d, academy in zip(open_dates, opened_as_academy)],
         "ward_code": column("AdministrativeWard (code)"),
-        "easting": column("Easting"),
-        "northing": column("Northing"),
+        "easting": easting,
+        "northing": northing,
         "lat": lats,
         "lon": lons,
         "is_open": column("EstablishmentStatus (name)").fillna("Open").str.startswith("Open"),
@@ -141,7 +136,7 @@ def load_establishments(con, source: SourceFile, source_id: int, settings):
 
 
 def load_group_links(con, source: SourceFile, source_id: int, settings):
-    frame = _rows(source)
+    frame = source.frame()
     frame["urn"] = _urns(source, frame)
     frame = frame[frame["Group Type"].isin(_TRUST_GROUP_TYPES)]
     if "Group Status" in frame.columns:
@@ -170,13 +165,15 @@ def load_group_links(con, source: SourceFile, source_id: int, settings):
 
 
 def load_links(con, source: SourceFile, source_id: int, settings):
-    frame = _rows(source)
+    frame = source.frame()
     frame["urn"] = _urns(source, frame)
     frame["linked"] = _urns(source, frame, "LinkURN")
+    frame["link_type"] = frame["LinkType"].str.strip()
+    reject_duplicates(source, frame, ["urn", "linked", "link_type"], "URN, linked URN and link type")
     dates = _dates(source, frame["_row"], "LinkEstablishedDate",
                    frame.get("LinkEstablishedDate", pd.Series("", frame.index)))
     names = frame["LinkName"].str.strip().replace("", None) if "LinkName" in frame.columns else None
-    links = pd.DataFrame({"urn": frame["urn"], "linked_urn": frame["linked"], "link_type": frame["LinkType"].str.strip(),
+    links = pd.DataFrame({"urn": frame["urn"], "linked_urn": frame["linked"], "link_type": frame["link_type"],
                           "link_date": dates, "linked_name": names, "source_id": source_id})
     before = con.execute("SELECT count(*) FROM school_links").fetchall()[0][0]
     con.register("incoming_links", links)
@@ -242,7 +239,8 @@ IMPORTERS = [
         required=("URN", "EstablishmentName", "LA (code)"),
         load=load_establishments,
         priority=20,
-        encoding="cp1252",
+        layout=GIAS_LAYOUT,
+        columns=ESTABLISHMENT_COLUMNS,
     ),
     Importer(
         name="GIAS group links (trusts and federations)",
@@ -250,7 +248,8 @@ IMPORTERS = [
         required=("URN", "Group Name", "Group Type", "Joined date"),
         load=load_group_links,
         priority=21,
-        encoding="cp1252",
+        layout=GIAS_LAYOUT,
+        columns=(Col("URN", GIAS_URN, blank=False), Col("LA (code)", LA_NUMBER), Col("Joined date", Date())),
     ),
     Importer(
         name="GIAS establishment links",
@@ -258,6 +257,8 @@ IMPORTERS = [
         required=("URN", "LinkURN", "LinkType"),
         load=load_links,
         priority=22,
-        encoding="cp1252",
+        layout=GIAS_LAYOUT,
+        columns=(Col("URN", GIAS_URN, blank=False), Col("LinkURN", GIAS_URN, blank=False),
+                 Col("LinkEstablishedDate", Date())),
     ),
 ]

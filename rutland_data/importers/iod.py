@@ -15,7 +15,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pa_compute
 
-from rutland_data.importers import BadInput, Importer, SourceFile, reject_duplicates
+from rutland_data.importers import BadInput, Col, Importer, SourceFile, reject_duplicates
+from rutland_data.intake import COUNT, DECILE, IOD_SCORE, LAD_CODE, LSOA_CODE, rank
 from rutland_data.importers.ons_geo import LOOKUP_COLUMNS, insert_lookups, row_count
 
 MHCLG = "Ministry of Housing, Communities and Local Government"
@@ -123,24 +124,9 @@ def _to_numbers(text: pd.Series) -> pd.Series:
     return pd.Series(numbers.to_numpy(zero_copy_only=False), index=text.index)
 
 
-def _whole_numbers(source: SourceFile, frame: pd.DataFrame, column: str, low: int, high: int) -> pd.Series:
-    text = frame[column].str.replace(",", "", regex=False).str.strip()
-    numbers = _to_numbers(text)
-    bad = numbers.isna() | (numbers % 1 != 0) | (numbers < low) | (numbers > high)
-    if bad.any():
-        first = frame.loc[bad].iloc[0]
-        raise BadInput(source.display_name, f"'{first[column]}' is not a whole number from {low:,} to {high:,}",
-                       row=int(first["_row"]), column=column)
-    return numbers.astype("int64")
-
-
-def _scores(source: SourceFile, frame: pd.DataFrame, column: str) -> pd.Series:
-    text = frame[column].str.replace(",", "", regex=False).str.strip()
-    numbers = _to_numbers(text)
-    if numbers.isna().any():
-        first = frame.loc[numbers.isna()].iloc[0]
-        raise BadInput(source.display_name, f"'{first[column]}' is not a number", row=int(first["_row"]), column=column)
-    return numbers.astype(float)
+def _numbers(frame: pd.DataFrame, column: str) -> pd.Series:
+    """A column as numbers, thousands separators removed ("19,612"): `iod_columns` has checked every cell."""
+    return _to_numbers(frame[column].str.replace(",", "", regex=False).str.strip())
 
 
 def _edition_of(source: SourceFile) -> tuple[int, str, str, str | None]:
@@ -181,15 +167,18 @@ def load(con, source: SourceFile, source_id: int, settings) -> tuple[int, str | 
     pieces = []
     for indicator, columns in indicator_columns(source.columns).items():
         piece = pd.DataFrame({"lsoa_code": frame[code_column], "indicator": indicator, "source_row": frame["_row"]})
-        piece["score"] = _scores(source, frame, columns["score"]) if "score" in columns else None
-        piece["rank"] = _whole_numbers(source, frame, columns["rank"], 1, lsoas) if "rank" in columns else None
-        piece["decile"] = _whole_numbers(source, frame, columns["decile"], 1, 10) if "decile" in columns else None
+        if "decile" in columns and "rank" not in columns:
+            raise BadInput(source.display_name, f"has '{columns['decile']}' but no rank for that domain (deciles are "
+                           "cut from ranks); was its rank column renamed?", row=1, column=columns["decile"])
+        piece["score"] = _numbers(frame, columns["score"]) if "score" in columns else None
+        piece["rank"] = _numbers(frame, columns["rank"]) if "rank" in columns else None
+        piece["decile"] = _numbers(frame, columns["decile"]) if "decile" in columns else None
         piece["population"] = None
         pieces.append(piece)
     for indicator, column in denominator_columns(source.columns).items():
         pieces.append(pd.DataFrame({
             "lsoa_code": frame[code_column], "indicator": indicator, "source_row": frame["_row"], "score": None,
-            "rank": None, "decile": None, "population": _whole_numbers(source, frame, column, 0, 10**6),
+            "rank": None, "decile": None, "population": _numbers(frame, column),
         }))
     if not pieces:
         raise BadInput(source.display_name, "has no rank, decile, score or population column the dashboard knows",
@@ -260,9 +249,25 @@ def _record_las(con, frame: pd.DataFrame, code_column: str, lad_column: str, vin
     }, columns=LOOKUP_COLUMNS))
 
 
+def iod_columns(vintage: str) -> tuple[Col, ...]:
+    """Every IoD column by its published naming: LSOA and LA codes, ranks among England's LSOAs of the
+    edition's vintage, deciles 1-10, scores (domain scores can be negative), whole populations.
+    MHCLG publishes no markers: every cell is a figure."""
+    none = frozenset()
+    return (
+        Col(r"(?i)lsoa code( \(\d{4}\))?|lsoa\d\d_code", LSOA_CODE, blank=False, pattern=True),
+        Col(_LA_CODE_COLUMN.pattern, LAD_CODE, pattern=True),
+        Col(r"(?i).+[ _]rank( \(.*\))?", rank(LSOAS_IN_ENGLAND[vintage]), blank=False, markers=none, pattern=True),
+        Col(r"(?i).+[ _]decile( \(.*\))?", DECILE, blank=False, markers=none, pattern=True),
+        Col(r"(?i).+[ _]score( \(.*\))?", IOD_SCORE, blank=False, markers=none, pattern=True),
+        Col(r"(?i)(" + "|".join(DENOMINATORS) + r").*", COUNT, blank=False, markers=none, pattern=True),
+    )
+
+
 def _importer(name: str, signature: set[str], required: tuple[str, ...]) -> Importer:
+    vintage = "2021" if {"LSOA code (2021)", "LSOA code", "lsoa21_code"} & signature else "2011"
     return Importer(name=name, signature=frozenset(signature), required=required, load=load, priority=40,
-                    publisher=MHCLG, licence="Open Government Licence v3.0")
+                    publisher=MHCLG, licence="Open Government Licence v3.0", columns=iod_columns(vintage))
 
 
 IMPORTERS = [

@@ -13,6 +13,7 @@ import pandas as pd
 from rutland_data import measures as measure_dictionary
 from rutland_data.importers import (
     BadInput,
+    Col,
     Importer,
     SourceFile,
     insert_areas,
@@ -20,6 +21,7 @@ from rutland_data.importers import (
     parse_values,
     reject_duplicates,
 )
+from rutland_data.intake import Number, PerRow, measure_rule
 from rutland_data.settings import LAIT_REGION_CODES, REGION_NAMES
 
 _VERSION_WORDS = {"rev": "revised", "prov": "provisional", "final": "final"}
@@ -76,8 +78,7 @@ def load(con, source: SourceFile, source_id: int, settings) -> tuple[int, str | 
     frame["area_code"] = frame["LA Number"].map(_area_code)
     reject_duplicates(source, frame, ["Short Desc", "end_year", "LA Number"], "measure, year and LA")
 
-    decimals = frame["Short Desc"].map(lambda code: wanted[code].decimals)
-    frame["value"], frame["value_code"] = parse_values(source, frame, "Values", decimals)
+    frame["value"], frame["value_code"] = parse_values(source, frame, "Values")
     frame["year_label"] = frame["Years"].astype(str)
     frame["source_id"] = source_id
     frame["source_row"] = frame["_row"]
@@ -119,6 +120,19 @@ def _areas(frame: pd.DataFrame) -> pd.DataFrame:
                                        "region_code", "is_current"])
 
 
+LA_NUMBER = Number("an LA number (LAIT numbers regions 970-990)", 100, 999, whole=True)
+
+
+def _value_rules() -> dict[str, Number]:
+    """Each dictionary measure's LAIT code -> the rule for its values (its unit and possible range)."""
+    return {m.lait_code: measure_rule(m) for m in measure_dictionary.read_dictionary() if m.lait_code}
+
+
+def _la_number_rules() -> dict[str, Number]:
+    """LA numbers are checked on the rows loaded: the dictionary's measures (a tenth of the file)."""
+    return dict.fromkeys(_value_rules(), LA_NUMBER)
+
+
 IMPORTERS = [
     Importer(
         name="LAIT long table",
@@ -126,6 +140,10 @@ IMPORTERS = [
         required=("Short Desc", "Years", "LA and Regions", "Values", "LA Number", "Region"),
         load=load,
         priority=10,
+        header=("Short Desc", "Data item", "Years", "LA and Regions", "Values", "LA Number", "Region"),
+        # Values is text: a number in the measure's unit or a marker, never empty (a null is no figure at all).
+        columns=(Col("LA Number", PerRow("Short Desc", _la_number_rules), blank=False),
+                 Col("Values", PerRow("Short Desc", _value_rules), blank=False)),
         release_note=("LAIT holds DfE's latest release of each year. Version: a '(prov)', '(Rev)' or '(Final)' year "
                       "label is kept as the version; an unlabelled year before the measure's newest year in the "
                       "file is final (DfE has published a later year since, so no further release of it is due); "

@@ -8,8 +8,9 @@ not-known, participation and September Guarantee columns are loaded.
 from __future__ import annotations
 
 
-from rutland_data.importers import Importer, SourceFile, insert_la_results, wide_la_results, reject_duplicates
-from rutland_data.importers.ees_format import GEOGRAPHY_COLUMNS, add_area_and_year
+from rutland_data.importers import Col, Importer, SourceFile, insert_la_results, reject_duplicates, wide_la_results
+from rutland_data.importers.ees_format import GEOGRAPHY, GEOGRAPHY_COLUMNS, add_area_and_year
+from rutland_data.intake import COUNT, PERCENT, Number
 
 # The 2021 file carries the dashboard's own example rows ('Region demo', 'LA demo') with no codes.
 PLACEHOLDER_REGION = "Region demo"
@@ -20,6 +21,14 @@ MEASURE_COLUMNS = {
     "participation_1617": "TOTAL_participating_in_education_and_training_percent",
     "sept_guarantee_1617": "September_guarantee_Offer_made_percent",
     "cohort_1617": "Cohort_DJFavg",
+}
+
+COLUMN_RULES = {
+    # A December-February average of counts, so it may have a fraction.
+    "Cohort_DJFavg": Number("an average count of young people", 0, COUNT.high),
+    # Offers are counted against the cohort at another date, so DfE publishes a little over 100 where an LA
+    # offered a place to young people who moved in (Thurrock 2023: 100.2).
+    "September_guarantee_Offer_made_percent": Number("a percentage of the cohort offered a place", 0, 110),
 }
 
 
@@ -45,6 +54,7 @@ IMPORTERS = [
         required=(*GEOGRAPHY_COLUMNS, "Age", *MEASURE_COLUMNS.values()),
         load=load,
         priority=30,
+        columns=(*GEOGRAPHY, *(Col(column, COLUMN_RULES.get(column, PERCENT)) for column in MEASURE_COLUMNS.values())),
         release_note="NEET and not known: December-February average; participation: March of the same year.",
     )
 ]

@@ -13,7 +13,9 @@ from functools import partial
 import pandas as pd
 from shapely.geometry import mapping, shape
 
-from rutland_data.importers import BadInput, Importer, SourceFile, reject_duplicates
+from rutland_data.importers import BadInput, Col, Importer, SourceFile, reject_duplicates
+from rutland_data.intake import (COUNT, ENGLAND_LAT, ENGLAND_LON, LAD_CODE, LSOA_CODE, WARD_CODE, Code, Geometry,
+                                 Number)
 
 ONS = "Office for National Statistics"
 OGL_ONS = "Open Government Licence v3.0 (contains OS data © Crown copyright and database right)"
@@ -82,6 +84,22 @@ def insert_lookups(con, rows: pd.DataFrame) -> int:
     return row_count(con, "lookups") - before
 
 
+# What the ONS files hold, by the ONS naming of their columns (LSOA11CD, WD24CD, LAD19CD, and geographr's
+# lsoa21_code, ward24_code, ltla24_code): every code in its published form.
+ONS_CODES = (
+    Col(r"(?i)f?_?lsoa\d\dcd|lsoa\d\d_code", LSOA_CODE, blank=False, pattern=True),
+    Col(r"(?i)wd\d\dcd|ward\d\d_code", WARD_CODE, blank=False, pattern=True),
+    Col(r"(?i)lad\d\dcd|ltla\d\d_code|ladcd_active", LAD_CODE, pattern=True),
+    Col(r"(?i)chgind|change_code", Code("a change indicator (U, S, M or X)", "U|S|M|X"), blank=False, pattern=True),
+    Col("usual_residents", COUNT, blank=False),
+)
+BOUNDARY_COLUMNS = (
+    *ONS_CODES,
+    Col("geometry", Geometry()),
+    Col("LONG", Number("a longitude in England", *ENGLAND_LON)),
+    Col("LAT", Number("a latitude in England", *ENGLAND_LAT)),
+)
+
 LOOKUP_COLUMNS = ["from_code", "from_kind", "from_vintage", "to_code", "to_kind", "to_vintage", "method",
                   "source_id", "source_row"]
 
@@ -90,34 +108,13 @@ LOOKUP_COLUMNS = ["from_code", "from_kind", "from_vintage", "to_code", "to_kind"
 
 def load_boundaries(con, source: SourceFile, source_id: int, settings, *, kind: str, vintage: str,
                     code_property: str, name_property: str) -> tuple[int, str | None]:
+    """Boundaries as published (the validator has checked every polygon: `BOUNDARY_COLUMNS`)."""
     if source.kind != "geojson":
         raise BadInput(source.display_name, f"has {code_property} columns but is not a GeoJSON boundary file")
-    try:
-        document = json.loads(source.text())
-    except json.JSONDecodeError as error:
-        raise BadInput(source.display_name, f"is not valid JSON ({error.msg})", row=error.lineno) from None
-    crs = ((document.get("crs") or {}).get("properties") or {}).get("name", "")
-    if crs and not crs.endswith(("CRS84", "EPSG::4326", "EPSG:4326")):
-        raise BadInput(source.display_name, f"uses coordinate system {crs}; boundaries must be WGS84 "
-                       "longitude/latitude (download the GeoJSON version from the ONS Open Geography Portal)")
+    features = source.frame()
     rows = []
-    for number, feature in enumerate(document.get("features") or [], start=1):
-        properties = feature.get("properties") or {}
-        geometry = feature.get("geometry")
+    for number, properties, geometry in zip(features["_row"], features["_properties"], features["geometry"]):
         code = str(properties.get(code_property) or "").strip()
-        if not code:
-            raise BadInput(source.display_name, "feature has no code", row=number, column=code_property)
-        if not geometry or geometry.get("type") not in ("Polygon", "MultiPolygon"):
-            raise BadInput(source.display_name, f"feature {code} has no polygon geometry", row=number)
-        try:
-            shaped = shape(geometry)
-        except (ValueError, TypeError, IndexError) as error:
-            raise BadInput(source.display_name, f"feature {code} has unreadable coordinates ({error})",
-                           row=number) from None
-        min_lon, min_lat, max_lon, max_lat = shaped.bounds
-        if not (-180 <= min_lon <= max_lon <= 180 and -90 <= min_lat <= max_lat <= 90):
-            raise BadInput(source.display_name, f"feature {code} has coordinates outside longitude/latitude "
-                           "ranges; is it in British National Grid metres?", row=number)
         lon, lat = properties.get("LONG"), properties.get("LAT")
         if lon is None or lat is None:
             lon, lat = label_point(geometry)
@@ -129,10 +126,8 @@ def load_boundaries(con, source: SourceFile, source_id: int, settings, *, kind: 
             "geometry": json.dumps(geometry, separators=(",", ":")),
             "display_geometry": json.dumps(display_geometry(geometry), separators=(",", ":")),
             "label_lon": float(lon), "label_lat": float(lat), "la_code": la_code,
-            "is_approximate": False, "source_id": source_id, "source_row": number,
+            "is_approximate": False, "source_id": source_id, "source_row": int(number),
         })
-    if not rows:
-        raise BadInput(source.display_name, "has no features")
     frame = pd.DataFrame(rows)
     frame["_row"] = frame["source_row"]
     reject_duplicates(source, frame, ["code"], f"{kind} code")
@@ -244,7 +239,7 @@ def _ward_boundary_importers() -> list[Importer]:
             required=(f"WD{yy:02d}CD", f"WD{yy:02d}NM"),
             load=partial(load_boundaries, kind="ward", vintage=f"20{yy:02d}", code_property=f"WD{yy:02d}CD",
                          name_property=f"WD{yy:02d}NM"),
-            priority=32, publisher=ONS, licence=OGL_ONS,
+            priority=32, publisher=ONS, licence=OGL_ONS, columns=BOUNDARY_COLUMNS,
         )
         for yy in range(11, 27)
     ]
@@ -258,7 +253,7 @@ IMPORTERS = [
         required=("LSOA11CD", "WD17CD", "LAD17CD"),
         load=partial(load_lsoa_ward_lookup, lsoa_column="LSOA11CD", lsoa_vintage="2011", ward_column="WD17CD",
                      ward_vintage="2017", lad_column="LAD17CD", lad_vintage="2017"),
-        priority=30, publisher=ONS, licence=OGL_ONS,
+        priority=30, publisher=ONS, licence=OGL_ONS, columns=ONS_CODES,
     ),
     Importer(
         name="ONS LSOA (2011) to ward (2019) lookup",
@@ -266,7 +261,7 @@ IMPORTERS = [
         required=("LSOA11CD", "WD19CD", "LAD19CD"),
         load=partial(load_lsoa_ward_lookup, lsoa_column="LSOA11CD", lsoa_vintage="2011", ward_column="WD19CD",
                      ward_vintage="2019", lad_column="LAD19CD", lad_vintage="2019"),
-        priority=30, publisher=ONS, licence=OGL_ONS,
+        priority=30, publisher=ONS, licence=OGL_ONS, columns=ONS_CODES,
     ),
     Importer(
         name="ONS LSOA (2021) to ward (2024) lookup (LSOA21CD/WD24CD or geographr names)",
@@ -274,7 +269,7 @@ IMPORTERS = [
         required=("lsoa21_code", "ward24_code", "ltla24_code"),
         load=partial(load_lsoa_ward_lookup, lsoa_column="lsoa21_code", lsoa_vintage="2021", ward_column="ward24_code",
                      ward_vintage="2024", lad_column="ltla24_code", lad_vintage="2024"),
-        priority=30, publisher=ONS, licence=OGL_ONS,
+        priority=30, publisher=ONS, licence=OGL_ONS, columns=ONS_CODES,
     ),
     Importer(
         name="ONS LSOA (2021) to ward (2024) lookup",
@@ -282,7 +277,7 @@ IMPORTERS = [
         required=("LSOA21CD", "WD24CD", "LAD24CD"),
         load=partial(load_lsoa_ward_lookup, lsoa_column="LSOA21CD", lsoa_vintage="2021", ward_column="WD24CD",
                      ward_vintage="2024", lad_column="LAD24CD", lad_vintage="2024"),
-        priority=30, publisher=ONS, licence=OGL_ONS,
+        priority=30, publisher=ONS, licence=OGL_ONS, columns=ONS_CODES,
     ),
     Importer(
         name="ONS LSOA (2011) to LSOA (2021) lookup (geographr names)",
@@ -290,21 +285,21 @@ IMPORTERS = [
         required=("lsoa11_code", "lsoa21_code", "change_code"),
         load=partial(load_lsoa11_to_lsoa21, from_column="lsoa11_code", to_column="lsoa21_code",
                      change_column="change_code"),
-        priority=30, publisher=ONS, licence=OGL_ONS,
+        priority=30, publisher=ONS, licence=OGL_ONS, columns=ONS_CODES,
     ),
     Importer(
         name="ONS LSOA (2011) to LSOA (2021) lookup",
         signature=frozenset({"LSOA21CD", "CHGIND"}),
         required=("LSOA21CD", "CHGIND"),
         load=load_ons_lsoa11_to_lsoa21,
-        priority=30, publisher=ONS, licence=OGL_ONS,
+        priority=30, publisher=ONS, licence=OGL_ONS, columns=ONS_CODES,
     ),
     Importer(
         name="Census 2021 usual residents by LSOA and age",
         signature=frozenset({"lsoa21_code", "age_group", "usual_residents"}),
         required=("lsoa21_code", "age_group", "usual_residents"),
         load=load_census2021_population,
-        priority=30, publisher=ONS, licence=OGL_ONS,
+        priority=30, publisher=ONS, licence=OGL_ONS, columns=ONS_CODES,
     ),
     Importer(
         name="ONS LSOA (2011) boundaries (GeoJSON)",
@@ -312,7 +307,7 @@ IMPORTERS = [
         required=("LSOA11CD", "LSOA11NM"),
         load=partial(load_boundaries, kind="lsoa", vintage="2011", code_property="LSOA11CD",
                      name_property="LSOA11NM"),
-        priority=32, publisher=ONS, licence=OGL_ONS,
+        priority=32, publisher=ONS, licence=OGL_ONS, columns=BOUNDARY_COLUMNS,
     ),
     Importer(
         name="ONS LSOA (2021) boundaries (GeoJSON)",
@@ -320,7 +315,7 @@ IMPORTERS = [
         required=("LSOA21CD", "LSOA21NM"),
         load=partial(load_boundaries, kind="lsoa", vintage="2021", code_property="LSOA21CD",
                      name_property="LSOA21NM"),
-        priority=32, publisher=ONS, licence=OGL_ONS,
+        priority=32, publisher=ONS, licence=OGL_ONS, columns=BOUNDARY_COLUMNS,
     ),
     *_ward_boundary_importers(),
 ]

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from rutland_data.importers import (BadInput, Importer, SourceFile, insert_areas, insert_la_results, wide_la_results,
-                                    reject_duplicates)
+from rutland_data.importers import (BadInput, Col, Importer, SourceFile, insert_areas, insert_la_results,
+                                    reject_duplicates, wide_la_results)
+from rutland_data.intake import PERCENT, Code
+from rutland_data.markers import PUBLISHED_MARKERS, SCORECARD_MARKERS
 from rutland_data.settings import ENGLAND_CODE
 
 PREFERENCE_COLUMNS = {
@@ -72,6 +74,10 @@ IMPORTERS = [
                   *PREFERENCE_COLUMNS),
         load=load,
         priority=35,
+        columns=(Col("Year", Code("a scorecard year such as 2022/23", r"\d{4}/\d{2}"), blank=False),
+                 Col("LANumber", Code("a DfE LA number (0 on the national row)", r"\d{1,3}")),
+                 # DfE's scorecard preparation writes LOW, Low and NaN; they are markers here and only here.
+                 *(Col(column, PERCENT, markers=PUBLISHED_MARKERS | SCORECARD_MARKERS) for column in PREFERENCE_COLUMNS)),
         release_note="Current-year (_CY) preference rates: entry in September of the scorecard year's second year.",
     )
 ]

@@ -8,7 +8,8 @@ from __future__ import annotations
 import pandas as pd
 
 from rutland_data import db
-from rutland_data.importers import BadInput, Importer, SourceFile, insert_areas
+from rutland_data.importers import BadInput, Col, Importer, SourceFile, insert_areas
+from rutland_data.intake import LA_NUMBER
 
 
 def _load(con, source: SourceFile, source_id: int, *, set_version: str, la_column: str,
@@ -63,6 +64,8 @@ IMPORTERS = [
         required=("LA num", "LA Name", *[f"SN{i}" for i in range(1, 11)]),
         load=load_2021,
         priority=5,
+        # The file ends with notes ('Old SNs:') in rows with no LA number; those are not loaded.
+        columns=(Col("LA num", LA_NUMBER), *(Col(f"SN{i}", LA_NUMBER) for i in range(1, 11))),
     ),
     Importer(
         name="Statistical neighbours (May 2025 model)",
@@ -70,5 +73,7 @@ IMPORTERS = [
         required=("old_la_code", "la_name", *[f"SN_{i}" for i in range(1, 11)], *[f"SN_{i}P" for i in range(1, 11)]),
         load=load_2025,
         priority=5,
+        columns=(Col("old_la_code", LA_NUMBER, blank=False),
+                 *(Col(f"SN_{i}", LA_NUMBER, blank=False) for i in range(1, 11))),
     ),
 ]
