@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from rutland_data import queries, settings
+from rutland_data import settings
+from rutland_data.queries import la as queries
 from rutland_data.ui import auth, common, routing
 
 # Presentation mode (?present=true) starts with the sidebar closed so it does not flash on the meeting-room screen.

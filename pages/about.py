@@ -5,8 +5,8 @@ import pandas as pd
 import streamlit as st
 
 from rutland_data.ui import auth, common
-from rutland_data import queries
-from rutland_data.markers import GLOSSARY
+from rutland_data.queries import la as queries
+from rutland_data.reference.markers import GLOSSARY
 
 common.page_header(
     "About the data",

@@ -4,7 +4,8 @@ from __future__ import annotations
 import streamlit as st
 
 from rutland_data.ui import common
-from rutland_data import geo_queries, maps
+from rutland_data.queries import deprivation as geo_queries
+from rutland_data.charts import maps
 from rutland_data.navigation import PAGES
 
 la = common.la_code()

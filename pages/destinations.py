@@ -4,8 +4,10 @@ from __future__ import annotations
 import streamlit as st
 
 from rutland_data.ui import common
-from rutland_data import headlines, post16_charts, post16_queries
-from rutland_data.measures import by_id
+from rutland_data.views import headlines
+from rutland_data.charts import destinations as post16_charts
+from rutland_data.queries import destinations as post16_queries
+from rutland_data.reference.measures import by_id
 
 filters = common.global_filters()
 la, la_name, comparator, neighbour_set, year = (filters.la, filters.la_name, filters.comparator,

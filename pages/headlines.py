@@ -4,8 +4,9 @@ from __future__ import annotations
 import streamlit as st
 
 from rutland_data.ui import common
-from rutland_data import headlines, queries
-from rutland_data.measures import by_id
+from rutland_data.views import headlines
+from rutland_data.queries import la as queries
+from rutland_data.reference.measures import by_id
 
 filters = common.global_filters()
 la, la_name, comparator, year = filters.la, filters.la_name, filters.comparator, filters.year

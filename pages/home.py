@@ -4,7 +4,8 @@ from __future__ import annotations
 import streamlit as st
 
 from rutland_data.ui import common
-from rutland_data import headlines, queries
+from rutland_data.views import headlines
+from rutland_data.queries import la as queries
 
 filters = common.global_filters()
 la, la_name, comparator, year_label, year = (filters.la, filters.la_name, filters.comparator, filters.year_label,

@@ -10,8 +10,11 @@ from urllib.parse import urlsplit
 import streamlit as st
 
 from rutland_data.ui import common
-from rutland_data import board_pack, headlines, queries, summary
-from rutland_data.measures import by_id
+from rutland_data.exports import board_pack
+from rutland_data.views import headlines
+from rutland_data.queries import la as queries
+from rutland_data.exports import summary
+from rutland_data.reference.measures import by_id
 
 PRESENTATION_CSS = """
 <style>

@@ -4,7 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from rutland_data.ui import common
-from rutland_data import school_queries
+from rutland_data.queries import schools as school_queries
 
 la = common.la_code()
 choice = common.query(school_queries.school_choice, la)

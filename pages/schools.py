@@ -4,8 +4,9 @@ from __future__ import annotations
 import streamlit as st
 
 from rutland_data.ui import common
-from rutland_data import school_queries, school_stats
-from rutland_data.queries import end_year_of
+from rutland_data.queries import schools as school_queries
+from rutland_data.analysis import intervals as school_stats
+from rutland_data.queries.la import end_year_of
 
 
 def _choose(label: str, options: list, key: str, default, **kwargs):

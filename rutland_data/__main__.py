@@ -1,4 +1,4 @@
-"""Command line: `python -m rutland_data build --demo | --from DIR`, `refresh`, `check`, `bench`."""
+"""Command line: `python -m rutland_data build --demo | --from DIR`, `refresh`, `check` (benchmarks: `python -m bench`)."""
 from __future__ import annotations
 
 import argparse
@@ -6,8 +6,12 @@ import sys
 import time
 from pathlib import Path
 
-from rutland_data import build, db, queries, refresh, settings
-from rutland_data.importers import BadInput
+from rutland_data import settings
+from rutland_data.ingest import build
+from rutland_data.store import db
+from rutland_data.queries import la as queries
+from rutland_data.ingest import refresh
+from rutland_data.ingest.importers import BadInput
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -18,7 +22,7 @@ def _build(args: argparse.Namespace) -> int:
     except BadInput as error:
         print(f"Build failed, database unchanged: {error}", file=sys.stderr)
         return 2
-    except Exception as error:  # the last resort: every known failure is a located BadInput (see rutland_data.fuzz)
+    except Exception as error:  # the last resort: every known failure is a located BadInput (see bench/fuzz.py)
         print(f"Build failed, database unchanged: an unexpected {type(error).__name__} ({error}); "
               "please report it with the files you loaded", file=sys.stderr)
         return 2
@@ -80,16 +84,6 @@ def _check(args: argparse.Namespace) -> int:
     return 0
 
 
-def _bench(args: argparse.Namespace) -> int:
-    from rutland_data import bench
-
-    lines = bench.fuzz_lines(Path(args.source) if args.source else None) if args.fuzz else \
-        bench.run(Path(args.source) if args.source else None)
-    for line in lines:
-        print(line, flush=True)
-    return 0
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m rutland_data", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -104,12 +98,6 @@ def main(argv: list[str] | None = None) -> int:
     refresh_cmd.add_argument("--dry-run", action="store_true", help="say what is new; download and change nothing")
     refresh_cmd.set_defaults(run=_refresh)
     commands.add_parser("check", help="list each source, its rows and what it feeds").set_defaults(run=_check)
-    bench_cmd = commands.add_parser("bench", help="print build, memory and page-render timings")
-    bench_cmd.add_argument("--from", dest="source", metavar="DIR", help="official files to time the build on")
-    bench_cmd.add_argument("--fuzz", action="store_true",
-                           help="instead, build every intake mutation of the real files (DIR, default ../shared/data) "
-                                "and count refused, loaded identically, accepted and crashed")
-    bench_cmd.set_defaults(run=_bench)
     args = parser.parse_args(argv)
     return args.run(args)
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from rutland_data import build, settings
+from rutland_data import settings
+from rutland_data.ingest import build
 
 SHARED_DATA = settings.SHARED_DATA
 IN_CI = os.environ.get("CI", "").lower() == "true"

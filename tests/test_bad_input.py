@@ -11,9 +11,10 @@ import shutil
 import duckdb
 import pytest
 
-from rutland_data import build, settings
+from rutland_data import settings
+from rutland_data.ingest import build
 from rutland_data.__main__ import main
-from rutland_data.importers import BadInput
+from rutland_data.ingest.importers import BadInput
 from tests.conftest import database_at
 
 LAIT_HEADER = "Short Desc,Data item,Years,LA and Regions,Values,LA Number,Region\n"

@@ -16,7 +16,9 @@ from pathlib import Path
 
 import duckdb
 
-from rutland_data import build, db, settings
+from rutland_data import settings
+from rutland_data.ingest import build
+from rutland_data.store import db
 from rutland_data.settings import PROJECT_ROOT
 from tests.conftest import database_at
 

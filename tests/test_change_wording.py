@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rutland_data import stats
-from rutland_data.measures import by_id, read_dictionary
+from rutland_data.analysis import ranks as stats
+from rutland_data.reference.measures import by_id, read_dictionary
 
 DICTIONARY = by_id()
 CHANGE_WORDS = ("up ", "down ", "no change", "better", "worse")

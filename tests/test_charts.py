@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from rutland_data import charts
-from rutland_data.measures import by_id, label_year
+from rutland_data.charts import trend as charts
+from rutland_data.reference.measures import by_id, label_year
 
 
 def frame(values: dict[int, float | None]) -> pd.DataFrame:

@@ -5,7 +5,10 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from rutland_data import build, queries, settings, stats
+from rutland_data import settings
+from rutland_data.ingest import build
+from rutland_data.queries import la as queries
+from rutland_data.analysis import ranks as stats
 
 ENGLAND = "E92000001"
 

@@ -1,15 +1,15 @@
 """Intake fuzz on the real files: mutated copies of small extracts of every format in ../shared/data,
-each built into a folder of its own (see rutland_data/fuzz.py for the mutations and how an outcome is
+each built into a folder of its own (see bench/fuzz.py for the mutations and how an outcome is
 judged). CI builds a seeded spread of SAMPLE cases, every importer and every mutation kind among them;
-`python -m rutland_data bench --fuzz` builds all of them."""
+`python -m bench fuzz` builds all of them."""
 from __future__ import annotations
 
 import re
 
 import pytest
 
-from rutland_data import fuzz
-from rutland_data.importers import all_importers
+from bench import fuzz
+from rutland_data.ingest.importers import all_importers
 from tests.conftest import require_shared
 
 SAMPLE = 300

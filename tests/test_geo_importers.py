@@ -9,8 +9,9 @@ import os
 import duckdb
 import pytest
 
-from rutland_data import build, settings
-from rutland_data.importers import BadInput
+from rutland_data import settings
+from rutland_data.ingest import build
+from rutland_data.ingest.importers import BadInput
 from tests.conftest import require_shared
 
 RUTLAND = "E06000017"

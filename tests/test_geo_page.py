@@ -6,7 +6,7 @@ import json
 import duckdb
 import pytest
 
-from rutland_data import maps
+from rutland_data.charts import maps
 from rutland_data.settings import PROJECT_ROOT
 from tests.test_geo_importers import geo_db  # noqa: F401  (session fixture: the real geography build)
 
@@ -131,7 +131,7 @@ def test_schools_are_placed_from_grid_references_when_the_register_gives_them(de
 
 def test_real_rutland_map_payload_is_under_300_kb(geo_db, monkeypatch):  # noqa: F811
     """The deck JSON the browser receives for the real boundaries (simplified for display)."""
-    from rutland_data import geo_queries
+    from rutland_data.queries import deprivation as geo_queries
 
     con, _ = geo_db
     for edition in (2019, 2025):

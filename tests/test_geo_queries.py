@@ -8,8 +8,9 @@ import pandas as pd
 import pytest
 from shapely.geometry import shape
 
-from rutland_data import db, geo_queries
-from rutland_data.demo import geography as demo_geography
+from rutland_data.store import db
+from rutland_data.queries import deprivation as geo_queries
+from rutland_data.ingest.demo import geography as demo_geography
 from tests.test_geo_importers import geo_db  # noqa: F401  (session fixture: the real geography build)
 
 RUTLAND = "E06000017"

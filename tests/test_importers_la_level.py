@@ -4,9 +4,9 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from rutland_data import build
-from rutland_data.importers.lait import parse_year
-from rutland_data.measures import by_id
+from rutland_data.ingest import build
+from rutland_data.ingest.importers.lait import parse_year
+from rutland_data.reference.measures import by_id
 from tests.conftest import database_at, require_shared
 
 LA_LEVEL_FILES = [

@@ -7,9 +7,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rutland_data import intake, measures
-from rutland_data.intake import COUNT, PERCENT, RATE, BadInput, Col, validate
-from rutland_data.markers import SCORECARD_MARKERS, parse_cell
+from rutland_data.ingest import intake
+from rutland_data.reference import measures
+from rutland_data.ingest.intake import COUNT, PERCENT, RATE, BadInput, Col, validate
+from rutland_data.reference.markers import SCORECARD_MARKERS, parse_cell
 
 
 def cells(*texts: str) -> pd.DataFrame:

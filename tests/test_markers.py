@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from rutland_data.markers import NotAValue, parse_cell, round_half_up
+from rutland_data.reference.markers import NotAValue, parse_cell, round_half_up
 
 
 @pytest.mark.parametrize("cell, expected", [

@@ -8,7 +8,8 @@ import zipfile
 import duckdb
 import pytest
 
-from rutland_data import board_pack, summary
+from rutland_data.exports import board_pack
+from rutland_data.exports import summary
 
 SECTIONS = ["Early years", "Absence", summary.SCHOOLS, summary.MAP]
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl, urlsplit
 
-from rutland_data import summary
+from rutland_data.exports import summary
 
 
 def texts(at) -> str:

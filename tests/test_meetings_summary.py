@@ -7,7 +7,8 @@ import zipfile
 import duckdb
 import pytest
 
-from rutland_data import measures, summary
+from rutland_data.reference import measures
+from rutland_data.exports import summary
 
 YEAR = 2017  # 2016/17, the year of the council's review
 

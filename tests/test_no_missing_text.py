@@ -8,7 +8,7 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from rutland_data.markers import GLOSSARY
+from rutland_data.reference.markers import GLOSSARY
 from tests.conftest import APP_FILE
 
 MISSING = re.compile(r"\b(None|nan|NaN|NaT)\b")

@@ -4,8 +4,8 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from rutland_data import post16_queries
-from rutland_data.demo.la_level import DESTINATIONS_2016
+from rutland_data.queries import destinations as post16_queries
+from rutland_data.ingest.demo.la_level import DESTINATIONS_2016
 
 
 @pytest.fixture(scope="module")

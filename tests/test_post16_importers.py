@@ -7,10 +7,11 @@ import os
 import duckdb
 import pytest
 
-from rutland_data import build, settings
-from rutland_data.importers import BadInput
-from rutland_data.importers.school_places_scorecard import entry_year
-from rutland_data.measures import by_id
+from rutland_data import settings
+from rutland_data.ingest import build
+from rutland_data.ingest.importers import BadInput
+from rutland_data.ingest.importers.school_places_scorecard import entry_year
+from rutland_data.reference.measures import by_id
 from tests.conftest import require_shared
 
 DFE = "dfe/"
@@ -312,7 +313,7 @@ def test_ks4_file_without_trend_columns_is_refused(tmp_path):
 
 
 def test_queries_on_real_files_term_table_and_destination_trend(post16_db):
-    from rutland_data import post16_queries
+    from rutland_data.queries import destinations as post16_queries
 
     con, _ = post16_db
     terms = post16_queries.absence_by_term(con, "857", 2017)

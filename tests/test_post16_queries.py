@@ -6,8 +6,11 @@ import duckdb
 import pandas as pd
 import pytest
 
-from rutland_data import db, post16_charts, post16_queries, queries
-from rutland_data.measures import by_id
+from rutland_data.store import db
+from rutland_data.charts import destinations as post16_charts
+from rutland_data.queries import destinations as post16_queries
+from rutland_data.queries import la as queries
+from rutland_data.reference.measures import by_id
 
 
 @pytest.fixture

@@ -8,8 +8,9 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rutland_data import db, versions
-from rutland_data.importers import LA_RESULT_COLUMNS, insert_la_results
+from rutland_data.store import db
+from rutland_data.reference import versions
+from rutland_data.ingest.importers import LA_RESULT_COLUMNS, insert_la_results
 
 KEY = {"measure_id": "eyfs_gld", "end_year": 2016, "area_code": "420"}
 

@@ -12,7 +12,11 @@ import pytest
 from streamlit.proto import Metric_pb2
 from streamlit.testing.v1 import AppTest
 
-from rutland_data import display, headlines, queries, stats, summary
+from rutland_data.charts import tables as display
+from rutland_data.views import headlines
+from rutland_data.queries import la as queries
+from rutland_data.analysis import ranks as stats
+from rutland_data.exports import summary
 from tests.conftest import APP_FILE
 
 A8_CHANGE = "not comparable with 2015/16: Attainment 8 moved to the 9-1 points scale"

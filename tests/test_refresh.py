@@ -25,10 +25,13 @@ from filelock import FileLock
 from werkzeug import Response
 
 from rutland_data import __main__ as cli
-from rutland_data import build, db, refresh, settings
-from rutland_data.ees_api import EesApi
-from rutland_data.importers import BadInput
-from rutland_data.measures import by_id
+from rutland_data import settings
+from rutland_data.ingest import build
+from rutland_data.store import db
+from rutland_data.ingest import refresh
+from rutland_data.ingest.ees_api import EesApi
+from rutland_data.ingest.importers import BadInput
+from rutland_data.reference.measures import by_id
 from tests.conftest import require_shared
 
 DATA_SET = str(uuid.UUID(int=1))  # placeholder ids: these are not real API data sets

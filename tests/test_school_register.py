@@ -9,8 +9,10 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings as hyp_settings, strategies as st
 
-from rutland_data import db, school_queries, school_types
-from rutland_data.importers import gias
+from rutland_data.store import db
+from rutland_data.queries import schools as school_queries
+from rutland_data.reference import school_types
+from rutland_data.ingest.importers import gias
 
 
 @pytest.mark.parametrize("rectype, nftype, state_funded_only, expected", [

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from hypothesis import assume, given, settings as hyp_settings, strategies as st
 
-from rutland_data import school_stats as ss
+from rutland_data.analysis import intervals as ss
 from tests.conftest import require_shared
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from rutland_data import school_stats
-from rutland_data.markers import round_half_up
+from rutland_data.analysis import intervals as school_stats
+from rutland_data.reference.markers import round_half_up
 from rutland_data.settings import ENGLAND_CODE
 
 

@@ -8,8 +8,10 @@ import duckdb
 import pytest
 
 from conftest import database_at, require_shared
-from rutland_data import build, school_stats, settings
-from rutland_data.importers import BadInput
+from rutland_data import settings
+from rutland_data.ingest import build
+from rutland_data.analysis import intervals as school_stats
+from rutland_data.ingest.importers import BadInput
 
 CSP = "dfe/compare_school_performance"
 WAIKY8 = "dfe/school_level_cutdown_2018-2019_waiky8"

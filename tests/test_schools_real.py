@@ -18,8 +18,11 @@ import pandas as pd
 import pytest
 
 from conftest import APP_FILE, require_shared
-from rutland_data import geo_queries, measures, school_queries, school_types
-from rutland_data.school_stats import ABOVE, NOT_COMPARED
+from rutland_data.queries import deprivation as geo_queries
+from rutland_data.reference import measures
+from rutland_data.queries import schools as school_queries
+from rutland_data.reference import school_types
+from rutland_data.analysis.intervals import ABOVE, NOT_COMPARED
 
 H4 = ("dfe/compare_school_performance/la_downloads_statistical_neighbours/hampshire_850/"
       "2017-2018_850_ks4final.csv")

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 import duckdb
 import pytest
 
-from rutland_data import db
+from rutland_data.store import db
 from rutland_data.navigation import PAGES
 from rutland_data.settings import PROJECT_ROOT
 from rutland_data.ui.common import FIRST_BUILD_MESSAGE

@@ -8,7 +8,7 @@ from dataclasses import replace
 import pandas as pd
 import pytest
 
-from rutland_data import sqa
+from rutland_data.analysis import sqa
 
 
 def result(urn, year, value, *, measure="ks2_rwm_exp", n=30, low=None, high=None, national=65.0,

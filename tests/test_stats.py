@@ -1,7 +1,7 @@
 """Ranks, quartiles and change wording, against hand-worked cases."""
 from __future__ import annotations
 
-from rutland_data import stats
+from rutland_data.analysis import ranks as stats
 
 
 def test_rank_higher_is_better_with_ties_sharing_best_position():

@@ -22,7 +22,11 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from rutland_data import access, build, db, display, queries, settings
+from rutland_data import access, settings
+from rutland_data.ingest import build
+from rutland_data.store import db
+from rutland_data.charts import tables as display
+from rutland_data.queries import la as queries
 from rutland_data.ui import auth, routing
 
 _LOG = logging.getLogger(__name__)

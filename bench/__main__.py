@@ -1,0 +1,47 @@
+"""Benchmarks, run by hand (not tests): `python -m bench run [--from DIR]`, `python -m bench fuzz [--from DIR]`.
+
+Outside the dashboard's core, so they may drive pages with Streamlit's test harness and use the UI
+package; nothing in `rutland_data` imports them. `run` times the build and every page (bench/pages.py),
+then the deprivation map, the meetings outputs and the schools queries (bench/maps.py, meetings.py,
+schools.py); `fuzz` builds every intake mutation of the real files (bench/fuzz.py).
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from bench import fuzz, maps, meetings, pages, schools
+
+FEATURES = {"maps": maps, "meetings": meetings, "schools": schools}
+
+
+def _run(args: argparse.Namespace) -> list[str]:
+    lines = pages.run(Path(args.source) if args.source else None)
+    for name, module in FEATURES.items():
+        lines.append(f"-- {name}")
+        lines.extend(module.run())
+    return lines
+
+
+def _fuzz(args: argparse.Namespace) -> list[str]:
+    return fuzz.report_lines(Path(args.source) if args.source else None)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("run", help="build, memory and page-render timings, then the feature benchmarks")
+    run.add_argument("--from", dest="source", metavar="DIR", help="official files to time the build on (default: demo)")
+    run.set_defaults(lines=_run)
+    fuzzing = commands.add_parser("fuzz", help="build every intake mutation of the real files and count the outcomes")
+    fuzzing.add_argument("--from", dest="source", metavar="DIR", help="the real files (default ../shared/data)")
+    fuzzing.set_defaults(lines=_fuzz)
+    args = parser.parse_args(argv)
+    for line in args.lines(args):
+        print(line, flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

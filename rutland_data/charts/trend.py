@@ -1,0 +1,157 @@
+"""Altair chart builders (pure: data in, chart spec out) and the accessible palette.
+
+Every series differs by colour AND by line dash and point shape, so no meaning
+depends on colour alone; every chart comes with alt text built from its data.
+"""
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from rutland_data.reference import versions
+from rutland_data.reference.measures import Measure
+
+# Government Statistical Service accessible categorical palette.
+GSS_COLOURS = ["#12436D", "#F46A25", "#801650", "#28A197", "#3D3D3D"]
+ROLE_ORDER = ["la", "england", "region", "neighbours"]
+ROLE_STYLE = {  # role -> (colour, dash, point shape)
+    "la": (GSS_COLOURS[0], [1, 0], "circle"),
+    "england": (GSS_COLOURS[1], [6, 3], "square"),
+    "region": (GSS_COLOURS[2], [2, 2], "triangle-up"),
+    "neighbours": (GSS_COLOURS[3], [8, 2, 2, 2], "diamond"),
+}
+
+
+def year_axis_expr(year_type: str = "academic") -> str:
+    """Vega-Lite twin of `measures.label_year` for axis labels (the axis holds end years)."""
+    if year_type == "calendar":
+        return "toString(datum.value)"
+    separator = "-" if year_type == "financial" else "/"
+    return f"toString(datum.value - 1) + '{separator}' + substring(toString(datum.value), 2, 4)"
+
+
+YEAR_LABEL_EXPR = year_axis_expr("academic")
+
+
+def add_segments(frame: pd.DataFrame, measure: Measure) -> pd.DataFrame:
+    """Number each unbroken run of a series, so lines never cross a new series or a missing year."""
+    new_series = [b.first for b in measure.breaks() if b.kind == "new"]
+    out = frame[frame["value"].notna()].sort_values(["role", "end_year"]).copy()
+    segments = []
+    for _, series in out.groupby("role", sort=False):
+        segment, previous = 0, None
+        for year in series["end_year"]:
+            crossed = previous is not None and any(previous < b <= year for b in new_series)
+            if previous is not None and (year != previous + 1 or crossed):
+                segment += 1
+            segments.append(segment)
+            previous = year
+    out["segment"] = segments
+    out["segment_key"] = out["role"] + "-" + out["segment"].astype(str)
+    return out
+
+
+def shown_values(data: pd.DataFrame, measure: Measure) -> list[str]:
+    """Each row's value as published (its file's precision), for tooltips and alt text."""
+    decimals = data["published_decimals"] if "published_decimals" in data else [None] * len(data)
+    return [measure.format(v, published_decimals=None if pd.isna(d) else int(d))
+            for v, d in zip(data["value"], decimals)]
+
+
+def break_layers(measure: Measure, first_year: int, last_year: int) -> list[alt.Chart]:
+    """A dashed rule where a new series starts and a shaded band over years not published, each with
+    its reason as a tooltip, for the breaks inside the years drawn."""
+    rules, bands = [], []
+    for series_break in measure.breaks():
+        if series_break.kind == "new" and first_year < series_break.first <= last_year:
+            rules.append({"end_year": series_break.first - 0.5,
+                          "reason": f"New series from {measure.year_label(series_break.first)}: {series_break.reason}"})
+        elif series_break.kind == "gap" and series_break.first <= last_year:
+            last = last_year if series_break.last is None else min(series_break.last, last_year)
+            if last >= first_year:
+                bands.append({"start": max(series_break.first, first_year) - 0.5, "end": last + 0.5,
+                              "reason": f"Not published: {_years(measure, series_break.first, last)}: "
+                                        f"{series_break.reason}"})
+    layers = []
+    if bands:
+        layers.append(alt.Chart(pd.DataFrame(bands)).mark_rect(color="#BFC1C3", opacity=0.35).encode(
+            x="start:Q", x2="end:Q", tooltip=alt.Tooltip("reason:N", title="Gap in the series")))
+    if rules:
+        layers.append(alt.Chart(pd.DataFrame(rules)).mark_rule(color="#505A5F", strokeDash=[3, 3]).encode(
+            x="end_year:Q", tooltip=alt.Tooltip("reason:N", title="Series break")))
+    return layers
+
+
+def drawn_breaks(measure: Measure, data: pd.DataFrame, selected_year: int | None = None) -> list[alt.Chart]:
+    """`break_layers` over the years the chart spans (the figures drawn, and the selected year, so a gap up to
+    it is shown as one); none when nothing is drawn."""
+    if data.empty:
+        return []
+    last = max(int(data["end_year"].max()), selected_year or 0)
+    return break_layers(measure, int(data["end_year"].min()), last)
+
+
+def _years(measure: Measure, first: int, last: int | None) -> str:
+    if last is None:
+        return f"from {measure.year_label(first)}"
+    if last == first:
+        return measure.year_label(first)
+    return f"{measure.year_label(first)} to {measure.year_label(last)}"
+
+
+def trend_chart(frame: pd.DataFrame, measure: Measure, selected_year: int | None = None,
+                height: int = 300) -> alt.LayerChart:
+    """Lines by year for the LA and its comparators, with series breaks drawn as labelled rules and gaps
+    as labelled bands."""
+    data = add_segments(frame, measure)
+    data["shown"] = shown_values(data, measure)
+    data["version_text"] = [versions.phrase(None if pd.isna(v) else v) for v in data["version"]]
+    present = [r for r in ROLE_ORDER if r in set(data["role"])]
+    names = [data.loc[data["role"] == r, "series"].iloc[0] for r in present]
+    colour = alt.Color("series:N", title=None, scale=alt.Scale(domain=names, range=[ROLE_STYLE[r][0] for r in present]),
+                       legend=alt.Legend(orient="top", columns=2, labelLimit=320, symbolStrokeWidth=3))
+    dash = alt.StrokeDash("series:N", scale=alt.Scale(domain=names, range=[ROLE_STYLE[r][1] for r in present]),
+                          legend=None)
+    shape = alt.Shape("series:N", scale=alt.Scale(domain=names, range=[ROLE_STYLE[r][2] for r in present]),
+                      legend=None)
+    x = alt.X("end_year:Q", title=measure.year_title,
+              axis=alt.Axis(format="d", tickMinStep=1, labelExpr=year_axis_expr(measure.year_type), labelAngle=-40),
+              scale=alt.Scale(zero=False, nice=False))
+    y = alt.Y("value:Q", title=f"{measure.short_label} ({measure.unit})", scale=alt.Scale(zero=False))
+    tooltip = [alt.Tooltip("series:N", title="Area"), alt.Tooltip("year_label:N", title="Year"),
+               alt.Tooltip("shown:N", title=measure.short_label), alt.Tooltip("version_text:N", title="Version")]
+    base = alt.Chart(data[["series", "role", "end_year", "year_label", "value", "shown", "version_text",
+                           "segment_key"]])
+    lines = base.mark_line(strokeWidth=2.5).encode(x=x, y=y, color=colour, strokeDash=dash, detail="segment_key:N")
+    points = base.mark_point(size=60, filled=True).encode(x=x, y=y, color=colour, shape=shape, tooltip=tooltip)
+    layers = [*drawn_breaks(measure, data, selected_year), lines, points]
+    if selected_year is not None:
+        layers.append(alt.Chart(pd.DataFrame({"end_year": [selected_year]})).mark_rule(
+            color="#0B0C0C", opacity=0.25, strokeWidth=8).encode(x="end_year:Q"))
+    return alt.layer(*layers).properties(height=height, width="container")
+
+
+def trend_alt_text(frame: pd.DataFrame, measure: Measure) -> str:
+    """Each series' unbroken runs (first and last value of each), then the breaks and gaps, so a
+    screen-reader user hears the trend without being led to compare across a break."""
+    data = add_segments(frame, measure)
+    data["shown"] = shown_values(data, measure)
+    data = data.assign(order=data["role"].map({r: i for i, r in enumerate(ROLE_ORDER)})).sort_values(
+        ["order", "end_year"], kind="stable")
+    parts = []
+    for series, rows in data.groupby("series", sort=False):
+        runs = []
+        for _, run in rows.groupby("segment", sort=True):
+            first, last = run.iloc[0], run.iloc[-1]
+            runs.append(f"{first['shown']} in {first['year_label']}" if len(run) == 1 else
+                        f"{first['shown']} in {first['year_label']} to {last['shown']} in {last['year_label']}")
+        parts.append(f"{series}: " + "; ".join(runs))
+    notes = []
+    for series_break in measure.breaks():
+        if series_break.kind == "new":
+            notes.append(f"new series from {measure.year_label(series_break.first)}: {series_break.reason}")
+        else:
+            notes.append(f"not published {_years(measure, series_break.first, series_break.last)}: "
+                         f"{series_break.reason}")
+    text = f"Line chart of {measure.name} by {measure.year_title.lower()}. " + ". ".join(parts) + "."
+    return text + (f" Lines break at: {'; '.join(notes)}." if notes else "")

@@ -1,0 +1,493 @@
+"""The generated performance summary: Appendix B-style bullets for one year, every phase.
+
+Officers used to copy figures by hand from the dashboard into the annual review; these
+bullets say the same things from the database, so the words never drift from the numbers.
+The wording is polarity-aware ("lower absence - better") and plain: LA-level figures have
+no interval, so a bullet says "above" or "below" and never "significantly"; only the
+schools' masking count, which rests on each school's 95% interval, mentions significance.
+Every bullet keeps a link (page path and query parameters) to the chart it came from.
+
+Sections for schools, destinations and admissions use those features' query modules
+when they are installed and their tables exist; without them the summary still works.
+"""
+from __future__ import annotations
+
+import importlib
+import io
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from urllib.parse import quote, urlencode
+
+import pandas as pd
+
+from rutland_data.views import headlines
+from rutland_data.reference import measures
+from rutland_data.queries import la as queries
+from rutland_data.analysis import ranks as stats
+from rutland_data.reference import versions
+
+SCHOOLS = "Schools"
+GROUPS = "Groups"
+DESTINATIONS = "Destinations"
+ADMISSIONS = "Admissions"
+MAP = "Deprivation map"
+# Nouns for the polarity phrase of lower-is-better measures ("lower absence - better").
+LOWER_IS_BETTER_NOUNS = {"abs_": "absence", "excl_": "exclusions", "neet": "NEET", "notknown": "not known"}
+SUSTAINED_GROUPS = ("Sustained education", "Sustained apprenticeship or employment")
+NEIGHBOUR_SET = "2025-05"
+NEIGHBOUR_NAMES = {"Statistical neighbours (mean)": "statistical neighbours"}
+
+
+@dataclass(frozen=True)
+class Bullet:
+    section: str
+    title: str                   # what the bullet is about, e.g. the measure's name (a slide title)
+    clauses: tuple[str, ...]     # the sentences of the bullet; the first is its one-line message
+    link: str                    # page path + query string of the chart it came from, e.g. 'headlines?year=...'
+    chart: tuple                 # what the board pack draws: ('trend', measure_id) / ('schools', measure_id) / ...
+    source_ids: tuple[int, ...]
+    simulated: bool = False
+    versions: tuple[str, ...] = ()
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.clauses) + (" [Simulated data.]" if self.simulated else "")
+
+    @property
+    def message(self) -> str:
+        return self.clauses[0]
+
+
+@dataclass(frozen=True)
+class Summary:
+    la_code: str
+    la_name: str
+    end_year: int
+    year_label: str
+    sections: dict[str, list[Bullet]]
+    status: list[str]            # provisional/revised status and release dates
+    content_sha256: str
+    built_at: str
+    notes: list[str] = field(default_factory=list)   # sections left out, and why
+    # The trend frames the words were written from, so the pack draws exactly the same figures.
+    frames: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def bullets(self) -> list[Bullet]:
+        return [b for bullets in self.sections.values() for b in bullets]
+
+    @property
+    def source_ids(self) -> list[int]:
+        return sorted({s for b in self.bullets for s in b.source_ids})
+
+
+# ---------------------------------------------------------------- links
+
+def link(page: str, **params) -> str:
+    """'headlines?year=2016/17&phase=Early%20years': the URL path and query that reopen a chart."""
+    kept = {k: v for k, v in params.items() if v is not None}
+    return page + ("?" + urlencode(kept, quote_via=quote, safe="/") if kept else "")
+
+
+def absolute(link_path: str, base_url: str) -> str:
+    return f"{base_url.rstrip('/')}/{link_path}" if base_url else link_path
+
+
+# ---------------------------------------------------------------- optional feature modules
+
+def _optional(module: str):
+    """A feature's query module, or None while that feature is not installed."""
+    try:
+        return importlib.import_module(f"rutland_data.{module}")
+    except ImportError:
+        return None
+
+
+def _has_tables(con, *names: str) -> bool:
+    found = {r[0] for r in con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_name IN (SELECT unnest(?))",
+        [list(names)]).fetchall()}
+    return set(names) <= found
+
+
+# ---------------------------------------------------------------- wording
+
+def polarity_phrase(measure: measures.Measure, value: float | None, national: float | None) -> str:
+    """'above England - better' / 'lower absence - better' / 'in line with England'; claims no significance."""
+    word = stats.comparison_word(value, national)
+    if word in ("in line with", "not comparable with"):
+        return f"{word} England"
+    if measure.polarity == "lower":
+        noun = next((n for prefix, n in LOWER_IS_BETTER_NOUNS.items() if measure.measure_id.startswith(prefix)),
+                    measure.short_label.lower())
+        return f"lower {noun} - better" if word == "below" else f"higher {noun} - worse"
+    if measure.polarity == "higher":
+        return f"{word} England - " + ("better" if word == "above" else "worse")
+    return f"{word} England"
+
+
+@dataclass
+class _Context:
+    """What every section needs, and the trend frames read so far (handed on to the board pack)."""
+    con: object
+    la_code: str
+    la_name: str
+    end_year: int
+    year_label: str
+    simulated_ids: set[int]
+    frames: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    def bullet(self, section: str, title: str, clauses, chart_link: str, chart: tuple, source_ids,
+               versions=()) -> Bullet:
+        ids = tuple(sorted({int(s) for s in source_ids if pd.notna(s)}))
+        return Bullet(section, title, tuple(clauses), chart_link, chart, ids, simulated=bool(set(ids) & self.simulated_ids),
+                      versions=tuple(sorted(set(versions))))
+
+
+def rank_words(rank: stats.Rank, polarity: str) -> str:
+    lowest = " (1 = lowest)" if polarity == "lower" else ""
+    return (f"Ranked {stats.ordinal(rank.position)} of {rank.out_of} LAs{lowest}, quartile {rank.quartile} "
+            f"({stats.QUARTILE_WORDS[rank.quartile]}).")
+
+
+def measure_bullet(ctx: _Context, section: str, measure: measures.Measure, chart_link: str) -> Bullet | None:
+    """One bullet for one measure: value (with its version) against England (region, neighbours), change
+    against the national change - never across a series break or a gap -, rank and quartile, and where the
+    council's own review quoted a different figure. None when the LA has no row that year."""
+    end_year = ctx.end_year
+    frame = queries.trend(ctx.con, measure.measure_id, ctx.la_code, NEIGHBOUR_SET)
+    ctx.frames[measure.measure_id] = frame
+    if headlines.row_in(frame, "la", end_year) is None:
+        gap = measure.gap_covering(end_year)
+        if gap is None or not frame["value"].notna().any():
+            return None
+        return ctx.bullet(section, measure.name, [f"{measure.name}: not published for {measure.period(end_year)}: "
+                                                  f"{gap.reason}."], chart_link, ("trend", measure.measure_id), [])
+    card = headlines.card(ctx.con, measure.measure_id, ctx.la_code, end_year, "England")
+    shown_here = card.end_year == end_year
+    version = f" ({versions.phrase(card.version)})"
+    england_row = headlines.row_in(frame, "england", end_year)
+    national = headlines.value_of(england_row)
+    if not shown_here:
+        note = card.missing_note or f"No figure for {ctx.la_name} in {ctx.year_label}."
+        clauses = [f"{measure.name}: {note[0].lower()}{note[1:]}"]
+    elif national is None:
+        clauses = [f"{measure.name}: {ctx.la_name} {card.value_text}{version}; no England figure for "
+                   f"{measure.period(end_year)}."]
+    else:
+        clauses = [f"{measure.name}: {ctx.la_name} {card.value_text}{version} against England "
+                   f"{headlines.shown_value(measure, england_row)}: {polarity_phrase(measure, card.value, national)}."]
+    if shown_here:
+        others = "; ".join(f"{NEIGHBOUR_NAMES.get(series, series)} {text}" for series, text in card.comparators
+                           if series != "England")
+        if others:
+            clauses.append(others[0].upper() + others[1:] + ".")
+        clauses.append(_change_clause(measure, frame, card, end_year))
+        if card.rank:
+            clauses.append(rank_words(card.rank, measure.polarity))
+        clauses += [f"Council review: {note}." for note in card.review_notes]
+    used = frame[frame["end_year"].isin([end_year, end_year - 1])]
+    shown_rows = [r for r in (headlines.row_in(frame, "la", end_year), england_row) if shown_here and r is not None]
+    return ctx.bullet(section, measure.name, clauses, chart_link, ("trend", measure.measure_id), used["source_id"],
+                      [versions.label(None if pd.isna(r["version"]) else r["version"]) for r in shown_rows])
+
+
+def _change_clause(measure: measures.Measure, frame: pd.DataFrame, card: headlines.Card, end_year: int) -> str:
+    """'Change on 2015/16: up 14 points - better (England: up 8 points).' - or why no change is stated."""
+    if card.delta is None:  # the text says why: a new series, a gap, or no figure the year before
+        return card.change_text[0].upper() + card.change_text[1:] + "."
+    change = f"Change on {measure.year_label(end_year - 1)}: {card.change_text}"
+    now, before = headlines.row_in(frame, "england", end_year), headlines.row_in(frame, "england", end_year - 1)
+    if headlines.value_of(now) is not None and headlines.value_of(before) is not None:
+        size = stats.change_in_words(headlines.value_of(now), headlines.value_of(before), "neutral",
+                                     headlines.change_decimals(measure, now, before), measure.unit)
+        change += f" (England: {size})"
+    return change + "."
+
+
+def _phase_sections(ctx: _Context) -> dict[str, list[Bullet]]:
+    """Every headline phase (as the Headlines page groups them), then pupil groups (disadvantaged)."""
+    dictionary = measures.by_id()
+    headline = queries.measures(ctx.con, True)
+    sections: dict[str, list[Bullet]] = {}
+    for phase in dict.fromkeys(headline["phase"]):
+        chart_link = link("headlines", year=ctx.year_label, phase=phase)
+        bullets = [measure_bullet(ctx, phase, dictionary[m], chart_link)
+                   for m in headline.loc[headline["phase"] == phase, "measure_id"]]
+        sections[phase] = [b for b in bullets if b is not None]
+    groups = [m for m in queries.measures(ctx.con)["measure_id"] if m.endswith("_disadv")]
+    bullets = [measure_bullet(ctx, GROUPS, dictionary[m], link("meetings", year=ctx.year_label, chart=m))
+               for m in groups]
+    sections[GROUPS] = [b for b in bullets if b is not None]
+    return sections
+
+
+def _school_section(ctx: _Context) -> list[Bullet]:
+    """The masking count: how many schools were below national while the LA as a whole was above."""
+    school_queries = _optional("queries.schools")
+    if school_queries is None or not _has_tables(ctx.con, "school_results", "schools", "school_benchmarks"):
+        return []
+    dictionary = measures.by_id()
+    bullets = []
+    for key_stage, noun in school_queries.KEY_STAGE_NOUN.items():
+        available = school_queries.key_stage_measures(ctx.con, ctx.la_code, key_stage)["measure_id"].tolist()
+        headline = [m for m in available if dictionary[m].headline]
+        if not headline:
+            continue
+        measure = dictionary[headline[0]]
+        frame = school_queries.masking(ctx.con, ctx.la_code, measure.measure_id, ctx.end_year)
+        if frame.empty:
+            continue
+        counts = school_queries.masking_summary(frame)
+        la_value, national = frame["la_value"].iloc[0], frame["national"].iloc[0]
+        if pd.isna(la_value) or national is None or pd.isna(national):
+            continue
+        phrase = polarity_phrase(measure, float(la_value), float(national))
+        interval_words = school_queries.significance_clause(
+            counts, " (on each school's 95% interval or DfE's progress band)")
+        below = (f"{counts['below']} of {counts['with_value']} state-funded mainstream {noun} with a figure were "
+                 "below national")
+        opening = (f"{measure.name}: {ctx.la_name} {measure.format(float(la_value))} against England "
+                   f"{measure.format(float(national))} ({phrase})")
+        if not counts["below"]:
+            message = f"{opening}; {below}."
+        elif phrase.endswith("better"):
+            message = f"{opening}, but {below}, {interval_words}."
+        else:
+            message = f"{opening}; {below}, {interval_words}."
+        clauses = [message]
+        if key_stage == "Primary (KS2)":
+            subjects = school_queries.ks2_subject_sentence(ctx.con, ctx.la_code, ctx.end_year)
+            if subjects:
+                clauses.append(subjects[0].upper() + subjects[1:])
+        source_ids = pd.concat([frame["source_id"], frame["national_source_id"], frame["la_source_id"]])
+        versions = [v for v in frame["version"].dropna() if v in ("provisional", "revised", "final")]
+        bullets.append(ctx.bullet(
+            SCHOOLS, f"{measure.name}: {noun}", clauses, link("schools", key_stage=key_stage, measure=measure.name, school_year=ctx.year_label),
+            ("schools", measure.measure_id), source_ids, versions))
+    return bullets
+
+
+def _destination_section(ctx: _Context) -> list[Bullet]:
+    """DfE destination measures (sustained destinations against England) and the council's own tables
+    (in county / out of county, offers made) for the cohorts that finished in the chosen year."""
+    post16 = _optional("queries.destinations")
+    if post16 is None:
+        return []
+    cohorts = post16.destination_cohorts(ctx.con, ctx.la_code)
+    council = post16.county_summary(post16.seed_destinations(ctx.con, ctx.la_code))
+    bullets = []
+    for cohort in cohorts[cohorts["cohort_end_year"] == ctx.end_year].itertuples():
+        chart_link = link("destinations", year=ctx.year_label, stage=cohort.stage, cohort=cohort.cohort_label)
+        shares = post16.destination_shares(ctx.con, ctx.la_code, cohort.cohort_label, NEIGHBOUR_SET)
+        la_rows = shares[(shares["role"] == "la") & shares["share"].notna()]
+        sustained = la_rows[la_rows["category_group"].isin(SUSTAINED_GROUPS)]
+        if not sustained.empty:
+            england = shares[(shares["role"] == "england") & shares["category_group"].isin(SUSTAINED_GROUPS)]
+            clause = (f"{cohort.cohort_label}: {sustained['share'].sum():.1f}% of {int(la_rows['cohort'].iloc[0]):,} "
+                      "in a sustained destination (education, apprenticeship or employment) in the year after leaving")
+            if not england.empty:
+                clause += f", against England {england['share'].sum():.1f}%"
+            bullets.append(ctx.bullet(DESTINATIONS, cohort.cohort_label, [clause + "."], chart_link,
+                                      ("destinations", cohort.cohort_label), shares["source_id"]))
+            continue
+        groups = council[council["cohort_label"] == cohort.cohort_label]
+        if groups.empty:
+            continue
+        clause = f"{cohort.cohort_label}: " + "; ".join(
+            f"{r.category_group} {int(r.pupils)} of {int(r.cohort)} ({r.share:.1f}%)" for r in groups.itertuples())
+        bullets.append(ctx.bullet(DESTINATIONS, cohort.cohort_label, [clause + "."], chart_link,
+                                  ("council_destinations", cohort.cohort_label), la_rows["source_id"]))
+    return bullets
+
+
+def _admissions_section(ctx: _Context) -> list[Bullet]:
+    post16 = _optional("queries.destinations")
+    if post16 is None:
+        return []
+    dictionary = measures.by_id()
+    bullets = []
+    for phase in ("primary", "secondary"):
+        measure = dictionary.get(f"admissions_first_pref_{phase}")
+        chart_link = link("admissions", year=ctx.year_label, admissions_phase=phase.capitalize())
+        bullet = measure and measure_bullet(ctx, ADMISSIONS, measure, chart_link)
+        if not bullet:
+            continue
+        clauses, source_ids = list(bullet.clauses), list(bullet.source_ids)
+        average = post16.five_year_average(ctx.con, measure.measure_id, ctx.la_code, ctx.end_year)
+        if average:
+            clauses.append(f"Five-year average {average['first_label']} to {average['last_label']}: "
+                           f"{measure.format(average['mean'])}.")
+            source_ids += average["source_ids"]
+        bullets.append(ctx.bullet(ADMISSIONS, f"Offers by preference, {phase}", clauses, chart_link, ("admissions", phase), source_ids,
+                                  bullet.versions))
+    return bullets
+
+
+def _status(con, summary_sections: dict[str, list[Bullet]]) -> list[str]:
+    """Which versions the figures shown are (final, revised, provisional, unstated), and what each source
+    says about its release."""
+    lines = []
+    shown: set[str] = set()
+    for section, bullets in summary_sections.items():
+        section_versions = sorted({v for b in bullets for v in b.versions}, key=versions.rank)
+        shown |= set(section_versions)
+        if section_versions:
+            lines.append(f"{section}: versions shown - {', '.join(section_versions)}.")
+    used = sorted({s for bullets in summary_sections.values() for b in bullets for s in b.source_ids})
+    sources = queries.sources(con, used)
+    for note in dict.fromkeys(sources["release_note"].dropna()):
+        lines.append(f"Release: {note}")
+    if sources["is_simulated"].any():
+        lines.append("Bullets marked [Simulated data.] use figures invented by the dashboard's demo generator.")
+    if "provisional" in shown:
+        lines.append("Provisional figures may change when revised data are published.")
+    if "unstated" in shown:
+        lines.append("Unstated: the source file does not say whether the figure is provisional, revised or final.")
+    return lines
+
+
+# ---------------------------------------------------------------- the summary
+
+def available_sections(con, la_code: str) -> list[str]:
+    """Section names in order: each headline phase, groups, then the optional feature sections."""
+    names = list(dict.fromkeys(queries.measures(con, True)["phase"])) + [GROUPS]
+    if _optional("queries.schools") and _has_tables(con, "school_results", "schools", "school_benchmarks"):
+        names.append(SCHOOLS)
+    if _optional("queries.destinations"):
+        names += [DESTINATIONS, ADMISSIONS]
+    return names
+
+
+def build(con, la_code: str, end_year: int, sections: list[str] | None = None) -> Summary:
+    """The summary for one year; `sections` picks and orders them (None = all available)."""
+    info = queries.build_info(con)
+    ctx = _Context(con, la_code, queries.area_name(con, la_code), end_year, queries.academic_year_label(end_year),
+                   {int(s) for s in queries.sources(con).query("is_simulated")["source_id"]})
+    wanted = available_sections(con, la_code) if sections is None else list(sections)
+    builders = {SCHOOLS: _school_section, DESTINATIONS: _destination_section, ADMISSIONS: _admissions_section}
+    built: dict[str, list[Bullet]] = {}
+    if set(wanted) - set(builders) - {MAP}:
+        built.update(_phase_sections(ctx))
+    for name, builder in builders.items():
+        if name in wanted:
+            built[name] = builder(ctx)
+    chosen = {name: built.get(name, []) for name in wanted if name != MAP}
+    notes = [f"{name}: no figures for {ctx.year_label}." for name, bullets in chosen.items() if not bullets]
+    chosen = {name: bullets for name, bullets in chosen.items() if bullets}
+    return Summary(
+        la_code=la_code, la_name=ctx.la_name, end_year=end_year, year_label=ctx.year_label, sections=chosen,
+        status=_status(con, chosen), content_sha256=info.get("content_sha256", "unknown"),
+        built_at=info.get("built_at", "unknown"), notes=notes, frames=ctx.frames,
+    )
+
+
+
+def page_summary(con, la_code: str, end_year: int, sections: list[str] | None = None) -> Summary:
+    """`build` without the trend frames the board pack draws from: what the Meetings page shows, smaller
+    to read back from the page's cache on every rerun."""
+    return replace(build(con, la_code, end_year, sections), frames={})
+
+
+def documents(con, la_code: str, end_year: int, sections: list[str] | None, base_url: str) -> tuple[str, bytes]:
+    """The summary as Markdown and as Word (links made absolute from `base_url`). Writing the Word file
+    takes far longer than a page rerun should, so the Meetings page caches both per database version."""
+    summary = build(con, la_code, end_year, sections)
+    return to_markdown(summary, base_url), to_docx(summary, base_url)
+
+
+def slide_chart(con, la_code: str, end_year: int, chart: tuple) -> tuple[dict, str, pd.DataFrame, dict] | None:
+    """The chart behind a bullet as (Vega-Lite spec, alt text, data table, its decimals), for presentation mode to cache:
+    converting the Altair chart on every change of slide would cost tens of milliseconds."""
+    from rutland_data.exports import board_pack  # board_pack imports this module
+
+    drawn = board_pack.chart_for(con, la_code, end_year, chart)
+    return None if drawn is None else (drawn.chart.to_dict(), drawn.alt_text, drawn.table, drawn.decimals)
+
+def provenance_line(summary: Summary) -> str:
+    return (f"Built from database content sha256 {summary.content_sha256} (database built "
+            f"{summary.built_at}). Figures do not change unless the database is rebuilt.")
+
+
+def to_markdown(summary: Summary, base_url: str = "") -> str:
+    lines = [f"# {summary.la_name} performance summary {summary.year_label}", "",
+             f"_{provenance_line(summary)}_", ""]
+    for section, bullets in summary.sections.items():
+        lines += [f"## {section}", ""]
+        lines += [f"- {b.text} ([chart]({absolute(b.link, base_url)}))" for b in bullets]
+        lines.append("")
+    lines += ["## Data status and release dates", ""] + [f"- {line}" for line in summary.status]
+    if summary.notes:
+        lines += ["", "## Not included", ""] + [f"- {note}" for note in summary.notes]
+    return "\n".join(lines) + "\n"
+
+
+def built_datetime(summary_built_at: str) -> datetime:
+    """The database's build time (naive UTC), used for every document date so rebuilding gives the same file."""
+    try:
+        stamp = datetime.fromisoformat(summary_built_at)
+    except ValueError:
+        return datetime(2000, 1, 1)
+    return stamp.replace(tzinfo=None) if stamp.utcoffset() is None else (stamp - stamp.utcoffset()).replace(tzinfo=None)
+
+
+def _add_hyperlink(paragraph, url: str, text: str) -> None:
+    """python-docx has no hyperlink API: add the relationship and the w:hyperlink run by hand."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.opc.constants import RELATIONSHIP_TYPE
+
+    relationship = paragraph.part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+    hyperlink = OxmlElement("w:hyperlink")
+    hyperlink.set(qn("r:id"), relationship)
+    run = OxmlElement("w:r")
+    properties = OxmlElement("w:rPr")
+    style = OxmlElement("w:rStyle")
+    style.set(qn("w:val"), "Hyperlink")
+    underline = OxmlElement("w:u")
+    underline.set(qn("w:val"), "single")
+    colour = OxmlElement("w:color")
+    colour.set(qn("w:val"), "1D70B8")
+    properties.extend([style, colour, underline])
+    run.append(properties)
+    text_element = OxmlElement("w:t")
+    text_element.text = text
+    run.append(text_element)
+    hyperlink.append(run)
+    paragraph._p.append(hyperlink)
+
+
+def to_docx(summary: Summary, base_url: str = "") -> bytes:
+    """The summary as a Word document, stamped with the database version; identical for one database."""
+    from docx import Document
+
+    from rutland_data.exports.board_pack import fixed_zip
+
+    document = Document()
+    document.add_heading(f"{summary.la_name} performance summary {summary.year_label}", level=1)
+    document.add_paragraph().add_run(provenance_line(summary)).italic = True
+    for section, bullets in summary.sections.items():
+        document.add_heading(section, level=2)
+        for bullet in bullets:
+            paragraph = document.add_paragraph(bullet.text + " ", style="List Bullet")
+            _add_hyperlink(paragraph, absolute(bullet.link, base_url), "(chart)")
+    document.add_heading("Data status and release dates", level=2)
+    for line in summary.status:
+        document.add_paragraph(line, style="List Bullet")
+    if summary.notes:
+        document.add_heading("Not included", level=2)
+        for note in summary.notes:
+            document.add_paragraph(note, style="List Bullet")
+    stamp = built_datetime(summary.built_at)
+    properties = document.core_properties
+    properties.title = f"{summary.la_name} performance summary {summary.year_label}"
+    properties.subject = "Generated performance summary"
+    properties.author = properties.last_modified_by = "Education performance dashboard"
+    properties.keywords = f"content_sha256={summary.content_sha256}; built_at={summary.built_at}"
+    properties.comments = provenance_line(summary)
+    properties.created = properties.modified = stamp
+    properties.revision = 1
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return fixed_zip(buffer.getvalue(), stamp)
+
