@@ -4,7 +4,8 @@ from __future__ import annotations
 import streamlit as st
 
 from rutland_data import settings
-from rutland_data.queries import la as queries
+from rutland_data.queries import la as la_queries
+from rutland_data.reference import codes
 from rutland_data.ui import auth, common, routing
 
 # Presentation mode (?present=true) starts with the sidebar closed so it does not flash on the meeting-room screen.
@@ -12,16 +13,16 @@ st.set_page_config(page_title="Education performance dashboard", page_icon=routi
                    initial_sidebar_state="collapsed" if st.query_params.get("present") == "true" else "auto")
 
 la = settings.load().la_code
-years = [queries.academic_year_label(y) for y in common.query(queries.years_with_results, la)]
+years = [codes.academic_year(y) for y in common.query(la_queries.years_with_results, la)]
 
 with st.sidebar:
-    st.markdown(f"**{common.query(queries.area_name, la)}** education performance")
+    st.markdown(f"**{common.query(la_queries.area_name, la)}** education performance")
     auth.sidebar_account()
     if years:
         st.selectbox("Year", years, index=len(years) - 1, key="year", bind="query-params",
                      help="Academic year for headline figures, ranks and tables.")
-    st.radio("Compare with", queries.COMPARATORS, key="comparator", bind="query-params",
-             help=queries.COMPARATOR_HELP)
+    st.radio("Compare with", codes.COMPARATORS, key="comparator", bind="query-params",
+             help=codes.COMPARATOR_HELP)
 
 pages, current = routing.navigation()
 

@@ -46,7 +46,7 @@ import pyarrow.parquet as pq
 from shapely.geometry import shape
 
 from rutland_data import settings
-from rutland_data.ingest import build
+from rutland_data.ingest import build, formats
 from rutland_data.store import db
 from rutland_data.ingest.importers import BadInput, Importer, SourceFile
 from rutland_data.ingest.intake import Code, Date, Number, PerRow
@@ -242,7 +242,7 @@ def _read_clean(root: Path, base: Base) -> Clean:
 
 def _importer_for(columns: list[str]) -> Importer:
     """The importer the build picks for a header (the same ordering as `build.plan`)."""
-    return next(i for i in sorted(build.all_importers(), key=lambda i: i.priority) if i.recognises(columns))
+    return next(i for i in sorted(formats.all_importers(), key=lambda i: i.priority) if i.recognises(columns))
 
 
 # ---- cells the mutations aim at ---------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ import duckdb
 from rutland_data import settings
 from bench import pages as bench
 from rutland_data.ingest import build
-from rutland_data.ingest.importers.iod import LSOAS_IN_ENGLAND
+from rutland_data.reference.codes import LSOAS_IN_ENGLAND
 
 PAGE = settings.PROJECT_ROOT / "pages" / "deprivation-map.py"
 RUNS = 5

@@ -60,19 +60,13 @@ def generate(path: Path) -> duckdb.DuckDBPyConnection:
         SELECT s.urn, y.year, (y.year - 1) || '/' || right(CAST(y.year AS TEXT), 2), m.measure_id, 'all',
                10 + hash(s.urn, y.year) % 190 AS n,
                round(40 + (hash(s.urn, m.measure_id, y.year) % 5000) / 100.0, 0) AS value, NULL,
-               NULL, NULL, NULL, NULL, 'final', 1, row_number() OVER ()
+               NULL, NULL, NULL, NULL, 'final', 1, row_number() OVER (), 'TPUP'
         FROM range({FIRST_YEAR}, {FIRST_YEAR + YEARS}) y(year)
         CROSS JOIN schools s CROSS JOIN bench_measures m
         ORDER BY y.year, m.measure_id, s.urn
         """
     )
-    con.execute(
-        """
-        UPDATE school_results SET ci_low = value - 196.0 * sqrt(0.25 / cohort_n),
-                                  ci_high = value + 196.0 * sqrt(0.25 / cohort_n),
-                                  ci_method = 'computed: bench'
-        """
-    )
+    # No interval is stored, as for a file that publishes none: the queries compute each one when read.
     con.execute(
         f"""
         INSERT INTO school_benchmarks

@@ -4,9 +4,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from rutland_data.ui import auth, common
-from rutland_data.queries import la as queries
+from rutland_data.queries import sources as source_queries
 from rutland_data.reference.markers import GLOSSARY
+from rutland_data.ui import auth, common
 
 common.page_header(
     "About the data",
@@ -14,15 +14,15 @@ common.page_header(
     "in it. This page lists what is loaded, what the published symbols mean and how to load new files.",
 )
 
-info = common.query(queries.build_info)
+info = common.query(source_queries.build_info)
 st.markdown(
     f"**Database:** built {info.get('built_at', 'unknown')} from {info.get('mode', 'unknown')}, "
     f"for LA {info.get('la_code', '?')}. Content checksum `{info.get('content_sha256', '?')[:16]}…`."
 )
 
 st.header("Sources loaded")
-feeds = common.query(queries.source_feeds)
-sources = common.query(queries.sources)
+feeds = common.query(source_queries.source_feeds)
+sources = common.query(source_queries.sources)
 table = sources.merge(feeds[["source_id", "tables_fed", "measures_fed"]], on="source_id", how="left")
 table["status"] = table["is_simulated"].map({True: "simulated", False: "real"})
 common.table(

@@ -3,13 +3,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from rutland_data.ui import common
-from rutland_data.queries import deprivation as geo_queries
-from rutland_data.charts import maps
+from rutland_data import settings
+from rutland_data.charts import figures, maps
 from rutland_data.navigation import PAGES
+from rutland_data.queries import deprivation as deprivation_queries
+from rutland_data.ui import common
+from rutland_data.views import deprivation as deprivation_views
 
 la = common.la_code()
-choices = common.query(geo_queries.map_choices, la)
+choices = common.query(deprivation_views.map_choices, la)
 la_name = choices.la_name
 
 common.page_header(
@@ -47,7 +49,7 @@ if indicator_label not in indicator_by_label:  # e.g. IDACI kept from IoD2025 af
     indicator_label = list(indicator_by_label)[0]
 indicator = indicator_by_label[indicator_label]
 st.caption(f"IoD{edition} uses {lsoa_vintage} LSOA boundaries; ranks are out of "
-           f"{geo_queries.lsoas_in_england(lsoa_vintage):,} LSOAs in England.")
+           f"{deprivation_queries.lsoas_in_england(lsoa_vintage):,} LSOAs in England.")
 
 ward_vintages = choices.ward_vintages[lsoa_vintage]
 ward_vintage = st.radio(
@@ -58,11 +60,12 @@ ward_vintage = st.radio(
 ) if len(ward_vintages) > 1 else (ward_vintages[0] if ward_vintages else None)
 
 # Everything below is computed once per choice (cached): tables, deck JSON, alt text.
-view = common.query(geo_queries.deprivation_view, la, choices.la_ons, edition, indicator, ward_vintage,
-                    geo_queries.basemap_enabled())
+view = common.query(deprivation_views.deprivation_view, la, choices.la_ons, edition, indicator, ward_vintage)
+deprivation_map = common.query(figures.deprivation_map, la, choices.la_ons, edition, indicator, ward_vintage,
+                               settings.load().basemap)
 lsoas, schools, pockets = view.lsoas, view.schools, view.pockets
 ward_table, lsoas_in_england, source_ids = view.ward_table, view.lsoas_in_england, view.source_ids
-alt_text = view.alt_text
+alt_text = deprivation_map.alt_text
 
 common.simulated_banner(source_ids)
 if view.is_approximate:
@@ -79,7 +82,7 @@ st.caption("Each area shows its decile number. Thick dark lines: ward boundaries
 st.markdown(f"**{view.placement}**")
 map_column, unplaced_column = st.columns([3, 1]) if not view.unplaced.empty else (st.container(), None)
 with map_column:
-    event = st.pydeck_chart(view.deck, height=560, alt=alt_text, on_select="rerun",
+    event = st.pydeck_chart(deprivation_map.deck, height=560, alt=alt_text, on_select="rerun",
                             selection_mode="single-object", key="deprivation-map")
 if unplaced_column is not None:  # not a fixed-height scrolling box: keyboard users could not scroll it (axe)
     with unplaced_column, st.container(border=True):
@@ -110,24 +113,21 @@ with tab_pockets:
     if pockets.empty:
         st.success(f"No LSOA in {la_name} is in deciles 1 to 4 on this measure. Try a domain such as "
                    "Barriers to Housing and Services or Education, Skills and Training.")
-    common.table(view.pockets_table)
-    st.download_button("Download CSV", common.csv_bytes(pockets), file_name=f"pockets_iod{edition}_{indicator}.csv",
-                       mime="text/csv", key="csv-pockets", icon=":material/download:")
+    common.table_block(view.pockets_table, csv=pockets, csv_name=f"pockets_iod{edition}_{indicator}.csv",
+                       key="pockets", download_label="Download CSV")
 with tab_wards:
     st.markdown(
         "**Derived figures, not official statistics.** MHCLG does not publish the Indices at ward level. "
         "Each LSOA is counted in the one ward ONS's best-fit lookup assigns it to; the shares below are "
         "of the ward's LSOAs, and of their population, in England's most deprived 30% and 40% of LSOAs. "
         + view.population_note)
-    common.table(ward_table)
-    st.download_button("Download CSV", common.csv_bytes(ward_table), file_name=f"wards_iod{edition}_{indicator}.csv",
-                       mime="text/csv", key="csv-wards", icon=":material/download:")
+    common.table_block(ward_table, csv_name=f"wards_iod{edition}_{indicator}.csv", key="wards",
+                       download_label="Download CSV")
 with tab_lsoas:
     st.markdown(f"All {len(lsoas)} LSOAs on the map (the map's data as a table). Ranks are out of "
                 f"{lsoas_in_england:,} LSOAs in England; 1 = most deprived.")
-    common.table(lsoa_table)
-    st.download_button("Download CSV", common.csv_bytes(lsoa_table), file_name=f"lsoas_iod{edition}_{indicator}.csv",
-                       mime="text/csv", key="csv-lsoas", icon=":material/download:")
+    common.table_block(lsoa_table, csv_name=f"lsoas_iod{edition}_{indicator}.csv", key="lsoas",
+                       download_label="Download CSV")
 with tab_schools:
     st.markdown(view.placement)
     if not schools.empty:
@@ -146,20 +146,12 @@ if not measure_labels:
     st.info("No school-level results are loaded, so the scatter of % FSM ever 6 against results is not shown.")
 else:
     measure_id = st.selectbox("Result", list(measure_labels), format_func=measure_labels.get, key="scatter_measure")
-    scatter = common.query(geo_queries.scatter_view, la, choices.la_ons, edition, indicator, ward_vintage, measure_id,
-                           measure_labels[measure_id])
-    if scatter.spec is None:
+    scatter = common.query(figures.fsm_scatter, la, choices.la_ons, edition, indicator, ward_vintage, measure_id)
+    if scatter is None:
         st.info(f"No open state-funded mainstream school has both a % FSM ever 6 figure and a "
                 f"{measure_labels[measure_id]} result in the loaded files.")
     else:
-        common.chart_block(
-            scatter.spec, scatter.frame,
-            title=f"% FSM ever 6 against {measure_labels[measure_id]}",
-            alt_text=scatter.alt_text,
-            csv_name=f"fsm_scatter_{measure_id}.csv",
-            source_ids=scatter.source_ids,
-            key=f"fsm-scatter-{measure_id}",
-        )
+        common.figure_block(scatter, key=f"fsm-scatter-{measure_id}")
         st.caption("Open state-funded mainstream schools. Colour: the most deprived LSOA decile in the school's "
                    "ward (derived, as above; grey where the school has no location in the loaded files); shape: "
                    "whether that is in England's most deprived 40%. Results are for all pupils, latest year; small "

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from rutland_data.charts import figures
+from rutland_data.reference import measures
 from rutland_data.ui import common
 from rutland_data.views import headlines
-from rutland_data.queries import la as queries
-from rutland_data.reference.measures import by_id
 
 filters = common.global_filters()
 la, la_name, comparator, year = filters.la, filters.la_name, filters.comparator, filters.year
@@ -22,22 +22,20 @@ if year is None:
     st.error("The database holds no results for this local authority. See *About the data* to load files.")
     st.stop()
 
-dictionary = by_id()
-headline_measures = common.query(queries.measures, True)
-phases = list(dict.fromkeys(headline_measures["phase"]))
+phases = list(dict.fromkeys(m.phase for m in measures.where("headlines")))
 phase = st.pills("Phase", phases, default=phases[0], key="phase", bind="query-params") or phases[0]
 banner = st.container()  # filled once we know which figures were shown
 
 st.header(phase)
 shown_sources, shown_versions = [], []
-for measure_id in headline_measures.loc[headline_measures["phase"] == phase, "measure_id"]:
-    measure = dictionary[measure_id]
-    figure = common.query(headlines.trend_figure, measure_id, la, filters.neighbour_set, year)
-    if not figure.has_values:
+for measure in measures.where("headlines", phase=phase):
+    measure_id = measure.measure_id
+    figure = common.query(figures.trend, measure_id, la, filters.neighbour_set, year)
+    if figure is None:
         continue
     card = common.query(headlines.card, measure_id, la, year, comparator)
     shown_sources += figure.source_ids
-    shown_versions += figure.frame["version"].dropna().tolist()
+    shown_versions += figure.versions
     st.subheader(measure.name, divider="gray")
     left, right = st.columns([1, 2.2], gap="large")
     with left:
@@ -53,10 +51,7 @@ for measure_id in headline_measures.loc[headline_measures["phase"] == phase, "me
         for note in card.review_notes:
             st.caption(f"Council review: {note}")
     with right:
-        common.chart_block(
-            figure.spec, figure.table, title=measure.short_label, alt_text=figure.alt_text,
-            csv_name=f"{measure_id}_{la}.csv", source_ids=figure.source_ids, key=measure_id, decimals=figure.decimals,
-        )
+        common.figure_block(figure, key=measure_id)
 
 with banner:
     common.simulated_banner(shown_sources, shown_versions)

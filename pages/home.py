@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from rutland_data.queries import sources
 from rutland_data.ui import common
 from rutland_data.views import headlines
-from rutland_data.queries import la as queries
 
 filters = common.global_filters()
 la, la_name, comparator, year_label, year = (filters.la, filters.la_name, filters.comparator, filters.year_label,
@@ -21,7 +21,7 @@ if year is None:
     st.error("The database holds no results for this local authority. See *About the data* to load files.")
     st.stop()
 
-info = common.query(queries.build_info)
+info = common.query(sources.build_info)
 st.caption(f"Data: {info.get('mode', 'unknown')}, built {info.get('built_at', 'unknown')}.")
 banner = st.container()
 

@@ -9,12 +9,10 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 
+from rutland_data.charts import figures
+from rutland_data.exports import board_pack, summary
+from rutland_data.reference import codes, measures
 from rutland_data.ui import common
-from rutland_data.exports import board_pack
-from rutland_data.views import headlines
-from rutland_data.queries import la as queries
-from rutland_data.exports import summary
-from rutland_data.reference.measures import by_id
 
 PRESENTATION_CSS = """
 <style>
@@ -29,7 +27,7 @@ header[data-testid="stHeader"] { display: none !important; }
 """
 
 la = common.la_code()
-year = queries.end_year_of(st.session_state.get("year"))
+year = codes.end_year_of(st.session_state.get("year"))
 present = st.toggle("Presentation mode", key="present", bind="query-params",
                     help="Hides the menu and filters, enlarges the type and shows one message per screen. "
                          "The address bar then holds a link that opens straight into it.")
@@ -50,19 +48,17 @@ if not present:
                             help="Which phases and pages go into the summary and the board pack.") or available
 sections = tuple(s for s in available if s in chosen)
 summary_sections = tuple(s for s in sections if s != summary.MAP)
-generated = common.query(summary.page_summary, la, year, summary_sections)
+generated = common.query(summary.build, la, year, summary_sections)
 bullets = generated.bullets
 
 
-def _chart_block(bullet: summary.Bullet, key: str) -> None:
-    drawn = common.query(summary.slide_chart, la, year, bullet.chart)
-    if drawn is None:
+def _figure_block(bullet: summary.Bullet, key: str) -> None:
+    """The figure a bullet came from, as the board pack draws it."""
+    figure = common.query(figures.for_bullet, la, year, bullet.chart)
+    if figure is None:
         st.caption("No chart for this figure.")
         return
-    spec, alt_text, table, decimals = drawn
-    common.chart_block(spec, table, title=bullet.title, alt_text=alt_text,
-                       csv_name=f"{bullet.chart[0]}_{la}_{year}.csv", source_ids=list(bullet.source_ids), key=key,
-                       decimals=decimals)
+    common.figure_block(figure, key=key)
 
 
 def _go_to(screen: int) -> None:
@@ -85,7 +81,7 @@ if present:
     st.markdown(f"**{bullet.message}**" + (" *Simulated data.*" if bullet.simulated else ""))
     if len(bullet.clauses) > 1:
         st.markdown(" ".join(bullet.clauses[1:]))
-    _chart_block(bullet, key=f"present-{screen}")
+    _figure_block(bullet, key=f"present-{screen}")
     previous_column, position, next_column = st.columns([1, 2, 1])
     previous_column.button("Previous", icon=":material/arrow_back:", disabled=screen <= 1, key="previous",
                            on_click=_go_to, args=(screen - 1,), width="stretch")
@@ -97,15 +93,12 @@ if present:
 
 # ---------------------------------------------------------------- a chart behind a bullet with no page of its own
 requested = st.query_params.get("chart")
-if requested is not None and requested in by_id():
-    measure = by_id()[requested]
-    figure = common.query(headlines.trend_figure, requested, la, summary.NEIGHBOUR_SET, year)
+if requested is not None and requested in measures.by_id():
+    measure = measures.by_id()[requested]
+    figure = common.query(figures.trend, requested, la, codes.neighbour_set_for("England"), year)
     st.subheader(measure.name, divider="gray")
-    common.chart_block(
-        figure.spec, figure.table, title=measure.short_label, alt_text=figure.alt_text,
-        csv_name=f"{requested}_{la}.csv", source_ids=figure.source_ids, key=f"requested-{requested}",
-        decimals=figure.decimals,
-    )
+    if figure is not None:
+        common.figure_block(figure, key=f"requested-{requested}")
 
 # ---------------------------------------------------------------- the summary
 common.simulated_banner(generated.source_ids, [v for b in bullets for v in b.versions])

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from rutland_data.ui import common
+from rutland_data.charts import figures
 from rutland_data.queries import schools as school_queries
+from rutland_data.ui import common
+from rutland_data.views import schools as school_views
 
 la = common.la_code()
-choice = common.query(school_queries.school_choice, la)
+choice = common.query(school_views.school_choice, la)
 urns, names = list(choice.urns), dict(choice.names)
 
 common.page_header("School profile", "One school's results over time. Open a school from the Schools page, or "
@@ -26,7 +28,7 @@ if st.session_state.get("urn") not in urns:
     st.session_state["urn"] = requested if requested in urns else urns[0]
 urn = st.selectbox("School", urns, key="urn", bind="query-params", format_func=lambda u: f"{names[u]} (URN {u})")
 
-profile = common.query(school_queries.school_profile, urn)
+profile = common.query(school_views.school_profile, urn)
 if profile.notice:
     st.info(profile.notice, icon=":material/swap_horiz:")
 st.header(profile.name, anchor=False)
@@ -51,19 +53,12 @@ if profile.metrics:
 st.subheader("Results over time", divider="gray")
 st.caption("Significance is judged from the 95% interval (or DfE's published progress band), never from "
            "a single year's position against a line; this page never labels a school 'below floor' or 'coasting'.")
-for chart in profile.charts:
-    st.markdown(f"#### {chart.heading}")
-    if chart.caption:
-        st.caption(chart.caption)
-    common.chart_block(
-        chart.spec,
-        chart.table,
-        title=chart.title,
-        alt_text=chart.alt_text,
-        csv_name=f"school_{urn}_{chart.measure_id}.csv",
-        source_ids=chart.source_ids,
-        key=f"profile-{chart.measure_id}",
-    )
+trends = common.query(figures.profile_trends, urn)
+for section in profile.sections:
+    st.markdown(f"#### {section.heading}")
+    if section.caption:
+        st.caption(section.caption)
+    common.figure_block(trends[section.measure_id], key=f"profile-{section.measure_id}")
 
 if not profile.context.empty:
     with st.expander("Context over time (census and absence)"):

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import streamlit as st
 
+from rutland_data.analysis import intervals, pooling
+from rutland_data.charts import figures
+from rutland_data.reference.codes import end_year_of
 from rutland_data.ui import common
-from rutland_data.queries import schools as school_queries
-from rutland_data.analysis import intervals as school_stats
-from rutland_data.queries.la import end_year_of
+from rutland_data.views import schools as school_views
 
 
 def _choose(label: str, options: list, key: str, default, **kwargs):
@@ -24,13 +25,13 @@ common.page_header(
 )
 
 configured = common.la_code()
-la_choice = common.query(school_queries.la_choice, configured)
+la_choice = common.query(school_views.la_choice, configured)
 la_column, left, middle, right = st.columns([1.2, 1, 2, 1])
 with la_column:
     la = _choose("Local authority", la_choice.options, "school_la", configured, format_func=la_choice.names.get)
 la_name = la_choice.names[la]
 
-choices = common.query(school_queries.measure_choices, la)
+choices = common.query(school_views.measure_choices, la)
 key_stages = list(choices)
 if not key_stages:
     st.error(f"No school-level results are loaded for LA {la}. Load performance-table files (see About the data).")
@@ -48,7 +49,7 @@ with right:
     year_label = _choose("Year", labels, "school_year", global_year if global_year in labels else labels[-1])
 year = end_year_of(year_label)
 
-view = common.query(school_queries.schools_view, la, la_name, key_stage, measure_id, year, year_label)
+view = common.query(school_views.schools_view, la, la_name, key_stage, measure_id, year, year_label)
 
 st.header("Is the LA average hiding schools?", divider="gray")
 st.markdown(f"**{view.headline}**")
@@ -58,35 +59,23 @@ if view.subjects:
     st.markdown(view.subjects)
 st.caption("'Below national' compares the published figure with England's (state-funded schools); 'significantly' "
            "means the school's whole 95% interval is below, or DfE's published progress band says so where no "
-           "interval is published. " + school_stats.NOT_DIFFERENT.capitalize() + " is the usual result for a "
+           "interval is published. " + intervals.NOT_DIFFERENT.capitalize() + " is the usual result for a "
            "cohort of 10-30 pupils. Numbers in brackets are the pupils in the measure. " + view.versions_note)
 
-show_all = view.dots_all_spec is not None and st.toggle(
+dots = common.query(figures.school_dots, la, la_name, measure_id, year)
+show_all = dots.abridged and st.toggle(
     "Show every school in the chart", key="all_schools",
     help="The chart shows the highest and lowest 15 schools; the table below lists every school and sorts by "
          "any column.")
-common.chart_block(
-    view.dots_all_spec if show_all else view.dots_spec,
-    view.table,
-    title=f"{view.measure_label} by school",
-    alt_text=view.dots_alt,
-    csv_name=f"schools_{measure_id}_{la}_{year}.csv",
-    source_ids=view.source_ids,
-    key=f"dots-{measure_id}",
-)
+if show_all:
+    dots = common.query(figures.school_dots, la, la_name, measure_id, year, True, 16)
+common.figure_block(dots, key=f"dots-{measure_id}")
 
 st.header("Funnel plot: value against cohort size", divider="gray")
 st.caption(view.limits_note)
-if view.funnel_spec is not None:
-    common.chart_block(
-        view.funnel_spec,
-        view.limits,
-        title=f"Funnel limits for {view.measure_label}",
-        alt_text=view.funnel_alt,
-        csv_name=f"funnel_limits_{measure_id}_{year}.csv",
-        source_ids=view.source_ids,
-        key=f"funnel-{measure_id}",
-    )
+funnel = common.query(figures.funnel, la, measure_id, year)
+if funnel is not None:
+    common.figure_block(funnel, key=f"funnel-{measure_id}")
 
 table_columns = {
     "profile": st.column_config.LinkColumn("Profile", display_text="Open profile"),
@@ -99,10 +88,9 @@ table_decimals = {"value": view.decimals, "ci_low": 2, "ci_high": 2}
 st.header("Table: every state-funded mainstream school", divider="gray")
 st.caption("A predecessor school's figure is listed under the school that replaced it, and 'Published as' gives "
            "the URN it was published under.")
-common.table(view.frame, table_decimals, key="schools_table", column_config=table_columns)
-st.download_button("Download this table as CSV (with published codes)", common.csv_bytes(view.table),
-                   file_name=f"schools_{measure_id}_{la}_{year}.csv", mime="text/csv", key="schools_csv",
-                   icon=":material/download:")
+common.table_block(view.frame, csv=view.table, decimals=table_decimals, csv_name=f"schools_{measure_id}_{la}_{year}.csv",
+                   key="schools", download_label="Download this table as CSV (with published codes)",
+                   column_config=table_columns)
 
 st.header("Special, independent and other schools", divider="gray")
 if view.others.empty:
@@ -117,32 +105,22 @@ st.header("Pupil groups", divider="gray")
 if not view.has_groups:
     st.info("The loaded files give no pupil-group figures for this measure.")
 else:
-    comparator = st.radio("Compare each group with", list(school_stats.COMPARATORS), key="group_comparator",
-                          format_func=lambda c: school_stats.COMPARATORS[c], horizontal=True,
+    comparator = st.radio("Compare each group with", list(pooling.COMPARATORS), key="group_comparator",
+                          format_func=lambda c: pooling.COMPARATORS[c], horizontal=True,
                           bind="query-params")
-    gaps = common.query(school_queries.gaps_view, la, measure_id, year, year_label, comparator)
+    gaps = common.query(figures.group_gaps, la, measure_id, year, comparator)
     st.caption("Groups of 5 or fewer pupils are published as SUPP and kept as that code. Gaps are the school's "
                "figure minus the national comparator; one year of a small group says little, so the pooled "
                "three-year figures below are the ones to read.")
-    if gaps.spec is not None:
-        common.chart_block(
-            gaps.spec,
-            gaps.table,
-            title=f"{view.measure_label}: pupil-group gaps",
-            alt_text=gaps.alt_text,
-            csv_name=f"group_gaps_{measure_id}_{la}_{year}.csv",
-            source_ids=gaps.source_ids,
-            key=f"gaps-{measure_id}",
-        )
+    if gaps is not None:
+        common.figure_block(gaps, key=f"gaps-{measure_id}")
     if view.pooled.empty:
         st.info("Fewer than three years of results are loaded, so no three-year pooled figures are shown.")
     else:
         st.markdown(view.pooled_text)
-        common.table(view.pooled, {"pooled_value": 1}, key="pooled_table",
-                     column_config={"pooled_value": "Pooled value"})
-        st.download_button("Download pooled figures as CSV", common.csv_bytes(view.pooled),
-                           file_name=f"pooled_{measure_id}_{la}_{year}.csv", mime="text/csv", key="pooled_csv",
-                           icon=":material/download:")
+        common.table_block(view.pooled, decimals={"pooled_value": 1}, csv_name=f"pooled_{measure_id}_{la}_{year}.csv",
+                           key="pooled", download_label="Download pooled figures as CSV",
+                           column_config={"pooled_value": "Pooled value"})
 
 st.header("School Quality Assurance: proposed priorities", divider="gray")
 st.markdown("A starting point for the SQA meeting: each open state-funded school's proposed priority with every "
@@ -150,18 +128,17 @@ st.markdown("A starting point for the SQA meeting: each open state-funded school
             "be judged against national reads 'Insufficient data' with why, never 'No concerns'. The rules "
             "never call a school 'below floor' or 'coasting' - those definitions ended in 2019.")
 priorities = view.priorities
-common.table(priorities[["priority", "profile", "school_name", "reasons", "caution", "rule_ids"]],
-             key="sqa_table",
-             column_config={"priority": "Priority", "profile": st.column_config.LinkColumn("Profile",
-                                                                                         display_text="Open profile"),
-                            "school_name": "School", "reasons": st.column_config.TextColumn("Reasons", width="large"),
-                            "caution": "Caution", "rule_ids": "Rules"})
+common.table_block(priorities[["priority", "profile", "school_name", "reasons", "caution", "rule_ids"]],
+                   csv=priorities.drop(columns=["profile"]), csv_name=f"sqa_priorities_{la}.csv", key="sqa",
+                   download_label="Download the SQA list as CSV",
+                   column_config={"priority": "Priority",
+                                  "profile": st.column_config.LinkColumn("Profile", display_text="Open profile"),
+                                  "school_name": "School", "reasons": st.column_config.TextColumn("Reasons", width="large"),
+                                  "caution": "Caution", "rule_ids": "Rules"})
 with st.expander("Every reason in full (all but 'No concerns')"):
     st.markdown("\n".join(f"- **{r.school_name}** ({r.priority}): {r.reasons}"
                            + (f" *Caution:* {r.caution}" if r.caution else "")
                            for r in priorities.itertuples() if r.priority != "No concerns") or "None.")
-st.download_button("Download the SQA list as CSV", common.csv_bytes(priorities.drop(columns=["profile"])),
-                   file_name=f"sqa_priorities_{la}.csv", mime="text/csv", key="sqa_csv", icon=":material/download:")
 with st.expander("How priorities are set (the rule set)"):
     common.table(view.rules)
 

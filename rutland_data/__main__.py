@@ -1,7 +1,9 @@
-"""Command line: `python -m rutland_data build --demo | --from DIR`, `refresh`, `check` (benchmarks: `python -m bench`)."""
+"""Command line: `python -m rutland_data build --demo | --from DIR`, `refresh`, `check`, and `bench ...`, which
+runs the separate benchmark package (`python -m bench ...`) in its own process so the core never imports it."""
 from __future__ import annotations
 
 import argparse
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -9,7 +11,8 @@ from pathlib import Path
 from rutland_data import settings
 from rutland_data.ingest import build
 from rutland_data.store import db
-from rutland_data.queries import la as queries
+from rutland_data.queries import la as la_queries
+from rutland_data.queries import sources
 from rutland_data.ingest import refresh
 from rutland_data.ingest.importers import BadInput
 
@@ -48,8 +51,8 @@ def _refresh(args: argparse.Namespace) -> int:
     if configured.db_path.exists():
         con = db.connect_read_only(configured.db_path)
         try:
-            neighbours = queries.neighbours(con, configured.la_code, configured.default_neighbour_set)
-            areas = refresh.Areas(la=configured.la_code, region=queries.region_of(con, configured.la_code),
+            neighbours = la_queries.neighbours(con, configured.la_code, configured.default_neighbour_set)
+            areas = refresh.Areas(la=configured.la_code, region=la_queries.region_of(con, configured.la_code),
                                   neighbours=tuple(neighbours["area_code"]))
         finally:
             con.close()
@@ -69,10 +72,10 @@ def _check(args: argparse.Namespace) -> int:
         print(f"No database at {configured.db_path}; run `python -m rutland_data build --demo` first.", file=sys.stderr)
         return 1
     con = db.connect_read_only(configured.db_path)
-    info = queries.build_info(con)
+    info = sources.build_info(con)
     print(f"{configured.db_path}: built {info.get('built_at')} from {info.get('mode')} for LA {info.get('la_code')}")
     print(f"content sha256 {info.get('content_sha256')}")
-    for row in queries.source_feeds(con).itertuples():
+    for row in sources.source_feeds(con).itertuples():
         status = "SIMULATED" if row.is_simulated else "real"
         print(f"[{row.source_id}] {row.file_name}  ({status}, {row.importer}, {row.rows_loaded:,} rows)")
         if isinstance(row.tables_fed, str):
@@ -84,7 +87,15 @@ def _check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _bench(bench_args: list[str]) -> int:
+    """The benchmarks live outside the core (they drive pages through Streamlit); a child process runs them."""
+    return subprocess.run([sys.executable, "-m", "bench", *bench_args], cwd=settings.PROJECT_ROOT).returncode
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["bench"]:
+        return _bench(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m rutland_data", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     build_cmd = commands.add_parser("build", help="build data/rutland.duckdb (atomically)")
@@ -98,6 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     refresh_cmd.add_argument("--dry-run", action="store_true", help="say what is new; download and change nothing")
     refresh_cmd.set_defaults(run=_refresh)
     commands.add_parser("check", help="list each source, its rows and what it feeds").set_defaults(run=_check)
+    commands.add_parser("bench", help="the benchmarks, same as python -m bench (run | fuzz | load | browser ...)")
     args = parser.parse_args(argv)
     return args.run(args)
 

@@ -12,39 +12,6 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"
 
-ENGLAND_CODE = "E92000001"
-EAST_MIDLANDS_CODE = "E12000004"
-
-# DfE LAIT numbers its regions 980-990 and England 970; official ONS codes are used here.
-LAIT_REGION_CODES = {
-    970: ENGLAND_CODE,
-    980: "E12000001",  # North East
-    981: "E12000002",  # North West
-    982: "E12000003",  # Yorkshire and The Humber
-    983: "E12000004",  # East Midlands
-    984: "E12000005",  # West Midlands
-    985: "E12000006",  # East of England
-    986: "E12000007",  # London
-    987: "E13000001",  # Inner London
-    988: "E13000002",  # Outer London
-    989: "E12000008",  # South East
-    990: "E12000009",  # South West
-}
-REGION_NAMES = {
-    "E12000001": "North East",
-    "E12000002": "North West",
-    "E12000003": "Yorkshire and The Humber",
-    "E12000004": "East Midlands",
-    "E12000005": "West Midlands",
-    "E12000006": "East of England",
-    "E12000007": "London",
-    "E13000001": "Inner London",
-    "E13000002": "Outer London",
-    "E12000008": "South East",
-    "E12000009": "South West",
-}
-
-
 @dataclass(frozen=True)
 class Settings:
     la_code: str
@@ -52,6 +19,7 @@ class Settings:
     suppress_counts_up_to: int
     default_neighbour_set: str
     officers: str            # who may sign in as an officer: e-mails and @domains (rutland_data/access.py)
+    basemap: bool = False    # external map tiles under the deprivation map: off, so it works offline and on an intranet
 
 
 def load() -> Settings:
@@ -61,4 +29,5 @@ def load() -> Settings:
         suppress_counts_up_to=int(os.environ.get("DASHBOARD_SUPPRESS_UP_TO", "5")),
         default_neighbour_set=os.environ.get("DASHBOARD_NEIGHBOUR_SET", "2025-05"),
         officers=os.environ.get("DASHBOARD_OFFICERS", ""),
+        basemap=os.environ.get("DASHBOARD_BASEMAP", "").strip().lower() in ("1", "true", "yes"),
     )

@@ -4,7 +4,8 @@ from __future__ import annotations
 import pandas as pd
 
 from rutland_data.charts import trend as charts
-from rutland_data.reference.measures import by_id, label_year
+from rutland_data.reference.measures import by_id
+from rutland_data.reference.codes import label_year
 
 
 def frame(values: dict[int, float | None]) -> pd.DataFrame:

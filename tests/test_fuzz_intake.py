@@ -9,7 +9,7 @@ import re
 import pytest
 
 from bench import fuzz
-from rutland_data.ingest.importers import all_importers
+from rutland_data.ingest.formats import all_importers
 from tests.conftest import require_shared
 
 SAMPLE = 300

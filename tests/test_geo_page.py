@@ -7,6 +7,7 @@ import duckdb
 import pytest
 
 from rutland_data.charts import maps
+from rutland_data.queries import deprivation as deprivation_queries
 from rutland_data.settings import PROJECT_ROOT
 from tests.test_geo_importers import geo_db  # noqa: F401  (session fixture: the real geography build)
 
@@ -131,15 +132,13 @@ def test_schools_are_placed_from_grid_references_when_the_register_gives_them(de
 
 def test_real_rutland_map_payload_is_under_300_kb(geo_db, monkeypatch):  # noqa: F811
     """The deck JSON the browser receives for the real boundaries (simplified for display)."""
-    from rutland_data.queries import deprivation as geo_queries
-
     con, _ = geo_db
     for edition in (2019, 2025):
-        vintage = geo_queries.edition_vintage(con, edition)
-        wards_set = geo_queries.ward_vintages(con, "E06000017", vintage)[0]
+        vintage = deprivation_queries.edition_vintage(con, edition)
+        wards_set = deprivation_queries.ward_vintages(con, "E06000017", vintage)[0]
         deck = maps.deprivation_deck(
-            geo_queries.lsoa_deprivation(con, "E06000017", edition, "imd", wards_set),
-            geo_queries.ward_boundaries(con, "E06000017", wards_set, vintage),
-            geo_queries.schools(con, "857"), geo_queries.county_outline(con, "E06000017"),
-            lsoas_in_england=geo_queries.lsoas_in_england(vintage), indicator_label="IMD")
+            deprivation_queries.lsoa_deprivation(con, "E06000017", edition, "imd", wards_set),
+            deprivation_queries.ward_boundaries(con, "E06000017", wards_set, vintage),
+            deprivation_queries.schools(con, "857"), deprivation_queries.county_outline(con, "E06000017"),
+            lsoas_in_england=deprivation_queries.lsoas_in_england(vintage), indicator_label="IMD")
         assert maps.deck_payload_bytes(deck) <= 300_000

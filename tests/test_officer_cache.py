@@ -63,7 +63,7 @@ def test_an_officers_result_is_cached_where_no_public_session_reads(session):
         common.officer_query(unvalidated_figure, marker)   # the check comes before the cache
     # The public cache, asked with exactly the arguments of the officer's entry, does not hold it:
     # the two caches are separate functions (Streamlit keys a cache by function name and code).
-    common._run(unvalidated_figure.__module__, unvalidated_figure.__name__, *common._database(), (marker,))
+    common._run(unvalidated_figure, *common._database(), (marker,))
     assert CALLS == [marker, marker]
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from rutland_data.queries import destinations as post16_queries
+from rutland_data.queries import admissions as admissions_queries
+from rutland_data.queries import destinations as destination_queries
+from rutland_data.views import absence as absence_views
 from rutland_data.ingest.demo.la_level import DESTINATIONS_2016
 
 
@@ -16,7 +18,7 @@ def con(demo_db):
 
 
 def test_year_11_leavers_2016_table_as_published(con):
-    seed = post16_queries.seed_destinations(con, "857")
+    seed = destination_queries.seed_destinations(con, "857")
     leavers = seed[seed["cohort_label"] == "Year 11 leavers 2016"]
     assert dict(zip(leavers["category"], leavers["pupils"])) == {
         "Employed / training towards NVQ2+": 15, "Employed for more than 20 hours - no training": 3,
@@ -32,7 +34,7 @@ def test_year_11_leavers_2016_table_as_published(con):
 
 
 def test_in_county_and_out_of_county_summary(con):
-    summary = post16_queries.county_summary(post16_queries.seed_destinations(con, "857"))
+    summary = destination_queries.county_summary(destination_queries.seed_destinations(con, "857"))
     leavers = summary[summary["cohort_label"] == "Year 11 leavers 2016"].set_index("category_group")
     assert leavers.loc["Out of county", "pupils"] == 216
     assert leavers.loc["In county", "pupils"] == 70
@@ -41,22 +43,22 @@ def test_in_county_and_out_of_county_summary(con):
 
 
 def test_2017_fixed_cohort_480_with_478_offers(con):
-    summary = post16_queries.county_summary(post16_queries.seed_destinations(con, "857"))
+    summary = destination_queries.county_summary(destination_queries.seed_destinations(con, "857"))
     fixed = summary[summary["cohort_label"].str.contains("fixed cohort")].set_index("category_group")
     assert fixed.loc["Offer made", "pupils"] == 478
     assert fixed.loc["Offer made", "cohort"] == 480
 
 
 def test_five_year_first_preference_averages_95_and_91(con):
-    primary = post16_queries.five_year_average(con, "admissions_first_pref_primary", "857", 2017)
-    secondary = post16_queries.five_year_average(con, "admissions_first_pref_secondary", "857", 2017)
+    primary = admissions_queries.five_year_average(con, "admissions_first_pref_primary", "857", 2017)
+    secondary = admissions_queries.five_year_average(con, "admissions_first_pref_secondary", "857", 2017)
     assert round(primary["mean"]) == 95 and round(secondary["mean"]) == 91
     assert primary["years"] == [2013, 2014, 2015, 2016, 2017]
-    assert post16_queries.five_year_average(con, "admissions_first_pref_primary", "857", 2012) is None
+    assert admissions_queries.five_year_average(con, "admissions_first_pref_primary", "857", 2012) is None
 
 
 def test_absence_ranks_1_1_1_2_lowest_is_first(con):
-    ranks = post16_queries.absence_ranks(con, "857", 2016).set_index("measure_id")["rank"]
+    ranks = absence_views.absence_ranks(con, "857", 2016).set_index("measure_id")["rank"]
     assert ranks["abs_overall_primary"] == 1
     assert ranks["abs_overall_secondary"] == 1
     assert ranks["abs_persistent_primary"] == 1

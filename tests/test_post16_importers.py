@@ -9,6 +9,8 @@ import pytest
 
 from rutland_data import settings
 from rutland_data.ingest import build
+from rutland_data.queries import absence as absence_queries
+from rutland_data.queries import destinations as destination_queries
 from rutland_data.ingest.importers import BadInput
 from rutland_data.ingest.importers.school_places_scorecard import entry_year
 from rutland_data.reference.measures import by_id
@@ -313,13 +315,11 @@ def test_ks4_file_without_trend_columns_is_refused(tmp_path):
 
 
 def test_queries_on_real_files_term_table_and_destination_trend(post16_db):
-    from rutland_data.queries import destinations as post16_queries
-
     con, _ = post16_db
-    terms = post16_queries.absence_by_term(con, "857", 2017)
+    terms = absence_queries.absence_by_term(con, "857", 2017)
     rutland = terms[terms["area"] == "Rutland"].set_index(["phase", "term"])["value"]
     assert rutland[("Primary", "Autumn term")] == 2.7 and rutland[("Secondary", "Spring term")] == 3.8
-    trend = post16_queries.destination_trend(con, "857", "KS4", "Sustained destination (total)", "2025-05")
+    trend = destination_queries.destination_trend(con, "857", "KS4", "Sustained destination (total)", "2025-05")
     rutland_trend = trend[trend["role"] == "la"].set_index("end_year")["value"].to_dict()
     assert rutland_trend == {2015: 95.0, 2016: 97.0, 2017: 95.0}
     england = trend[trend["role"] == "england"].set_index("end_year")["value"]

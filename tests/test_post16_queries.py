@@ -7,9 +7,12 @@ import pandas as pd
 import pytest
 
 from rutland_data.store import db
-from rutland_data.charts import destinations as post16_charts
-from rutland_data.queries import destinations as post16_queries
-from rutland_data.queries import la as queries
+from rutland_data.charts import destinations as destination_charts
+from rutland_data.queries import absence as absence_queries
+from rutland_data.queries import admissions as admissions_queries
+from rutland_data.queries import destinations as destination_queries
+from rutland_data.charts import trend as trend_charts
+from rutland_data.reference import codes
 from rutland_data.reference.measures import by_id
 
 
@@ -41,7 +44,7 @@ def con():
 
 
 def test_shares_come_from_counts_and_neighbours_pool_only_complete_las(con):
-    shares = post16_queries.destination_shares(con, "857", "c", "2025-05")
+    shares = destination_queries.destination_shares(con, "857", "c", "2025-05")
     rutland = shares[shares["role"] == "la"].set_index("category")
     assert rutland.loc["Further education", "share"] == 30.0
     assert rutland["share"].sum() == pytest.approx(100.0)
@@ -54,38 +57,38 @@ def test_shares_come_from_counts_and_neighbours_pool_only_complete_las(con):
 def test_comparators_dropped_when_the_la_uses_local_categories(con):
     con.execute("INSERT INTO destinations VALUES ('Year 11 leavers 2017', 2017, 'KS4', '857', 'In county sixth form',"
                 " 'In county', 70, NULL, NULL, 2, 1)")
-    shares = post16_queries.destination_shares(con, "857", "Year 11 leavers 2017", "2025-05")
+    shares = destination_queries.destination_shares(con, "857", "Year 11 leavers 2017", "2025-05")
     assert set(shares["role"]) == {"la"}
 
 
 def test_school_destinations_keep_codes(con):
     con.execute("UPDATE destinations SET pupils = NULL, percent = NULL, value_code = 'SUPP' "
                 "WHERE area_code = '100001' AND category = 'Employment'")
-    table = post16_queries.school_destinations(con, "857", "KS4", 2017)
+    table = destination_queries.school_destinations(con, "857", "KS4", 2017)
     assert table.loc[0, "school"] == "A School"
     assert table.loc[0, "Employment"] == "SUPP"
     assert table.loc[0, "Further education"] == "30% (30)"
 
 
 def test_school_absence_is_empty_without_school_tables(con):
-    assert post16_queries.school_absence_years(con, "857") == []
-    assert post16_queries.school_absence(con, "857", 2019).empty
+    assert absence_queries.school_absence_years(con, "857") == []
+    assert absence_queries.school_absence(con, "857", 2019).empty
 
 
 def test_destination_chart_labels_segments_in_words(con):
-    shares = post16_queries.destination_shares(con, "857", "c", "2025-05")
-    spec = post16_charts.destination_bars(shares).to_dict()
+    shares = destination_queries.destination_shares(con, "857", "c", "2025-05")
+    spec = destination_charts.destination_bars(shares).to_dict()
     values = next(iter(spec["datasets"].values()))
     labels = {v["label"] for v in values if v["series"] == "Rutland"}
     assert "FE 30%" in labels and "SSF 40%" in labels
-    text = post16_charts.destination_alt_text(shares, "c")
+    text = destination_charts.destination_alt_text(shares, "c")
     assert "Rutland: School sixth form 40%" in text
 
 
 def test_neet_trend_axis_uses_calendar_years():
     frame = pd.DataFrame({"role": ["la", "la"], "series": ["Rutland"] * 2, "end_year": [2021, 2022],
                           "year_label": ["2021", "2022"], "value": [1.9, 1.4]})
-    spec = post16_charts.trend_lines(frame, by_id()["neet_nk_1617"]).to_dict()  # year type from the dictionary
+    spec = trend_charts.trend_chart(frame, by_id()["neet_nk_1617"]).to_dict()  # year type from the dictionary
     x = spec["layer"][0]["encoding"]["x"]
     assert x["axis"]["labelExpr"] == "toString(datum.value)" and x["title"] == "Calendar year"
 
@@ -94,10 +97,10 @@ def test_preference_breakdown_neighbour_mean_counts(con):
     con.execute("INSERT INTO la_results VALUES ('admissions_first_pref_primary', '2016/17', 2017, '857', 95, NULL, "
                 "NULL, 1, 1), ('admissions_first_pref_primary', '2016/17', 2017, '815', 90, NULL, NULL, 1, 2), "
                 "('admissions_first_pref_primary', '2016/17', 2017, '869', NULL, 'c', NULL, 1, 3)")
-    frame = post16_queries.preference_breakdown(con, "857", "primary", 2017, "2025-05")
+    frame = admissions_queries.preference_breakdown(con, "857", "primary", 2017, "2025-05")
     mean = frame[frame["role"] == "neighbours"].iloc[0]
     assert mean["value"] == 90 and mean["neighbours_counted"] == 1
-    assert queries.academic_year_label(2017) == frame[frame["role"] == "la"]["year_label"].iloc[0]
+    assert codes.academic_year(2017) == frame[frame["role"] == "la"]["year_label"].iloc[0]
 
 
 def test_region_is_pooled_from_its_las_when_no_regional_row(con):
@@ -108,7 +111,7 @@ def test_region_is_pooled_from_its_las_when_no_regional_row(con):
                                     "Apprenticeship", "Employment", "Not sustained", "Activity not captured"],
                                    [100, 0, 100, 0, 0, 0, 0, 0])]
     con.executemany("INSERT INTO destinations VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-    shares = post16_queries.destination_shares(con, "857", "c", "2025-05")
+    shares = destination_queries.destination_shares(con, "857", "c", "2025-05")
     region = shares[shares["role"] == "region"].set_index("category")
     assert region["series"].iloc[0] == "East Midlands (pooled, 2 of 2 LAs)"
     assert region.loc["School sixth form", "share"] == pytest.approx(100 * 140 / 300)  # (40 + 100) / (100 + 200)

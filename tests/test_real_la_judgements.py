@@ -12,9 +12,11 @@ import pytest
 from streamlit.proto import Metric_pb2
 from streamlit.testing.v1 import AppTest
 
+from rutland_data.charts import figures
 from rutland_data.charts import tables as display
 from rutland_data.views import headlines
 from rutland_data.queries import la as queries
+from rutland_data.reference import measures
 from rutland_data.analysis import ranks as stats
 from rutland_data.exports import summary
 from tests.conftest import APP_FILE
@@ -101,7 +103,7 @@ def test_absence_change_uses_the_coarser_of_two_precisions(con):
     assert figure(con, "abs_overall_primary", "857", 2015)[:5] == (2.9, None, None, EES_ABSENCE, 5226)
     assert figure(con, "abs_overall_primary", "857", 2016)[:5] == (2.79, None, "final", LAIT, 33602)
     assert headlines.card(con, "abs_overall_primary", "857", 2016, "England").change_text == "down 0.1 points - better"
-    trend = headlines.trend_figure(con, "abs_overall_primary", "857", "2025-05", 2016)
+    trend = figures.trend(con, "abs_overall_primary", "857", "2025-05", 2016)
     shown = display.display_table(trend.table, trend.decimals).set_index(["series", "academic year"])["value"]
     assert (shown[("Rutland", "2014/15")], shown[("Rutland", "2015/16")]) == ("2.9", "2.79")  # never '2.90'
 
@@ -123,7 +125,7 @@ def test_zero_change_is_no_change_in_grey_without_an_arrow(con, real_db, monkeyp
 def test_every_2016_17_headline_card_shows_final_and_why(con, la_code):
     """LAIT labels 2016/17 plainly ('2017'), and has since published later years of every headline measure,
     so its release note records the 2016/17 figures as final; each card says so."""
-    cards = {m: headlines.card(con, m, la_code, 2017, "England") for m in queries.measures(con, True)["measure_id"]}
+    cards = {m: headlines.card(con, m, la_code, 2017, "England") for m in measures.ids("headlines")}
     shown = {m: c for m, c in cards.items() if c.end_year == 2017}
     assert {"eyfs_gld", "ks2_rwm_exp", "ks4_att8", "ks5_aps_alevel", "abs_overall"} <= set(shown)
     for measure_id, card in shown.items():
@@ -204,9 +206,9 @@ ACADEMIC = re.compile(r"^\d{4}/\d{2}$")
 
 def test_one_year_label_format_in_tables_and_calendar_years_labelled(con):
     for measure_id in ("ks5_aps_alevel", "ks2_rwm_exp", "excl_suspension_rate", "admissions_first_pref_primary"):
-        table = headlines.trend_figure(con, measure_id, "857", "2025-05", 2025).table
+        table = figures.trend(con, measure_id, "857", "2025-05", 2025).table
         assert table["academic year"].map(ACADEMIC.match).all(), measure_id   # never '2018 (Rev)' or '2016'
-    neet = headlines.trend_figure(con, "neet_nk_1617", "857", "2025-05", 2025)
+    neet = figures.trend(con, "neet_nk_1617", "857", "2025-05", 2025)
     assert set(neet.table["calendar year"]) == {"2021", "2022", "2023", "2024", "2025"}
     assert "by calendar year" in neet.alt_text
     assert headlines.card(con, "neet_nk_1617", "857", 2025, "England").year_label == "calendar year 2025"

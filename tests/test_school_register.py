@@ -76,7 +76,7 @@ def test_lineage_follows_single_successor_chains_and_registers_unnamed_successor
 def _results(con, rows):
     for urn, version, value, cohort, low, high, band in rows:
         con.execute("INSERT INTO school_results VALUES (?, 2019, '2018/19', 'ks4_p8', 'all', ?, ?, NULL, ?, ?, ?, ?, "
-                    "?, 1, 2)", [urn, cohort, value, low, high, "published" if low is not None else None, band,
+                    "?, 1, 2, NULL)", [urn, cohort, value, low, high, "published" if low is not None else None, band,
                                  version])
 
 
@@ -116,7 +116,7 @@ def test_the_shown_interval_always_belongs_to_the_shown_value(final_value, provi
         for row in rows:
             if row[2] is None:  # a marker instead of a value
                 con.execute("INSERT INTO school_results VALUES (?, 2019, '2018/19', 'ks4_p8', 'all', ?, NULL, 'SUPP', "
-                            "NULL, NULL, NULL, NULL, ?, 1, 2)", [row[0], row[3], row[1]])
+                            "NULL, NULL, NULL, NULL, ?, 1, 2, NULL)", [row[0], row[3], row[1]])
             else:
                 _results(con, [row])
         shown = _shown(con).loc["20"]

@@ -12,7 +12,11 @@ import pandas as pd
 import pytest
 from hypothesis import assume, given, settings as hyp_settings, strategies as st
 
-from rutland_data.analysis import intervals as ss
+from rutland_data.analysis import disclosure
+from rutland_data.analysis import funnels
+from rutland_data.analysis import intervals
+from rutland_data.analysis import pooling
+from rutland_data.reference import pupil_sds
 from tests.conftest import require_shared
 
 
@@ -23,16 +27,16 @@ def test_wilson_15_of_20_hand_worked():
     # half   = 1.96 * sqrt(0.75*0.25/20 + 3.8416/1600) / 1.19208
     #        = 1.96 * sqrt(0.009375 + 0.002401) / 1.19208 = 1.96 * 0.108518 / 1.19208 = 0.178424
     # -> (0.53130, 0.88814), i.e. 53.1% to 88.8%
-    low, high = ss.wilson_interval(15, 20, is_count=True)
+    low, high = intervals.wilson_interval(15, 20, is_count=True)
     assert (round(low, 1), round(high, 1)) == (53.1, 88.8)
     # the same from the published percentage 75% on a cohort of 20
-    assert ss.wilson_interval(75, 20) == pytest.approx((low, high))
+    assert intervals.wilson_interval(75, 20) == pytest.approx((low, high))
 
 
 def test_wilson_zero_of_ten_stays_inside_0_100():
     # p = 0: centre = (3.8416/20) / 1.38416 = 0.138770; half = 1.96*sqrt(3.8416/400)/1.38416
     #        = 1.96 * 0.098 / 1.38416 = 0.138770 -> (0, 27.75%)
-    low, high = ss.wilson_interval(0, 10)
+    low, high = intervals.wilson_interval(0, 10)
     assert low == 0.0
     assert high == pytest.approx(27.754, abs=0.001)
 
@@ -40,19 +44,19 @@ def test_wilson_zero_of_ten_stays_inside_0_100():
 def test_wilson_reconstructs_count_from_rounded_percentage():
     # 67% of 17 pupils is 11.39 -> 11 pupils (11/17 = 64.7% would be published as 65%, but 67%
     # is what a reader types; the count nearest the percentage is used)
-    assert ss.wilson_interval(67, 17) == ss.wilson_interval(11, 17, is_count=True)
+    assert intervals.wilson_interval(67, 17) == intervals.wilson_interval(11, 17, is_count=True)
 
 
 def test_wilson_without_a_cohort_is_none():
-    assert ss.wilson_interval(50, 0) is None
-    assert ss.wilson_interval(50, None) is None
-    assert ss.wilson_interval(None, 20) is None
+    assert intervals.wilson_interval(50, 0) is None
+    assert intervals.wilson_interval(50, None) is None
+    assert intervals.wilson_interval(None, 20) is None
 
 
 @given(st.integers(min_value=1, max_value=500), st.data())
 def test_wilson_contains_the_observed_proportion(n, data):
     successes = data.draw(st.integers(min_value=0, max_value=n))
-    low, high = ss.wilson_interval(successes, n, is_count=True)
+    low, high = intervals.wilson_interval(successes, n, is_count=True)
     assert 0 <= low <= 100 * successes / n + 1e-9 <= high + 2e-9 <= 100 + 2e-9
 
 
@@ -60,28 +64,28 @@ def test_wilson_contains_the_observed_proportion(n, data):
 def test_score_interval_hand_worked():
     # Casterton College 2018/19: P8 0.69 on 132 pupils, SD 1.283:
     # half-width = 1.96 * 1.283 / sqrt(132) = 2.51468 / 11.48913 = 0.21888 -> 0.47 to 0.91
-    low, high = ss.score_interval(0.69, 132, 1.283)
+    low, high = intervals.score_interval(0.69, 132, 1.283)
     assert (round(low, 2), round(high, 2)) == (0.47, 0.91)
 
 
 def test_only_the_years_own_national_sd_is_used():
     # No file publishes a P8 interval for 2022/23: another year's SD would invent one.
-    assert ss.national_pupil_sd("ks4_p8", 2023) is None
-    assert ss.progress_interval("ks4_p8", 2023, 0.1, 100) is None
-    assert ss.progress_interval("ks2_math_prog", 2019, -5.6, 20) is None  # no KS2 2018/19 SD either
-    assert ss.national_pupil_sd("ks4_p8", 2019) == 1.2828
-    assert ss.progress_interval("ks4_att8", 2019, 50.0, 100) is None  # DfE publishes no A8 SD
+    assert pupil_sds.national_pupil_sd("ks4_p8", 2023) is None
+    assert intervals.progress_interval("ks4_p8", 2023, 0.1, 100) is None
+    assert intervals.progress_interval("ks2_math_prog", 2019, -5.6, 20) is None  # no KS2 2018/19 SD either
+    assert pupil_sds.national_pupil_sd("ks4_p8", 2019) == 1.2828
+    assert intervals.progress_interval("ks4_att8", 2019, 50.0, 100) is None  # DfE publishes no A8 SD
 
 
 def test_ks2_progress_interval_hand_worked_on_pupils_in_the_measure():
     # KS2 maths 2017/18, national pupil SD 5.434; 30 eligible pupils (TELIG) with maths coverage 90%
     # (MATCOV): 27 pupils in the measure. half-width = 1.96 x 5.434 / sqrt(27) = 10.65064 / 5.196152
     # = 2.049717, so a score of -1.5 has the interval -3.549717 to 0.549717 (-3.55 to 0.55).
-    interval = ss.progress_interval("ks2_math_prog", 2018, -1.5, 27)
+    interval = intervals.progress_interval("ks2_math_prog", 2018, -1.5, 27)
     assert (interval.method, interval.n, interval.sd) == ("national pupil SD", 27, 5.434)
     assert (interval.low, interval.high) == pytest.approx((-3.549717, 0.549717), abs=1e-6)
     # on the whole cohort of 30 it would be too narrow: 10.65064 / 5.477226 = 1.944532
-    whole_cohort = ss.progress_interval("ks2_math_prog", 2018, -1.5, 30)
+    whole_cohort = intervals.progress_interval("ks2_math_prog", 2018, -1.5, 30)
     assert whole_cohort.high - whole_cohort.low == pytest.approx(2 * 1.944532, abs=1e-5)
 
 
@@ -104,7 +108,7 @@ def test_casterton_college_p8_interval_from_real_file():
                           "extract_rutland_england_ks4provisional.csv")
     schools = dict(_p8_rows(path))
     assert schools["Casterton College Rutland"] == [132, 0.69, 0.47, 0.91]
-    interval = ss.progress_interval("ks4_p8", 2019, 0.69, 132)
+    interval = intervals.progress_interval("ks4_p8", 2019, 0.69, 132)
     assert interval.low == pytest.approx(0.47, abs=0.02)
     assert interval.high == pytest.approx(0.91, abs=0.02)
 
@@ -119,7 +123,7 @@ def test_computed_p8_intervals_within_002_of_published(relative, end_year, expec
     rows = _p8_rows(require_shared("dfe/" + relative))
     assert len(rows) == expected_schools
     for name, (n, p8, low, high) in rows:
-        interval = ss.progress_interval("ks4_p8", end_year, p8, int(n))
+        interval = intervals.progress_interval("ks4_p8", end_year, p8, int(n))
         assert abs(interval.low - low) <= 0.02 and abs(interval.high - high) <= 0.02, name
 
 
@@ -140,7 +144,7 @@ def test_computed_ks2_progress_intervals_match_published(year_file, end_year, su
             if row["RECTYPE"] not in ("1", "2") or values is None:
                 continue
             eligible, coverage, score, low, high = values
-            interval = ss.progress_interval(measure_id, end_year, score, round(eligible * coverage / 100))
+            interval = intervals.progress_interval(measure_id, end_year, score, round(eligible * coverage / 100))
             checked += 1
             misses += abs((interval.high - interval.low) - (high - low)) > 0.1 + 1e-9
     assert checked > 300
@@ -149,34 +153,34 @@ def test_computed_ks2_progress_intervals_match_published(year_file, end_year, su
 
 # --- significance ------------------------------------------------------------------------------
 @pytest.mark.parametrize("low, high, expected", [
-    (0.47, 0.91, ss.ABOVE),
-    (-0.5, -0.1, ss.BELOW),
-    (-0.2, 0.3, ss.NOT_DIFFERENT),
-    (0.0, 0.4, ss.NOT_DIFFERENT),   # touching national is not significant
+    (0.47, 0.91, intervals.ABOVE),
+    (-0.5, -0.1, intervals.BELOW),
+    (-0.2, 0.3, intervals.NOT_DIFFERENT),
+    (0.0, 0.4, intervals.NOT_DIFFERENT),   # touching national is not significant
 ])
 def test_significance_label(low, high, expected):
-    assert ss.significance_label((low + high) / 2, low, high, 0.0) == expected
+    assert intervals.significance_label((low + high) / 2, low, high, 0.0) == expected
 
 
 def test_significance_label_needs_every_figure():
-    assert ss.significance_label(0.5, None, 0.9, 0.0) is None
-    assert ss.significance_label(0.5, 0.1, 0.9, float("nan")) is None
+    assert intervals.significance_label(0.5, None, 0.9, 0.0) is None
+    assert intervals.significance_label(0.5, 0.1, 0.9, float("nan")) is None
 
 
 def test_school_interval_prefers_published_then_computes():
-    assert ss.school_interval("score", "ks4_p8", 2019, 0.69, 132, 0.47, 0.91).method == "published"
-    assert ss.school_interval("%", "ks2_rwm_exp", 2019, 75, 20).method == "wilson"
-    assert ss.school_interval("score", "ks2_read_prog", 2018, 1.0, 30).method == "national pupil SD"
-    wilson = ss.school_interval("%", "ks2_rwm_exp", 2019, 75, 20)
+    assert intervals.school_interval("score", "ks4_p8", 2019, 0.69, 132, 0.47, 0.91).method == "published"
+    assert intervals.school_interval("%", "ks2_rwm_exp", 2019, 75, 20).method == "wilson"
+    assert intervals.school_interval("score", "ks2_read_prog", 2018, 1.0, 30).method == "national pupil SD"
+    wilson = intervals.school_interval("%", "ks2_rwm_exp", 2019, 75, 20)
     assert (wilson.successes, wilson.n) == (15, 20)
-    assert ss.school_interval("score", "ks4_att8", 2019, 50.0, 100) is None
+    assert intervals.school_interval("score", "ks4_att8", 2019, 50.0, 100) is None
 
 
 # --- funnel limits -----------------------------------------------------------------------------
 def test_normal_funnel_hand_worked():
     # p0 = 0.5, n = 100: sqrt(0.25/100) = 0.05; 95%: 1.96*0.05 = 0.098 -> 40.2 to 59.8;
     # 99.8%: 3.0902*0.05 = 0.15451 -> 34.55 to 65.45
-    row = ss.proportion_funnel_limits(50, [100], method="normal").iloc[0]
+    row = funnels.proportion_funnel_limits(50, [100], method="normal").iloc[0]
     assert row.lower_95 == pytest.approx(40.2, abs=0.01)
     assert row.upper_95 == pytest.approx(59.8, abs=0.01)
     assert row.lower_998 == pytest.approx(34.55, abs=0.01)
@@ -189,7 +193,7 @@ def test_exact_funnel_hand_worked():
     #   = 0.029688 / 0.043945 = 0.67556 -> (2 - 0.67556)/10 = 13.24%; upper by symmetry 86.76%.
     # 99.8% lower (tail 0.001): F(0) = 0.000977 < 0.001 <= F(1), r_p = 1,
     #   alpha = (0.010742 - 0.001)/(0.010742 - 0.000977) = 0.99764 -> 0.024%; upper 99.976%.
-    row = ss.proportion_funnel_limits(50, [10]).iloc[0]
+    row = funnels.proportion_funnel_limits(50, [10]).iloc[0]
     assert row.lower_95 == pytest.approx(13.244, abs=0.001)
     assert row.upper_95 == pytest.approx(86.756, abs=0.001)
     assert row.lower_998 == pytest.approx(0.024, abs=0.001)
@@ -204,7 +208,7 @@ def _binomial_cdf(x: int, n: int, p: float) -> float:
 @given(st.integers(min_value=5, max_value=120), st.floats(min_value=0.05, max_value=0.95), st.data())
 def test_exact_funnel_flags_exactly_what_the_exact_test_flags(n, p0, data):
     x = data.draw(st.integers(min_value=0, max_value=n))
-    row = ss.proportion_funnel_limits(100 * p0, [n]).iloc[0]
+    row = funnels.proportion_funnel_limits(100 * p0, [n]).iloc[0]
     share = 100 * x / n
     tail = 0.025
     below_p, above_p = _binomial_cdf(x, n, p0), 1 - _binomial_cdf(x - 1, n, p0)
@@ -214,7 +218,7 @@ def test_exact_funnel_flags_exactly_what_the_exact_test_flags(n, p0, data):
 
 
 def test_funnel_narrows_as_cohorts_grow():
-    limits = ss.proportion_funnel_limits(61, [10, 30, 100, 400])
+    limits = funnels.proportion_funnel_limits(61, [10, 30, 100, 400])
     widths = (limits.upper_95 - limits.lower_95).tolist()
     assert widths == sorted(widths, reverse=True)
     assert (limits.lower_998 <= limits.lower_95).all() and (limits.upper_998 >= limits.upper_95).all()
@@ -222,7 +226,7 @@ def test_funnel_narrows_as_cohorts_grow():
 
 def test_score_funnel_hand_worked():
     # national 0, SD 1.283, n = 132: 1.96*1.283/sqrt(132) = 0.2189; 3.0902*1.283/sqrt(132) = 0.3451
-    row = ss.score_funnel_limits(0.0, [132], 1.283).iloc[0]
+    row = funnels.score_funnel_limits(0.0, [132], 1.283).iloc[0]
     assert row.upper_95 == pytest.approx(0.2189, abs=0.0001)
     assert row.lower_998 == pytest.approx(-0.3451, abs=0.0001)
 
@@ -230,7 +234,7 @@ def test_score_funnel_hand_worked():
 # --- pooling -----------------------------------------------------------------------------------
 def test_pooling_sums_counts_and_never_averages_percentages():
     # 4/8 (50%), 24/30 (80%), 20/25 (80%): mean of percentages 70%, pooled 48/63 = 76.19%
-    pooled = ss.pool_years([ss.YearCount(2017, 4, 8), ss.YearCount(2018, 24, 30), ss.YearCount(2019, 20, 25)],
+    pooled = pooling.pool_years([pooling.YearCount(2017, 4, 8), pooling.YearCount(2018, 24, 30), pooling.YearCount(2019, 20, 25)],
                            suppress_up_to=5)
     assert pooled.value == pytest.approx(100 * 48 / 63)
     assert (pooled.numerator, pooled.denominator, pooled.years) == (48, 63, (2017, 2018, 2019))
@@ -238,47 +242,47 @@ def test_pooling_sums_counts_and_never_averages_percentages():
 
 
 def test_pooled_value_withheld_when_a_year_is_suppressed_or_missing():
-    pooled = ss.pool_years([ss.YearCount(2017, 10, 20), ss.YearCount(2018, None, 4, "SUPP"),
-                            ss.YearCount(2019, 11, 22)], suppress_up_to=5)
+    pooled = pooling.pool_years([pooling.YearCount(2017, 10, 20), pooling.YearCount(2018, None, 4, "SUPP"),
+                            pooling.YearCount(2019, 11, 22)], suppress_up_to=5)
     assert pooled.value is None and pooled.code == "x"
     assert "2018: SUPP" in pooled.reason
-    two_years = ss.pool_years([ss.YearCount(2017, 10, 20), ss.YearCount(2019, 11, 22)], suppress_up_to=5)
+    two_years = pooling.pool_years([pooling.YearCount(2017, 10, 20), pooling.YearCount(2019, 11, 22)], suppress_up_to=5)
     assert two_years.value is None and "only 2 of the 3 years" in two_years.reason
 
 
 def test_pooled_value_withheld_when_it_would_reveal_a_small_group():
     # 58 of 60 reached it: the 2 who did not would be revealed by 96.7% of 60
-    pooled = ss.pool_years([ss.YearCount(2017, 20, 20), ss.YearCount(2018, 19, 20), ss.YearCount(2019, 19, 20)],
+    pooled = pooling.pool_years([pooling.YearCount(2017, 20, 20), pooling.YearCount(2018, 19, 20), pooling.YearCount(2019, 19, 20)],
                            suppress_up_to=5)
     assert pooled.value is None and pooled.code == "DNS"
-    tiny = ss.pool_years([ss.YearCount(2017, 0, 1), ss.YearCount(2018, 1, 2), ss.YearCount(2019, 0, 1)],
+    tiny = pooling.pool_years([pooling.YearCount(2017, 0, 1), pooling.YearCount(2018, 1, 2), pooling.YearCount(2019, 0, 1)],
                          suppress_up_to=5)
     assert tiny.code == "DNS" and tiny.denominator is None
 
 
 def test_pooled_mean_score_uses_total_points():
     # P8 0.5 on 10 pupils (5 points), -0.2 on 40 (-8), 0.1 on 50 (5): total 2 / 100 = 0.02
-    pooled = ss.pool_years([ss.YearCount(2017, 5, 10), ss.YearCount(2018, -8, 40), ss.YearCount(2019, 5, 50)],
+    pooled = pooling.pool_years([pooling.YearCount(2017, 5, 10), pooling.YearCount(2018, -8, 40), pooling.YearCount(2019, 5, 50)],
                            scale=1, numerator_is_count=False, suppress_up_to=5)
     assert pooled.value == pytest.approx(0.02)
 
 
 def test_pooling_threshold_defaults_to_settings(monkeypatch):
     monkeypatch.setenv("DASHBOARD_SUPPRESS_UP_TO", "10")
-    pooled = ss.pool_years([ss.YearCount(2017, 3, 10), ss.YearCount(2018, 3, 10), ss.YearCount(2019, 3, 10)])
+    pooled = pooling.pool_years([pooling.YearCount(2017, 3, 10), pooling.YearCount(2018, 3, 10), pooling.YearCount(2019, 3, 10)])
     assert pooled.code == "DNS"  # 9 pupils: shown under the default of 5, hidden under 10
 
 
 # --- gap to national ---------------------------------------------------------------------------
 def test_gap_to_national_same_group_and_other_group():
     national = {"disadvantaged": 51.0, "not_disadvantaged": 71.0}
-    same = ss.gap_to_national(48.0, "disadvantaged", national)
+    same = pooling.gap_to_national(48.0, "disadvantaged", national)
     assert same.gap == pytest.approx(-3.0) and same.comparator_label == "disadvantaged pupils nationally"
-    other = ss.gap_to_national(48.0, "disadvantaged", national, comparator="other_group")
+    other = pooling.gap_to_national(48.0, "disadvantaged", national, comparator="other_group")
     assert other.gap == pytest.approx(-23.0) and other.comparator_value == 71.0
-    prior = ss.gap_to_national(30.0, "prior_low", {"prior_low": 25.0}, comparator="other_group")
+    prior = pooling.gap_to_national(30.0, "prior_low", {"prior_low": 25.0}, comparator="other_group")
     assert prior.gap == pytest.approx(5.0) and "no other group" in prior.comparator_label
-    assert ss.gap_to_national(None, "disadvantaged", national).gap is None
+    assert pooling.gap_to_national(None, "disadvantaged", national).gap is None
 
 
 # --- disclosure control ------------------------------------------------------------------------
@@ -287,7 +291,7 @@ def test_suppression_hand_worked_rectangle():
     # (c, 2017) makes a rectangle: each row and column then has two unknowns, so no sum gives
     # any of them away, and the totals can all be shown.
     counts = pd.DataFrame({"2017": [3, 10, 20], "2018": [12, 0, 9], "2019": [15, 14, 2]}, index=["a", "b", "c"])
-    table = ss.suppress_table(counts, 5)
+    table = disclosure.suppress_table(counts, 5)
     shown = table.display()
     assert shown.loc["a"].tolist() == ["DNS", "12", "DNS", "30"]
     assert shown.loc["b"].tolist() == ["10", "0", "14", "24"]
@@ -298,7 +302,7 @@ def test_suppression_hand_worked_rectangle():
 def test_published_codes_are_kept_and_totals_over_them_not_computed():
     counts = pd.DataFrame({"2017": [30, 10], "2018": [12, np.nan]}, index=["a", "b"])
     codes = pd.DataFrame({"2017": [None, None], "2018": [None, "SUPP"]}, index=["a", "b"])
-    shown = ss.suppress_table(counts, 5, published_codes=codes).display()
+    shown = disclosure.suppress_table(counts, 5, published_codes=codes).display()
     assert shown.loc["b", "2018"] == "SUPP"
     assert shown.loc["b", "Total"] == "x" and shown.loc["Total", "2018"] == "x"
     assert shown.loc["Total", "2017"] == "40"
@@ -306,7 +310,7 @@ def test_published_codes_are_kept_and_totals_over_them_not_computed():
 
 def test_missing_count_without_a_code_is_refused():
     with pytest.raises(ValueError, match="published code"):
-        ss.suppress_table(pd.DataFrame({"2017": [1.0, np.nan]}), 5)
+        disclosure.suppress_table(pd.DataFrame({"2017": [1.0, np.nan]}), 5)
 
 
 def _determined(values: np.ndarray, hidden: np.ndarray) -> list[tuple[int, int]]:
@@ -340,7 +344,7 @@ count_tables = st.integers(min_value=1, max_value=5).flatmap(
 def test_no_shown_count_is_small_and_no_hidden_cell_is_derivable(grid, threshold):
     counts = pd.DataFrame(grid, index=[f"g{i}" for i in range(len(grid))],
                           columns=[f"y{j}" for j in range(len(grid[0]))])
-    table = ss.suppress_table(counts, threshold)
+    table = disclosure.suppress_table(counts, threshold)
     shown = table.values.to_numpy()
     visible = ~np.isnan(shown)
     # no displayed computed count in 1..threshold
@@ -368,14 +372,14 @@ def test_suppression_catches_a_cell_exposed_by_combining_lines():
     full["Total"] = full.sum(axis=1)
     full.loc["Total"] = full.sum(axis=0)
     assert _determined(full.to_numpy(), padded) == [(0, 2)]
-    table = ss.suppress_table(counts, 5)
+    table = disclosure.suppress_table(counts, 5)
     assert _determined(full.to_numpy(), table.values.isna().to_numpy()) == []
 
 
 def test_funnel_limits_for_picks_the_method_from_the_unit():
-    percent = ss.funnel_limits_for("%", "ks2_rwm_exp", 2019, 65.0, [10, 30])
-    assert percent.equals(ss.proportion_funnel_limits(65.0, [10, 30]))
-    progress = ss.funnel_limits_for("score", "ks4_p8", 2019, 0.0, [100])
+    percent = funnels.funnel_limits_for("%", "ks2_rwm_exp", 2019, 65.0, [10, 30])
+    assert percent.equals(funnels.proportion_funnel_limits(65.0, [10, 30]))
+    progress = funnels.funnel_limits_for("score", "ks4_p8", 2019, 0.0, [100])
     assert progress.upper_95.iloc[0] == pytest.approx(1.959964 * 1.2828 / 10, abs=1e-5)
-    assert ss.funnel_limits_for("score", "ks4_att8", 2019, 46.7, [100]) is None
-    assert ss.funnel_limits_for("%", "ks2_rwm_exp", 2019, None, [100]) is None
+    assert funnels.funnel_limits_for("score", "ks4_att8", 2019, 46.7, [100]) is None
+    assert funnels.funnel_limits_for("%", "ks2_rwm_exp", 2019, None, [100]) is None

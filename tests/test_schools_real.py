@@ -18,9 +18,11 @@ import pandas as pd
 import pytest
 
 from conftest import APP_FILE, require_shared
-from rutland_data.queries import deprivation as geo_queries
+from rutland_data.views import deprivation as deprivation_views
+from rutland_data.charts import figures
 from rutland_data.reference import measures
 from rutland_data.queries import schools as school_queries
+from rutland_data.views import schools as school_views
 from rutland_data.reference import school_types
 from rutland_data.analysis.intervals import ABOVE, NOT_COMPARED
 
@@ -65,7 +67,7 @@ def test_rutland_schools_are_in_the_groups_the_files_give(rutland):
 
 def test_rutland_ks4_masking_sentence_counts_only_state_funded_mainstream_schools(rutland):
     frame = school_queries.masking(rutland, "857", "ks4_att8", 2019)
-    sentence = school_queries.headline_sentence(frame, measures.by_id()["ks4_att8"], "Rutland", "Secondary (KS4)",
+    sentence = school_views.headline_sentence(frame, measures.by_id()["ks4_att8"], "Rutland", "Secondary (KS4)",
                                                 "2018/19")
     # Rutland 51.3: P row 19 (RECTYPE 4, LEA 857). England 46.7: LAIT bds_long_0.parquet row 397789
     # (AVG_Attain8_Score, England, 2019), the later release, which beats the provisional file's 46.5 (P row 33,
@@ -74,7 +76,7 @@ def test_rutland_ks4_masking_sentence_counts_only_state_funded_mainstream_school
     # School 8.2 (F rows 8, 5, 6): independent and special schools, now left out and named as such.
     assert sentence == ("Rutland 51.3 vs England 46.7 in 2018/19 - none of the 3 state-funded mainstream secondary "
                         "schools with a figure was below national.")
-    assert school_queries.not_compared_sentence(frame).endswith(
+    assert school_views.not_compared_sentence(frame).endswith(
         "2 independent schools, 1 independent special school with a figure.")
     assert set(frame.loc[~frame["compared"], "school"]) == {"Wilds Lodge School", "Oakham School", "Uppingham School",
                                                             "The Shires", "The Shires Oakham"}
@@ -108,19 +110,19 @@ def test_hampshire_p8_2017_18_no_longer_counts_special_schools(hampshire):
     assert (by_hand["mainstream"], by_hand["mainstream_below"], by_hand["mainstream_significantly_below"]) == \
         (68, 40, 23)
     frame = school_queries.masking(hampshire, "850", "ks4_p8", 2018)
-    sentence = school_queries.headline_sentence(frame, measures.by_id()["ks4_p8"], "Hampshire", "Secondary (KS4)",
+    sentence = school_views.headline_sentence(frame, measures.by_id()["ks4_p8"], "Hampshire", "Secondary (KS4)",
                                                 "2017/18")
     # Hampshire -0.09: H4 row 102 (RECTYPE 4); England -0.02: H4 row 125
     assert sentence == ("Hampshire -0.09 vs England -0.02 in 2017/18 - 40 of 68 state-funded mainstream secondary "
                         "schools with a figure were below national, 23 of them significantly.")
-    assert school_queries.not_compared_sentence(frame).endswith(
+    assert school_views.not_compared_sentence(frame).endswith(
         "11 state-funded special schools, 1 non-maintained special school with a figure.")
 
 
 # ---------------------------------------------------------------- SQA
 
 def test_sqa_uses_dfes_published_band_and_names_figure_year_and_file(rutland):
-    listing = school_queries.sqa_priorities(rutland, "857").set_index("school_name")
+    listing = school_views.sqa_priorities(rutland, "857").set_index("school_name")
     # K2 row 288: Exton and Greetham, MATPROG -3.6, MATPROG_DESCR 5; no interval columns in the file
     exton = listing.loc["Exton and Greetham CofE Primary School"]
     assert exton.priority == "Medium"
@@ -143,7 +145,7 @@ def test_sqa_uses_dfes_published_band_and_names_figure_year_and_file(rutland):
 
 
 def test_sqa_lists_only_open_state_funded_schools_and_never_no_concerns_without_evidence(rutland):
-    listing = school_queries.sqa_priorities(rutland, "857")
+    listing = school_views.sqa_priorities(rutland, "857")
     names = set(listing["school_name"])
     assert not names & {"Oakham School", "Uppingham School", "Wilds Lodge School", "The Shires", "The Shires Oakham"}
     urns = set(listing["urn"])
@@ -160,7 +162,7 @@ def test_sqa_lists_only_open_state_funded_schools_and_never_no_concerns_without_
 
 
 def test_hampshire_sqa_lists_state_funded_schools_only(hampshire):
-    listing = school_queries.sqa_priorities(hampshire, "850")
+    listing = school_views.sqa_priorities(hampshire, "850")
     groups = dict(hampshire.execute("SELECT urn, comparison_group FROM schools").fetchall())
     assert {groups[u] for u in listing["urn"]} <= set(school_types.STATE_FUNDED)
     assert len(listing) > 450
@@ -205,13 +207,14 @@ def test_published_intervals_are_labelled_and_computed_ones_say_how(hampshire):
 # ---------------------------------------------------------------- large LAs
 
 def test_hampshire_chart_shows_the_15_highest_and_lowest_with_every_school_in_the_table(hampshire):
-    view = school_queries.schools_view(hampshire, "850", "Hampshire", "Primary (KS2)", "ks2_rwm_exp", 2018, "2017/18")
+    view = school_views.schools_view(hampshire, "850", "Hampshire", "Primary (KS2)", "ks2_rwm_exp", 2018, "2017/18")
     assert len(view.frame) > 250
-    domain = next(layer["encoding"]["y"]["scale"]["domain"] for layer in view.dots_spec["layer"]
+    dots = figures.school_dots(hampshire, "850", "Hampshire", "ks2_rwm_exp", 2018)
+    domain = next(layer["encoding"]["y"]["scale"]["domain"] for layer in dots.spec["layer"]
                   if "y" in layer.get("encoding", {}))
     assert len(domain) == 31 and domain[15].startswith("... ")
-    assert view.dots_all_spec is not None
-    orients = {layer["encoding"]["x"].get("axis", {}).get("orient") for layer in view.dots_spec["layer"]
+    assert dots.abridged  # a chart of every school is offered
+    orients = {layer["encoding"]["x"].get("axis", {}).get("orient") for layer in dots.spec["layer"]
                if isinstance(layer["encoding"]["x"].get("axis"), dict)}
     assert {"top", "bottom"} <= orients  # the value axis is in view at both ends of the chart
 
@@ -222,7 +225,7 @@ def test_a_closed_predecessor_is_closed_and_its_history_follows_its_successor(ru
     # L: 120185 Great Casterton CofE Primary School -> 146397, 'Successor', 30-09-2018
     assert rutland.execute("SELECT is_open, successor_urn, CAST(replaced_on AS TEXT) FROM schools "
                            "WHERE urn = '120185'").fetchall() == [(False, "146397", "2018-09-30")]
-    profile = school_queries.school_profile(rutland, "120185")
+    profile = school_views.school_profile(rutland, "120185")
     assert profile.urn == "146397" and profile.notice.startswith("URN 120185 (Great Casterton CofE Primary School) "
                                                                  "closed on 30 September 2018.")
     assert profile.history == ("Results for 2018/19 are published under the predecessor school Great Casterton "
@@ -233,19 +236,19 @@ def test_a_closed_predecessor_is_closed_and_its_history_follows_its_successor(ru
 
 
 def test_map_says_why_no_school_is_placed_and_the_scatter_has_its_17_schools(rutland):
-    choices = geo_queries.map_choices(rutland, "857")
+    choices = deprivation_views.map_choices(rutland, "857")
     ward_set = choices.ward_vintages[choices.vintages[2025]][0]
-    view = geo_queries.deprivation_view(rutland, "857", choices.la_ons, 2025, "imd", ward_set, False)
+    view = deprivation_views.deprivation_view(rutland, "857", choices.la_ons, 2025, "imd", ward_set)
     # no loaded file gives a Rutland school a position: no GIAS establishment rows for 857 (dfe/README.md section 5)
     assert view.schools.empty
     assert view.placement.startswith("No school is drawn: none of the 28 open schools has a location in the "
                                      "loaded files")
     assert len(view.unplaced) == 28 and "Great Casterton Church of England Primary School" in set(view.unplaced["name"])
-    assert "0 schools" not in view.alt_text
-    scatter = geo_queries.scatter_view(rutland, "857", choices.la_ons, 2025, "imd", ward_set, "ks2_read_prog",
-                                       "KS2 reading progress")
+    assert "0 schools" not in figures.deprivation_map(rutland, "857", choices.la_ons, 2025, "imd", ward_set,
+                                                      False).alt_text
+    scatter = figures.fsm_scatter(rutland, "857", choices.la_ons, 2025, "imd", ward_set, "ks2_read_prog")
     # the 17 state-funded primaries of K2 (Edith Weston's reading progress is SUPP, so 16 points are drawn)
-    assert len(scatter.frame) == 17 and scatter.spec is not None
+    assert len(scatter.table) == 17 and scatter.spec is not None
     assert scatter.alt_text.startswith("Scatter of 16 schools")
 
 

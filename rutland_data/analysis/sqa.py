@@ -15,8 +15,8 @@ Input `results`: one row per school x academic year x measure, all pupils:
     measure_id     str       from measures.csv (e.g. 'ks2_rwm_exp', 'ks4_p8', 'abs_overall')
     cohort_n       int|NaN   pupils in the measure (the denominator)
     value          float|NaN the school's value; NaN where a published code stands instead
-    ci_low, ci_high float|NaN 95% interval (published, or computed at ingest; see
-                             importers.csp_school.complete_intervals); NaN = no interval
+    ci_low, ci_high float|NaN 95% interval (published, or computed when read; see
+                             analysis.intervals.complete_intervals); NaN = no interval
     national_value float|NaN national value, same measure and year
     polarity       str       'higher' | 'lower' | 'neutral' (from measures.csv)
 Optional evidence columns (EVIDENCE_COLUMNS) make the reasons checkable and let DfE's published
@@ -43,7 +43,8 @@ from typing import Callable
 import pandas as pd
 
 from rutland_data.reference import measures
-from rutland_data.analysis import intervals as school_stats
+from rutland_data.reference.codes import academic_year
+from rutland_data.analysis import intervals
 from rutland_data.reference import school_types
 
 INSUFFICIENT = "Insufficient data"
@@ -62,12 +63,10 @@ OFSTED_WORDS = {1: "Outstanding", 2: "Good", 3: "Requires improvement", 4: "Inad
 
 @dataclass(frozen=True)
 class SqaConfig:
-    """Every threshold the rules use, in one place."""
-    headline_measures: tuple[str, ...] = (
-        "ks2_rwm_exp", "ks2_read_prog", "ks2_writ_prog", "ks2_math_prog",
-        "ks4_p8", "ks4_att8", "ks4_em94", "ks4_em95", "ks5_aps_alevel", "ks5_va_alevel",
-    )
-    absence_measures: tuple[str, ...] = ("abs_overall", "abs_persistent")
+    """Every threshold the rules use, in one place; which measures they read is the indicator dictionary's
+    (`appears_in` sqa and sqa_absence)."""
+    headline_measures: tuple[str, ...] = field(default_factory=lambda: tuple(measures.ids("sqa")))
+    absence_measures: tuple[str, ...] = field(default_factory=lambda: tuple(measures.ids("sqa_absence")))
     years_considered: int = 3          # the latest year and the two before it
     years_below_for_high: int = 2      # 'significantly below ... in two or more years'
     small_cohort: int = 10             # cohorts of this many pupils or fewer get a caution
@@ -97,8 +96,8 @@ class ResultRow:
         if not self.compared or self.value is None:
             return None
         if self.ci_low is not None and self.ci_high is not None and self.national_value is not None:
-            return school_stats.significance_label(self.value, self.ci_low, self.ci_high, self.national_value)
-        return school_stats.band_significance(self.band)
+            return intervals.significance_label(self.value, self.ci_low, self.ci_high, self.national_value)
+        return intervals.band_significance(self.band)
 
     def evidence(self) -> str:
         """The figure and what its judgement rests on, with its source: checkable by a reader."""
@@ -107,8 +106,8 @@ class ResultRow:
             basis = (f"95% interval {_formatted(self.measure_id, self.ci_low)} to "
                      f"{_formatted(self.measure_id, self.ci_high)} ({self.interval_from}), against England "
                      f"{_formatted(self.measure_id, self.national_value)}")
-        elif self.band in school_stats.PROGRESS_BANDS:
-            basis = f"DfE progress band {self.band}: {school_stats.PROGRESS_BANDS[self.band]}; no interval published"
+        elif self.band in intervals.PROGRESS_BANDS:
+            basis = f"DfE progress band {self.band}: {intervals.PROGRESS_BANDS[self.band]}; no interval published"
         else:
             basis = "no interval or DfE band"
         extra = f"; {self.published_as}" if self.published_as else ""
@@ -140,9 +139,9 @@ def _worse_than_national(row: ResultRow) -> bool:
     95% interval, or else DfE's published progress band."""
     label = row.significance()
     if row.polarity == "higher":
-        return label == school_stats.BELOW
+        return label == intervals.BELOW
     if row.polarity == "lower":
-        return label == school_stats.ABOVE
+        return label == intervals.ABOVE
     return False
 
 
@@ -157,13 +156,13 @@ def _rows_significantly_below(evidence: SchoolEvidence, config: SqaConfig) -> di
 def _check_below_repeatedly(evidence: SchoolEvidence, config: SqaConfig) -> list[str]:
     return [f"{_label(m)}: significantly below national in {len(rows)} of the last {config.years_considered} "
             f"years ({_year_list([r.end_year for r in rows])}): "
-            + "; ".join(f"{_academic_year(r.end_year)} {r.evidence()}" for r in rows)
+            + "; ".join(f"{academic_year(r.end_year)} {r.evidence()}" for r in rows)
             for m, rows in sorted(_rows_significantly_below(evidence, config).items())
             if len(rows) >= config.years_below_for_high]
 
 
 def _check_below_latest(evidence: SchoolEvidence, config: SqaConfig) -> list[str]:
-    return [f"{_label(m)}: significantly below national in {_academic_year(evidence.latest_year)} "
+    return [f"{_label(m)}: significantly below national in {academic_year(evidence.latest_year)} "
             f"({rows[0].evidence()})"
             for m, rows in sorted(_rows_significantly_below(evidence, config).items())
             if [r.end_year for r in rows] == [evidence.latest_year]]
@@ -193,7 +192,7 @@ def _check_falling_trend(evidence: SchoolEvidence, config: SqaConfig) -> list[st
 
 
 def _check_small_cohort(evidence: SchoolEvidence, config: SqaConfig) -> list[str]:
-    return [f"{_label(r.measure_id)} {_academic_year(r.end_year)} rests on {int(r.cohort_n)} pupils"
+    return [f"{_label(r.measure_id)} {academic_year(r.end_year)} rests on {int(r.cohort_n)} pupils"
             + (f" (one pupil is {100 / r.cohort_n:.0f} percentage points)" if _unit(r.measure_id) == "%" else "")
             + "; read with caution"
             for r in evidence.results
@@ -213,7 +212,7 @@ def _check_ofsted(grades: set[int]) -> Callable[[SchoolEvidence, SqaConfig], lis
 
 
 def _check_absence(evidence: SchoolEvidence, config: SqaConfig) -> list[str]:
-    return [f"{_label(r.measure_id)}: {_formatted(r.measure_id, r.value)} in {_academic_year(r.end_year)} "
+    return [f"{_label(r.measure_id)}: {_formatted(r.measure_id, r.value)} in {academic_year(r.end_year)} "
             f"against {_formatted(r.measure_id, r.national_value)} nationally" + (f" ({r.source})" if r.source else "")
             for r in evidence.results
             if r.end_year == evidence.latest_year and r.measure_id in config.absence_measures
@@ -304,7 +303,7 @@ def prioritise(results: pd.DataFrame, *, schools: pd.DataFrame | None = None,
         groups.update({u: g for u, g in zip(listed.urn, listed["comparison_group"]) if u not in groups})
     urns = sorted(set(names) | set(latest_inspection))
     by_school = _rows_by_school(in_window)
-    window = f"{_academic_year(first_year)} to {_academic_year(latest_year)}"
+    window = f"{academic_year(first_year)} to {academic_year(latest_year)}"
     rows = []
     for urn in urns:
         school_rows = by_school.get(urn, ())
@@ -321,7 +320,7 @@ def prioritise(results: pd.DataFrame, *, schools: pd.DataFrame | None = None,
             reasons.append(_insufficient(school_rows, groups.get(urn), window, config))
         elif not concerns:
             reasons.append("no rule fired on " + ", ".join(
-                f"{_label(r.measure_id)} {_academic_year(r.end_year)} ({r.significance()})" for r in judged))
+                f"{_label(r.measure_id)} {academic_year(r.end_year)} ({r.significance()})" for r in judged))
         rows.append({
             "urn": urn,
             "school_name": evidence.school_name,
@@ -346,7 +345,7 @@ def _insufficient(rows: tuple[ResultRow, ...], group: str | None, window: str, c
                 "schools apart, so no headline result is judged against the national figure")
     if not headline:
         return f"insufficient data: no headline results for {window}"
-    shown = [f"{_label(r.measure_id)} {_academic_year(r.end_year)} {r.evidence()}" for r in headline[:4]]
+    shown = [f"{_label(r.measure_id)} {academic_year(r.end_year)} {r.evidence()}" for r in headline[:4]]
     more = f"; and {len(headline) - 4} more" if len(headline) > 4 else ""
     return ("insufficient data: no headline result for " + window + " has a 95% interval or DfE progress band "
             "to judge it against national - " + "; ".join(shown) + more)
@@ -438,9 +437,7 @@ def _num(x: object) -> float | None:
     return None if x is None or pd.isna(x) else float(x)
 
 
-def _academic_year(end_year: int) -> str:
-    return f"{int(end_year) - 1}/{str(int(end_year))[-2:]}"
 
 
 def _year_list(years: list[int]) -> str:
-    return ", ".join(_academic_year(y) for y in years)
+    return ", ".join(academic_year(y) for y in years)

@@ -16,6 +16,8 @@ import pandas as pd
 import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
 
+from rutland_data.views.deprivation import POCKET_MAX_DECILE, WARD_BANDS, MapLayers
+
 # Decile 1 (most deprived 10% of England) darkest .. decile 10 lightest: viridis, 10 steps.
 DECILE_COLOURS = {
     1: "#440154", 2: "#482878", 3: "#3E4A89", 4: "#31688E", 5: "#26828E",
@@ -204,6 +206,22 @@ def school_records(schools: pd.DataFrame) -> list[dict]:
     } for r in schools.itertuples()]
 
 
+def map_alt_text(layers: MapLayers, pockets: pd.DataFrame, placement: str, indicator_label: str,
+                 edition: int) -> str:
+    """The map's text alternative: what it shows, how many schools are drawn, and every pocket by name."""
+    lsoas = layers.lsoas
+    return (
+        f"Map of {layers.la_name}'s {len(lsoas)} LSOAs coloured by national decile of the {indicator_label}, "
+        f"IoD{edition}, with {len(layers.wards)} ward outlines. {placement} "
+        + (f"{len(pockets)} LSOAs are in England's most deprived 40% (deciles 1 to {POCKET_MAX_DECILE}): "
+           + "; ".join(f"{r.lsoa_name} in {r.ward_name}, decile {r.decile}" for r in pockets.itertuples()) + "."
+           if len(pockets) else
+           f"No LSOA is in England's most deprived 40% (deciles 1 to {POCKET_MAX_DECILE}) on this measure.")
+        + f" The most deprived LSOA is decile {int(lsoas['decile'].min())}; the least deprived decile "
+          f"{int(lsoas['decile'].max())}."
+    )
+
+
 def deck_payload_bytes(deck: pdk.Deck) -> int:
     """Size of the JSON the browser receives for this map."""
     return len(deck.to_json().encode("utf-8"))
@@ -211,32 +229,11 @@ def deck_payload_bytes(deck: pdk.Deck) -> int:
 
 # ---------------------------------------------------------------- scatter
 
-WARD_BANDS = ["ward has an LSOA in England's most deprived 40%", "ward's LSOAs all outside the most deprived 40%",
-              "ward not known, or no LSOA figure for it"]
-
-def scatter_frame(results: pd.DataFrame, schools: pd.DataFrame, ward_deciles: pd.DataFrame) -> pd.DataFrame:
-    """Each school's FSM/result pair with its ward and its ward's most deprived LSOA decile where the school
-    is located (`schools`: the located schools); a school with no location keeps its point, band 'ward not
-    known'."""
-    columns = ["urn", "name", "phase", "ward_name", "ward_decile", "ward_band", "fsm6_pct", "fsm6_year", "result",
-               "result_code", "result_year", "cohort_n", "result_source_id", "fsm_source_id"]
-    if results.empty:
-        return pd.DataFrame(columns=columns)
-    located = schools[["urn", "ward_code", "ward_name"]] if not schools.empty else \
-        pd.DataFrame(columns=["urn", "ward_code", "ward_name"])
-    merged = results.merge(located, on="urn", how="left")
-    merged = merged.merge(ward_deciles.rename(columns={"most_deprived_decile": "ward_decile"})[
-        ["ward_code", "ward_decile"]], on="ward_code", how="left")
-    merged["ward_band"] = merged["ward_decile"].map(
-        lambda d: WARD_BANDS[2] if pd.isna(d) else (WARD_BANDS[0] if d <= 4 else WARD_BANDS[1]))
-    return merged[columns].sort_values("name").reset_index(drop=True)
-
-
 def scatter_alt_text(frame: pd.DataFrame, result_label: str) -> str:
     shown = frame[frame["result"].notna()]
     if shown.empty:
         return f"Scatter of schools' % pupils FSM ever 6 against {result_label}: no school has both figures."
-    pockets = shown[shown["ward_decile"] <= 4]
+    pockets = shown[shown["ward_decile"] <= POCKET_MAX_DECILE]
     text = (f"Scatter of {len(shown)} schools: % of pupils eligible for free school meals in the last six years "
             f"(from {shown['fsm6_pct'].min():.0f}% to {shown['fsm6_pct'].max():.0f}%) against {result_label} "
             f"(from {shown['result'].min():g} to {shown['result'].max():g}).")

@@ -8,30 +8,18 @@ from __future__ import annotations
 
 import altair as alt
 import pandas as pd
-import pyarrow as pa
 
-from rutland_data.analysis import intervals as school_stats
-from rutland_data.charts.trend import GSS_COLOURS, YEAR_LABEL_EXPR
+from rutland_data.analysis import intervals
+from rutland_data.charts.style import GSS_COLOURS, YEAR_LABEL_EXPR
 from rutland_data.reference.measures import Measure
 from rutland_data.analysis.intervals import NOT_TESTED
 
-SIGNIFICANCE_SHAPE = {school_stats.ABOVE: "triangle-up", school_stats.NOT_DIFFERENT: "circle",
-                      school_stats.BELOW: "triangle-down", NOT_TESTED: "square"}
-SIGNIFICANCE_ORDER = [school_stats.ABOVE, school_stats.NOT_DIFFERENT, school_stats.BELOW, NOT_TESTED]
-SIGNIFICANCE_COLOUR = {school_stats.ABOVE: GSS_COLOURS[3], school_stats.NOT_DIFFERENT: GSS_COLOURS[0],
-                       school_stats.BELOW: GSS_COLOURS[2], NOT_TESTED: "#757575"}
+SIGNIFICANCE_SHAPE = {intervals.ABOVE: "triangle-up", intervals.NOT_DIFFERENT: "circle",
+                      intervals.BELOW: "triangle-down", NOT_TESTED: "square"}
+SIGNIFICANCE_ORDER = [intervals.ABOVE, intervals.NOT_DIFFERENT, intervals.BELOW, NOT_TESTED]
+SIGNIFICANCE_COLOUR = {intervals.ABOVE: GSS_COLOURS[3], intervals.NOT_DIFFERENT: GSS_COLOURS[0],
+                       intervals.BELOW: GSS_COLOURS[2], NOT_TESTED: "#757575"}
 NATIONAL_COLOUR, LA_COLOUR = GSS_COLOURS[1], "#3D3D3D"
-
-
-def page_spec(chart: alt.TopLevelMixin) -> dict:
-    """The chart's Vega-Lite spec with each dataset as an Arrow table, which is how Streamlit sends chart data
-    to the browser. Pages cache this: left as lists of records, the data would be converted to Arrow
-    again on every rerun, several milliseconds per chart."""
-    spec = chart.to_dict()
-    if "datasets" in spec:
-        spec["datasets"] = {name: pa.Table.from_pandas(pd.DataFrame(values))
-                            for name, values in spec["datasets"].items()}
-    return spec
 
 
 def _significance_encodings():
@@ -117,7 +105,7 @@ def dot_and_whisker(frame: pd.DataFrame, measure: Measure, height_per_school: in
         tooltip.append(alt.Tooltip("published_as:N", title="Published as"))
     colour, shape = _significance_encodings()
     valued = drawn[drawn["value"].notna()]
-    x_title = f"{measure.short_label} ({measure.unit})"
+    x_title = measure.axis_label
     whiskers = alt.Chart(valued).mark_rule(strokeWidth=2).encode(
         y=y, x=alt.X("ci_low:Q", title=x_title, scale=alt.Scale(zero=False), axis=alt.Axis(orient="bottom")),
         x2="ci_high:Q", color=colour, tooltip=tooltip)
@@ -175,7 +163,7 @@ def funnel(frame: pd.DataFrame, limits: pd.DataFrame, measure: Measure) -> alt.L
         long["band"] = long["limit"].map(lambda c: "95% limits" if c.endswith("_95") else "99.8% limits")
         long["side"] = long["limit"].str.split("_").str[0]
         layers.append(alt.Chart(long).mark_line(color="#505A5F", strokeWidth=1.5).encode(
-            x=x, y=alt.Y("limit_value:Q", title=f"{measure.short_label} ({measure.unit})"),
+            x=x, y=alt.Y("limit_value:Q", title=measure.axis_label),
             detail="limit:N",
             strokeDash=alt.StrokeDash("band:N", title="Control limits",
                                       scale=alt.Scale(domain=["95% limits", "99.8% limits"], range=[[6, 3], [2, 2]]),
@@ -189,7 +177,7 @@ def funnel(frame: pd.DataFrame, limits: pd.DataFrame, measure: Measure) -> alt.L
     tooltip = [alt.Tooltip("school:N", title="School"), alt.Tooltip("shown:N", title=measure.short_label),
                alt.Tooltip("cohort_text:N", title="Cohort"), alt.Tooltip("significance:N", title="Compared with national")]
     layers.append(alt.Chart(data).mark_point(size=110, filled=True, opacity=1).encode(
-        x=x, y=alt.Y("value:Q", title=f"{measure.short_label} ({measure.unit})", scale=alt.Scale(zero=False)),
+        x=x, y=alt.Y("value:Q", title=measure.axis_label, scale=alt.Scale(zero=False)),
         color=colour, shape=shape, tooltip=tooltip, href="profile:N"))
     return alt.layer(*layers).properties(height=360)
 
@@ -229,7 +217,7 @@ def profile_trend(frame: pd.DataFrame, measure: Measure, school_name: str, la_na
     shape = alt.Shape("series:N", scale=alt.Scale(domain=names, range=["circle", "square", "diamond"]), legend=None)
     dash = alt.StrokeDash("series:N", scale=alt.Scale(domain=names, range=[[1, 0], [6, 3], [2, 2]]), legend=None)
     x = alt.X("end_year:O", title="Academic year", axis=alt.Axis(labelExpr=YEAR_LABEL_EXPR, labelAngle=-40))
-    y = alt.Y("plotted:Q", title=f"{measure.short_label} ({measure.unit})", scale=alt.Scale(zero=False))
+    y = alt.Y("plotted:Q", title=measure.axis_label, scale=alt.Scale(zero=False))
     tooltip = [alt.Tooltip("series:N", title="Series"), alt.Tooltip("year_label:N", title="Year"),
                alt.Tooltip("shown:N", title=measure.short_label)]
     lines = alt.Chart(data).mark_line(point=False).encode(x=x, y=y, color=colour, strokeDash=dash, detail="series:N")

@@ -1,37 +1,18 @@
-"""Altair chart builders (pure: data in, chart spec out) and the accessible palette.
+"""The trend chart: one measure by year for the LA and its comparators, used by every page that draws a
+series (Headlines, Absence, Admissions, NEET and destinations) and by the board pack; its alt text; and the
+table behind it.
 
-Every series differs by colour AND by line dash and point shape, so no meaning
-depends on colour alone; every chart comes with alt text built from its data.
+Every series differs by colour AND by line dash and point shape, so no meaning depends on colour alone;
+lines never cross a series break or a missing year, and breaks and gaps are drawn and labelled.
 """
 from __future__ import annotations
 
 import altair as alt
 import pandas as pd
 
+from rutland_data.charts.style import ROLE_ORDER, ROLE_STYLE, year_axis_expr
 from rutland_data.reference import versions
 from rutland_data.reference.measures import Measure
-
-# Government Statistical Service accessible categorical palette.
-GSS_COLOURS = ["#12436D", "#F46A25", "#801650", "#28A197", "#3D3D3D"]
-ROLE_ORDER = ["la", "england", "region", "neighbours"]
-ROLE_STYLE = {  # role -> (colour, dash, point shape)
-    "la": (GSS_COLOURS[0], [1, 0], "circle"),
-    "england": (GSS_COLOURS[1], [6, 3], "square"),
-    "region": (GSS_COLOURS[2], [2, 2], "triangle-up"),
-    "neighbours": (GSS_COLOURS[3], [8, 2, 2, 2], "diamond"),
-}
-
-
-def year_axis_expr(year_type: str = "academic") -> str:
-    """Vega-Lite twin of `measures.label_year` for axis labels (the axis holds end years)."""
-    if year_type == "calendar":
-        return "toString(datum.value)"
-    separator = "-" if year_type == "financial" else "/"
-    return f"toString(datum.value - 1) + '{separator}' + substring(toString(datum.value), 2, 4)"
-
-
-YEAR_LABEL_EXPR = year_axis_expr("academic")
-
 
 def add_segments(frame: pd.DataFrame, measure: Measure) -> pd.DataFrame:
     """Number each unbroken run of a series, so lines never cross a new series or a missing year."""
@@ -101,11 +82,14 @@ def _years(measure: Measure, first: int, last: int | None) -> str:
 
 def trend_chart(frame: pd.DataFrame, measure: Measure, selected_year: int | None = None,
                 height: int = 300) -> alt.LayerChart:
-    """Lines by year for the LA and its comparators, with series breaks drawn as labelled rules and gaps
-    as labelled bands."""
+    """Lines by year for the LA and its comparators, the axis labelled by the measure's year type (NEET figures
+    are for a calendar year: 2021, 2022; others 2020/21), with series breaks drawn as labelled rules and gaps
+    as labelled bands; the selected year is highlighted."""
     data = add_segments(frame, measure)
     data["shown"] = shown_values(data, measure)
-    data["version_text"] = [versions.phrase(None if pd.isna(v) else v) for v in data["version"]]
+    has_versions = "version" in data.columns
+    if has_versions:
+        data["version_text"] = [versions.phrase(None if pd.isna(v) else v) for v in data["version"]]
     present = [r for r in ROLE_ORDER if r in set(data["role"])]
     names = [data.loc[data["role"] == r, "series"].iloc[0] for r in present]
     colour = alt.Color("series:N", title=None, scale=alt.Scale(domain=names, range=[ROLE_STYLE[r][0] for r in present]),
@@ -117,11 +101,13 @@ def trend_chart(frame: pd.DataFrame, measure: Measure, selected_year: int | None
     x = alt.X("end_year:Q", title=measure.year_title,
               axis=alt.Axis(format="d", tickMinStep=1, labelExpr=year_axis_expr(measure.year_type), labelAngle=-40),
               scale=alt.Scale(zero=False, nice=False))
-    y = alt.Y("value:Q", title=f"{measure.short_label} ({measure.unit})", scale=alt.Scale(zero=False))
+    y = alt.Y("value:Q", title=measure.axis_label, scale=alt.Scale(zero=False))
     tooltip = [alt.Tooltip("series:N", title="Area"), alt.Tooltip("year_label:N", title="Year"),
-               alt.Tooltip("shown:N", title=measure.short_label), alt.Tooltip("version_text:N", title="Version")]
-    base = alt.Chart(data[["series", "role", "end_year", "year_label", "value", "shown", "version_text",
-                           "segment_key"]])
+               alt.Tooltip("shown:N", title=measure.short_label)]
+    if has_versions:
+        tooltip.append(alt.Tooltip("version_text:N", title="Version"))
+    base = alt.Chart(data[["series", "role", "end_year", "year_label", "value", "shown", "segment_key"]
+                          + (["version_text"] if has_versions else [])])
     lines = base.mark_line(strokeWidth=2.5).encode(x=x, y=y, color=colour, strokeDash=dash, detail="segment_key:N")
     points = base.mark_point(size=60, filled=True).encode(x=x, y=y, color=colour, shape=shape, tooltip=tooltip)
     layers = [*drawn_breaks(measure, data, selected_year), lines, points]
@@ -155,3 +141,17 @@ def trend_alt_text(frame: pd.DataFrame, measure: Measure) -> str:
                          f"{series_break.reason}")
     text = f"Line chart of {measure.name} by {measure.year_title.lower()}. " + ". ".join(parts) + "."
     return text + (f" Lines break at: {'; '.join(notes)}." if notes else "")
+
+
+# The data table behind a trend chart, as the pages and the pack show and download it.
+TREND_TABLE_COLUMNS = ("series", "year_label", "value", "value_code", "version", "neighbours_counted", "source_id",
+                       "source_row", "published_decimals")
+
+
+def trend_table(frame: pd.DataFrame, measure: Measure) -> pd.DataFrame:
+    """One row per area and year, LA first: the value and its published code, its version and the file row it
+    came from. The year column is named by the measure's year type ('academic year', 'calendar year')."""
+    ordered = frame.assign(_order=frame["role"].map({r: i for i, r in enumerate(ROLE_ORDER)})).sort_values(
+        ["_order", "end_year"], kind="stable")
+    table = ordered[[c for c in TREND_TABLE_COLUMNS if c in ordered.columns]]
+    return table.rename(columns={"year_label": measure.year_title.lower(), "neighbours_counted": "neighbours_in_mean"})

@@ -17,22 +17,26 @@ import json
 import re
 import textwrap
 import time
-import zipfile
 import zlib
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-import altair as alt
 import pandas as pd
 import vl_convert
+from PIL import Image
+from pptx import Presentation
+from pptx.util import Emu, Pt
+from pypdf import PageObject, PdfWriter
+from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject, NumberObject, StreamObject
 
-from rutland_data.charts import trend as charts
-from rutland_data.views import headlines
-from rutland_data.reference import measures
-from rutland_data.queries import la as queries
-from rutland_data.reference import versions
+from rutland_data.charts import figures
+from rutland_data.charts.style import json_spec
 from rutland_data.exports import summary as summary_module
+from rutland_data.exports.office import built_datetime, fixed_zip
+from rutland_data.queries import sources as source_queries
+from rutland_data.reference import versions
+from rutland_data.views import deprivation as deprivation_views
 
 SLIDE_WIDTH_PT, SLIDE_HEIGHT_PT = 960, 540          # 13.333 x 7.5 inches, 16:9
 CHART_WIDTH_PX, CHART_HEIGHT_PX = 820, 300          # the chart's plotting size before it is fitted to the slide
@@ -72,89 +76,16 @@ class Pack:
 
 # ---------------------------------------------------------------- charts behind the bullets
 
-@dataclass(frozen=True)
-class DrawnChart:
-    chart: alt.TopLevelMixin
-    alt_text: str
-    table: pd.DataFrame          # the data behind the chart, for the data table and CSV
-    decimals: dict[str, int] = field(default_factory=dict)   # how the table's value columns are rounded on screen
+def _spec(spec: dict) -> str:
+    """A figure's Vega-Lite JSON at a fixed size (pages draw them at container width)."""
+    fixed = {**json_spec(spec), "width": CHART_WIDTH_PX}
+    fixed.setdefault("height", CHART_HEIGHT_PX)
+    return json.dumps(fixed, sort_keys=True)
 
 
-def chart_for(con, la_code: str, end_year: int, chart: tuple,
-              frames: dict[str, pd.DataFrame] | None = None) -> DrawnChart | None:
-    """The chart a bullet came from (drawn as its page draws it), its alt text and data; None without data.
-    `frames` are trend frames already read (the summary's), so words and chart show the same figures."""
-    kind, key = chart
-    dictionary = measures.by_id()
-    if kind == "trend":
-        measure = dictionary[key]
-        frame = (frames or {}).get(key)
-        if frame is None:
-            frame = queries.trend(con, key, la_code, summary_module.NEIGHBOUR_SET)
-        if frame["value"].notna().sum() == 0:
-            return None
-        return DrawnChart(charts.trend_chart(frame, measure, selected_year=end_year),
-                          charts.trend_alt_text(frame, measure), headlines.trend_table(frame, measure),
-                          {"value": measure.decimals})
-    if kind == "schools":
-        from rutland_data.charts import schools as school_charts
-        from rutland_data.queries import schools as school_queries
-
-        measure = dictionary[key]
-        frame = school_queries.masking(con, la_code, key, end_year)
-        frame = frame[frame["compared"]]  # state-funded mainstream schools, as the summary counts them
-        table = frame[["school", "urn", "cohort_n", "value", "value_code", "ci_low", "ci_high", "significance",
-                       "national", "la_value", "version", "source_id", "source_row"]]
-        return DrawnChart(school_charts.dot_and_whisker(frame, measure, height_per_school=16,
-                                                        la_name=queries.area_name(con, la_code)),
-                          school_charts.dot_and_whisker_alt(frame, measure, queries.area_name(con, la_code),
-                                                            queries.academic_year_label(end_year)), table)
-    if kind == "destinations":
-        from rutland_data.charts import destinations as post16_charts
-        from rutland_data.queries import destinations as post16_queries
-
-        shares = post16_queries.destination_shares(con, la_code, key, summary_module.NEIGHBOUR_SET)
-        table = shares[["series", "category", "pupils", "cohort", "share", "value_code", "source_id", "source_row"]]
-        return DrawnChart(post16_charts.destination_bars(shares), post16_charts.destination_alt_text(shares, key), table)
-    if kind == "council_destinations":
-        from rutland_data.charts import destinations as post16_charts
-        from rutland_data.queries import destinations as post16_queries
-
-        seed = post16_queries.seed_destinations(con, la_code)
-        groups = post16_queries.county_summary(seed)
-        groups = groups[groups["cohort_label"] == key]
-        alt_text = (f"Stacked bar of the council's destination table, {key}: "
-                    + "; ".join(f"{r.category_group} {r.pupils} of {r.cohort} ({r.share:.1f}%)"
-                                for r in groups.itertuples()) + ".")
-        return DrawnChart(post16_charts.group_bars(groups, post16_queries.group_order(seed)), alt_text, groups)
-    if kind == "admissions":
-        from rutland_data.charts import destinations as post16_charts
-        from rutland_data.queries import destinations as post16_queries
-
-        first = dictionary[f"admissions_first_pref_{key}"]
-        frame = post16_queries.preference_breakdown(con, la_code, key, end_year, summary_module.NEIGHBOUR_SET)
-        if frame["value"].notna().sum() == 0:
-            return None
-        alt_text = (f"Bar chart of offers by preference, {key}, {queries.academic_year_label(end_year)}. "
-                    + ". ".join(f"{r.series}: {r.preference} {first.format(r.value, r.value_code)}"
-                                for r in frame.itertuples()) + ".")
-        table = frame[["series", "preference", "year_label", "value", "value_code", "version", "neighbours_counted",
-                       "source_id", "source_row"]]
-        return DrawnChart(post16_charts.preference_bars(frame, first.format), alt_text, table,
-                          {"value": first.decimals})
-    raise ValueError(f"unknown chart kind {kind!r}")
-
-
-def _spec(chart: alt.TopLevelMixin) -> str:
-    """The chart's Vega-Lite JSON at a fixed size (pages draw them at container width)."""
-    spec = chart.properties(width=CHART_WIDTH_PX).to_dict(validate=False)
-    spec.setdefault("height", CHART_HEIGHT_PX)
-    return json.dumps(spec, sort_keys=True)
-
-
-def rendered(chart: alt.TopLevelMixin) -> dict:
+def rendered(spec: dict) -> dict:
     """The chart as a PNG for both files, and its size in SVG units (its proportions on the slide)."""
-    svg = vl_convert.vegalite_to_svg(_spec(chart))
+    svg = vl_convert.vegalite_to_svg(_spec(spec))
     return {"chart_png": vl_convert.svg_to_png(svg, scale=PNG_SCALE), "chart_size": _svg_size(svg)}
 
 
@@ -167,8 +98,8 @@ _DRAWN_LIMIT = 512
 def _drawn_chart(con, summary: summary_module.Summary, bullet: summary_module.Bullet) -> dict | None:
     key = (summary.content_sha256, summary.la_code, summary.end_year, bullet.chart)
     if key not in _DRAWN:
-        drawn = chart_for(con, summary.la_code, summary.end_year, bullet.chart, summary.frames)
-        _DRAWN[key] = None if drawn is None else {"chart_alt": drawn.alt_text, **rendered(drawn.chart)}
+        figure = figures.for_bullet(con, summary.la_code, summary.end_year, bullet.chart)
+        _DRAWN[key] = None if figure is None else {"chart_alt": figure.alt_text, **rendered(figure.spec)}
         while len(_DRAWN) > _DRAWN_LIMIT:
             _DRAWN.popitem(last=False)
     return _DRAWN[key]
@@ -177,7 +108,7 @@ def _drawn_chart(con, summary: summary_module.Summary, bullet: summary_module.Bu
 # ---------------------------------------------------------------- slide content
 
 def _sources_by_id(con, source_ids) -> pd.DataFrame:
-    return queries.sources(con, list(source_ids)).set_index("source_id", drop=False)
+    return source_queries.sources(con, list(source_ids)).set_index("source_id", drop=False)
 
 
 def _footer(bullet: summary_module.Bullet, sources: pd.DataFrame, data_version: str) -> tuple[str, ...]:
@@ -209,7 +140,7 @@ def _summary_slides(summary: summary_module.Summary) -> list[Slide]:
 
 
 def _sources_slide(con, summary: summary_module.Summary) -> Slide:
-    used = queries.sources(con, summary.source_ids)
+    used = source_queries.sources(con, summary.source_ids)
     table = pd.DataFrame({
         "ID": used["source_id"].astype(str),
         "File": used["file_name"],
@@ -257,54 +188,22 @@ def slides_for(con, summary: summary_module.Summary, include_map: bool = True) -
 
 def _map_slide(con, summary: summary_module.Summary, version: str) -> Slide | None:
     """The newest IoD edition's IMD by LSOA as a still map, with the pockets (deciles 1-4) in words."""
-    from rutland_data.queries import deprivation as geo_queries
-    from rutland_data.charts import maps
-
-    la_ons = geo_queries.la_ons_code(con, summary.la_code)
-    editions = geo_queries.editions(con, la_ons) if la_ons else pd.DataFrame()
-    if editions.empty:
+    newest = deprivation_views.newest_imd(con, summary.la_code)
+    figure = figures.decile_map(con, summary.la_code)
+    if newest is None or figure is None:
         return None
-    edition = int(editions.iloc[0]["edition"])
-    lsoas = geo_queries.lsoa_deprivation(con, la_ons, edition, "imd")
-    if lsoas.empty:
-        return None
-    pockets = geo_queries.pockets(lsoas)
-    named = ", ".join(f"{r.lsoa_name} ({r.ward_name}, decile {int(r.decile)})" for r in pockets.itertuples())
-    message = (f"{len(pockets)} of {len(lsoas)} small areas (LSOAs) are in the most deprived 40% of England "
-               f"on the IoD{edition} Index of Multiple Deprivation" + (f": {named}." if named else "."))
-    simulated = bool(editions.iloc[0]["is_simulated"])
-    sources = _sources_by_id(con, {int(i) for i in lsoas["source_id"].dropna()})
+    sources = _sources_by_id(con, figure.source_ids)
     names = "; ".join(f"{r.file_name} ({'simulated' if r.is_simulated else r.publisher})" for r in sources.itertuples())
-    chart = maps.static_decile_map(lsoas, f"IMD {edition}")
-    alt_text = (f"Map of {summary.la_name}'s {len(lsoas)} LSOAs coloured by IoD{edition} IMD national decile, "
-                f"each labelled with its decile. {message}")
-    return Slide(title=f"Deprivation map: IoD{edition} Index of Multiple Deprivation",
-                 message=message + (" [Simulated, approximate shapes.]" if simulated else ""),
-                 chart_alt=alt_text, **rendered(chart),
+    return Slide(title=figure.title,
+                 message=newest.message + (" [Simulated, approximate shapes.]" if newest.is_simulated else ""),
+                 chart_alt=figure.alt_text, **rendered(figure.spec),
                  footer=(f"Source: {names}.", "Wards are not official IoD geographies; LSOAs are shown on their own "
-                         f"{geo_queries.edition_vintage(con, edition)} boundaries.", version))
-
-
-# ---------------------------------------------------------------- frozen dates
-
-def fixed_zip(data: bytes, stamp: datetime) -> bytes:
-    """Rewrite an Office file's zip with every entry dated `stamp`, so equal content gives equal bytes."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            info = zipfile.ZipInfo(item.filename, date_time=stamp.timetuple()[:6])
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            target.writestr(info, source.read(item.filename))
-    return out.getvalue()
+                         f"{newest.lsoa_vintage} boundaries.", version))
 
 
 # ---------------------------------------------------------------- PowerPoint
 
 def _pptx(slides: list[Slide], summary: summary_module.Summary, stamp: datetime) -> bytes:
-    from pptx import Presentation
-    from pptx.util import Emu, Pt
-
     presentation = Presentation()
     presentation.slide_width, presentation.slide_height = Pt(SLIDE_WIDTH_PT), Pt(SLIDE_HEIGHT_PT)
     title_only = presentation.slide_layouts[5]
@@ -409,9 +308,6 @@ class _PageText:
 def _image_xobject(writer, png: bytes):
     """The chart PNG as a PDF image (RGB on white, Flate-compressed): deterministic, unlike
     vector PDF output whose internal resource names change from run to run."""
-    from PIL import Image
-    from pypdf.generic import NameObject, NumberObject, StreamObject
-
     with Image.open(io.BytesIO(png)) as image:
         flat = Image.new("RGB", image.size, "white")
         rgba = image.convert("RGBA")
@@ -428,9 +324,6 @@ def _image_xobject(writer, png: bytes):
 
 
 def _pdf_page(writer, content: Slide, fonts) -> None:
-    from pypdf import PageObject
-    from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
-
     text = _PageText()
     text.lines(_wrap(content.title, 24, 880), 24, bold=True, top=20)
     if content.message:
@@ -466,9 +359,6 @@ def _pdf_date(stamp: datetime) -> str:
 def _pdf(slides: list[Slide], summary: summary_module.Summary,
          stamp: datetime) -> bytes:
     """Text in the standard Helvetica (no font embedded, text extractable), charts as vector pages."""
-    from pypdf import PdfWriter
-    from pypdf.generic import DictionaryObject, NameObject
-
     writer = PdfWriter()
     fonts = DictionaryObject({
         NameObject(f"/{key}"): writer._add_object(DictionaryObject({
@@ -501,6 +391,6 @@ def build(con, la_code: str, end_year: int, sections: list[str] | None = None) -
     summary = summary_module.build(con, la_code, end_year, wanted)
     include_map = sections is None or summary_module.MAP in sections
     slides, notes = slides_for(con, summary, include_map=include_map)
-    stamp = summary_module.built_datetime(summary.built_at)
+    stamp = built_datetime(summary.built_at)
     return Pack(pptx=_pptx(slides, summary, stamp), pdf=_pdf(slides, summary, stamp), slides=slides,
                 summary=summary, notes=notes, seconds=time.perf_counter() - started)

@@ -7,34 +7,39 @@ no interval, so a bullet says "above" or "below" and never "significantly"; only
 schools' masking count, which rests on each school's 95% interval, mentions significance.
 Every bullet keeps a link (page path and query parameters) to the chart it came from.
 
-Sections for schools, destinations and admissions use those features' query modules
-when they are installed and their tables exist; without them the summary still works.
+Which measures get a bullet is the indicator dictionary's: each phase of its summary measures, its pupil-group
+measures, the first summary measure of each key stage for schools, its averaged admissions measures. The
+schools and destinations sections need their tables; a database without them still gives the rest.
 """
 from __future__ import annotations
 
-import importlib
 import io
-from dataclasses import dataclass, field, replace
-from datetime import datetime
+from dataclasses import dataclass, field
 from urllib.parse import quote, urlencode
 
 import pandas as pd
+from docx import Document
 
+from rutland_data.analysis import ranks
+from rutland_data.exports.office import add_hyperlink, built_datetime, fixed_zip
+from rutland_data.queries import admissions as admissions_queries
+from rutland_data.queries import destinations as destination_queries
+from rutland_data.queries import la as la_queries
+from rutland_data.queries import schools as school_queries
+from rutland_data.queries import sources as source_queries
+from rutland_data.reference import measures, versions
+from rutland_data.reference.codes import KEY_STAGES, academic_year, neighbour_set_for
+from rutland_data.store import db
 from rutland_data.views import headlines
-from rutland_data.reference import measures
-from rutland_data.queries import la as queries
-from rutland_data.analysis import ranks as stats
-from rutland_data.reference import versions
+from rutland_data.views import schools as school_views
 
 SCHOOLS = "Schools"
 GROUPS = "Groups"
 DESTINATIONS = "Destinations"
 ADMISSIONS = "Admissions"
 MAP = "Deprivation map"
-# Nouns for the polarity phrase of lower-is-better measures ("lower absence - better").
-LOWER_IS_BETTER_NOUNS = {"abs_": "absence", "excl_": "exclusions", "neet": "NEET", "notknown": "not known"}
+SCHOOL_TABLES = ("school_results", "schools", "school_benchmarks")
 SUSTAINED_GROUPS = ("Sustained education", "Sustained apprenticeship or employment")
-NEIGHBOUR_SET = "2025-05"
 NEIGHBOUR_NAMES = {"Statistical neighbours (mean)": "statistical neighbours"}
 
 
@@ -69,8 +74,6 @@ class Summary:
     content_sha256: str
     built_at: str
     notes: list[str] = field(default_factory=list)   # sections left out, and why
-    # The trend frames the words were written from, so the pack draws exactly the same figures.
-    frames: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def bullets(self) -> list[Bullet]:
@@ -93,33 +96,15 @@ def absolute(link_path: str, base_url: str) -> str:
     return f"{base_url.rstrip('/')}/{link_path}" if base_url else link_path
 
 
-# ---------------------------------------------------------------- optional feature modules
-
-def _optional(module: str):
-    """A feature's query module, or None while that feature is not installed."""
-    try:
-        return importlib.import_module(f"rutland_data.{module}")
-    except ImportError:
-        return None
-
-
-def _has_tables(con, *names: str) -> bool:
-    found = {r[0] for r in con.execute(
-        "SELECT table_name FROM information_schema.tables WHERE table_name IN (SELECT unnest(?))",
-        [list(names)]).fetchall()}
-    return set(names) <= found
-
-
 # ---------------------------------------------------------------- wording
 
 def polarity_phrase(measure: measures.Measure, value: float | None, national: float | None) -> str:
     """'above England - better' / 'lower absence - better' / 'in line with England'; claims no significance."""
-    word = stats.comparison_word(value, national)
+    word = ranks.comparison_word(value, national)
     if word in ("in line with", "not comparable with"):
         return f"{word} England"
     if measure.polarity == "lower":
-        noun = next((n for prefix, n in LOWER_IS_BETTER_NOUNS.items() if measure.measure_id.startswith(prefix)),
-                    measure.short_label.lower())
+        noun = measure.polarity_noun
         return f"lower {noun} - better" if word == "below" else f"higher {noun} - worse"
     if measure.polarity == "higher":
         return f"{word} England - " + ("better" if word == "above" else "worse")
@@ -128,14 +113,14 @@ def polarity_phrase(measure: measures.Measure, value: float | None, national: fl
 
 @dataclass
 class _Context:
-    """What every section needs, and the trend frames read so far (handed on to the board pack)."""
+    """What every section needs."""
     con: object
     la_code: str
     la_name: str
     end_year: int
     year_label: str
     simulated_ids: set[int]
-    frames: dict[str, pd.DataFrame] = field(default_factory=dict)
+    neighbour_set: str
 
     def bullet(self, section: str, title: str, clauses, chart_link: str, chart: tuple, source_ids,
                versions=()) -> Bullet:
@@ -144,10 +129,10 @@ class _Context:
                       versions=tuple(sorted(set(versions))))
 
 
-def rank_words(rank: stats.Rank, polarity: str) -> str:
+def rank_words(rank: ranks.Rank, polarity: str) -> str:
     lowest = " (1 = lowest)" if polarity == "lower" else ""
-    return (f"Ranked {stats.ordinal(rank.position)} of {rank.out_of} LAs{lowest}, quartile {rank.quartile} "
-            f"({stats.QUARTILE_WORDS[rank.quartile]}).")
+    return (f"Ranked {ranks.ordinal(rank.position)} of {rank.out_of} LAs{lowest}, quartile {rank.quartile} "
+            f"({ranks.QUARTILE_WORDS[rank.quartile]}).")
 
 
 def measure_bullet(ctx: _Context, section: str, measure: measures.Measure, chart_link: str) -> Bullet | None:
@@ -155,8 +140,7 @@ def measure_bullet(ctx: _Context, section: str, measure: measures.Measure, chart
     against the national change - never across a series break or a gap -, rank and quartile, and where the
     council's own review quoted a different figure. None when the LA has no row that year."""
     end_year = ctx.end_year
-    frame = queries.trend(ctx.con, measure.measure_id, ctx.la_code, NEIGHBOUR_SET)
-    ctx.frames[measure.measure_id] = frame
+    frame = la_queries.trend(ctx.con, measure.measure_id, ctx.la_code, ctx.neighbour_set)
     if headlines.row_in(frame, "la", end_year) is None:
         gap = measure.gap_covering(end_year)
         if gap is None or not frame["value"].notna().any():
@@ -199,51 +183,46 @@ def _change_clause(measure: measures.Measure, frame: pd.DataFrame, card: headlin
     change = f"Change on {measure.year_label(end_year - 1)}: {card.change_text}"
     now, before = headlines.row_in(frame, "england", end_year), headlines.row_in(frame, "england", end_year - 1)
     if headlines.value_of(now) is not None and headlines.value_of(before) is not None:
-        size = stats.change_in_words(headlines.value_of(now), headlines.value_of(before), "neutral",
+        size = ranks.change_in_words(headlines.value_of(now), headlines.value_of(before), "neutral",
                                      headlines.change_decimals(measure, now, before), measure.unit)
         change += f" (England: {size})"
     return change + "."
 
 
 def _phase_sections(ctx: _Context) -> dict[str, list[Bullet]]:
-    """Every headline phase (as the Headlines page groups them), then pupil groups (disadvantaged)."""
-    dictionary = measures.by_id()
-    headline = queries.measures(ctx.con, True)
+    """Every phase of the dictionary's summary measures, then pupil groups (disadvantaged)."""
     sections: dict[str, list[Bullet]] = {}
-    for phase in dict.fromkeys(headline["phase"]):
+    for phase in dict.fromkeys(m.phase for m in measures.where("summary")):
         chart_link = link("headlines", year=ctx.year_label, phase=phase)
-        bullets = [measure_bullet(ctx, phase, dictionary[m], chart_link)
-                   for m in headline.loc[headline["phase"] == phase, "measure_id"]]
+        bullets = [measure_bullet(ctx, phase, measure, chart_link) for measure in measures.where("summary", phase=phase)]
         sections[phase] = [b for b in bullets if b is not None]
-    groups = [m for m in queries.measures(ctx.con)["measure_id"] if m.endswith("_disadv")]
-    bullets = [measure_bullet(ctx, GROUPS, dictionary[m], link("meetings", year=ctx.year_label, chart=m))
-               for m in groups]
+    bullets = [measure_bullet(ctx, GROUPS, measure, link("meetings", year=ctx.year_label, chart=measure.measure_id))
+               for measure in measures.where("groups")]
     sections[GROUPS] = [b for b in bullets if b is not None]
     return sections
 
 
 def _school_section(ctx: _Context) -> list[Bullet]:
     """The masking count: how many schools were below national while the LA as a whole was above."""
-    school_queries = _optional("queries.schools")
-    if school_queries is None or not _has_tables(ctx.con, "school_results", "schools", "school_benchmarks"):
+    if not db.has_tables(ctx.con, *SCHOOL_TABLES):
         return []
     dictionary = measures.by_id()
     bullets = []
-    for key_stage, noun in school_queries.KEY_STAGE_NOUN.items():
-        available = school_queries.key_stage_measures(ctx.con, ctx.la_code, key_stage)["measure_id"].tolist()
-        headline = [m for m in available if dictionary[m].headline]
-        if not headline:
+    for key_stage, noun in KEY_STAGES.values():
+        available = school_views.key_stage_measures(ctx.con, ctx.la_code, key_stage)
+        summarised = [m for m in available if dictionary[m].appears("summary")]
+        if not summarised:
             continue
-        measure = dictionary[headline[0]]
+        measure = dictionary[summarised[0]]
         frame = school_queries.masking(ctx.con, ctx.la_code, measure.measure_id, ctx.end_year)
         if frame.empty:
             continue
-        counts = school_queries.masking_summary(frame)
+        counts = school_views.masking_summary(frame)
         la_value, national = frame["la_value"].iloc[0], frame["national"].iloc[0]
         if pd.isna(la_value) or national is None or pd.isna(national):
             continue
         phrase = polarity_phrase(measure, float(la_value), float(national))
-        interval_words = school_queries.significance_clause(
+        interval_words = school_views.significance_clause(
             counts, " (on each school's 95% interval or DfE's progress band)")
         below = (f"{counts['below']} of {counts['with_value']} state-funded mainstream {noun} with a figure were "
                  "below national")
@@ -257,7 +236,7 @@ def _school_section(ctx: _Context) -> list[Bullet]:
             message = f"{opening}; {below}, {interval_words}."
         clauses = [message]
         if key_stage == "Primary (KS2)":
-            subjects = school_queries.ks2_subject_sentence(ctx.con, ctx.la_code, ctx.end_year)
+            subjects = school_views.ks2_subject_sentence(ctx.con, ctx.la_code, ctx.end_year)
             if subjects:
                 clauses.append(subjects[0].upper() + subjects[1:])
         source_ids = pd.concat([frame["source_id"], frame["national_source_id"], frame["la_source_id"]])
@@ -271,15 +250,14 @@ def _school_section(ctx: _Context) -> list[Bullet]:
 def _destination_section(ctx: _Context) -> list[Bullet]:
     """DfE destination measures (sustained destinations against England) and the council's own tables
     (in county / out of county, offers made) for the cohorts that finished in the chosen year."""
-    post16 = _optional("queries.destinations")
-    if post16 is None:
+    if not db.has_tables(ctx.con, "destinations"):
         return []
-    cohorts = post16.destination_cohorts(ctx.con, ctx.la_code)
-    council = post16.county_summary(post16.seed_destinations(ctx.con, ctx.la_code))
+    cohorts = destination_queries.destination_cohorts(ctx.con, ctx.la_code)
+    council = destination_queries.county_summary(destination_queries.seed_destinations(ctx.con, ctx.la_code))
     bullets = []
     for cohort in cohorts[cohorts["cohort_end_year"] == ctx.end_year].itertuples():
         chart_link = link("destinations", year=ctx.year_label, stage=cohort.stage, cohort=cohort.cohort_label)
-        shares = post16.destination_shares(ctx.con, ctx.la_code, cohort.cohort_label, NEIGHBOUR_SET)
+        shares = destination_queries.destination_shares(ctx.con, ctx.la_code, cohort.cohort_label, ctx.neighbour_set)
         la_rows = shares[(shares["role"] == "la") & shares["share"].notna()]
         sustained = la_rows[la_rows["category_group"].isin(SUSTAINED_GROUPS)]
         if not sustained.empty:
@@ -302,25 +280,22 @@ def _destination_section(ctx: _Context) -> list[Bullet]:
 
 
 def _admissions_section(ctx: _Context) -> list[Bullet]:
-    post16 = _optional("queries.destinations")
-    if post16 is None:
-        return []
-    dictionary = measures.by_id()
+    """Each of the dictionary's averaged admissions measures: its bullet with the five-year average."""
     bullets = []
-    for phase in ("primary", "secondary"):
-        measure = dictionary.get(f"admissions_first_pref_{phase}")
+    for measure in measures.where("admissions_average"):
+        phase = measure.school_phase
         chart_link = link("admissions", year=ctx.year_label, admissions_phase=phase.capitalize())
-        bullet = measure and measure_bullet(ctx, ADMISSIONS, measure, chart_link)
+        bullet = measure_bullet(ctx, ADMISSIONS, measure, chart_link)
         if not bullet:
             continue
         clauses, source_ids = list(bullet.clauses), list(bullet.source_ids)
-        average = post16.five_year_average(ctx.con, measure.measure_id, ctx.la_code, ctx.end_year)
+        average = admissions_queries.five_year_average(ctx.con, measure.measure_id, ctx.la_code, ctx.end_year)
         if average:
             clauses.append(f"Five-year average {average['first_label']} to {average['last_label']}: "
                            f"{measure.format(average['mean'])}.")
             source_ids += average["source_ids"]
-        bullets.append(ctx.bullet(ADMISSIONS, f"Offers by preference, {phase}", clauses, chart_link, ("admissions", phase), source_ids,
-                                  bullet.versions))
+        bullets.append(ctx.bullet(ADMISSIONS, f"Offers by preference, {phase}", clauses, chart_link, ("admissions", phase),
+                                  source_ids, bullet.versions))
     return bullets
 
 
@@ -335,7 +310,7 @@ def _status(con, summary_sections: dict[str, list[Bullet]]) -> list[str]:
         if section_versions:
             lines.append(f"{section}: versions shown - {', '.join(section_versions)}.")
     used = sorted({s for bullets in summary_sections.values() for b in bullets for s in b.source_ids})
-    sources = queries.sources(con, used)
+    sources = source_queries.sources(con, used)
     for note in dict.fromkeys(sources["release_note"].dropna()):
         lines.append(f"Release: {note}")
     if sources["is_simulated"].any():
@@ -350,20 +325,22 @@ def _status(con, summary_sections: dict[str, list[Bullet]]) -> list[str]:
 # ---------------------------------------------------------------- the summary
 
 def available_sections(con, la_code: str) -> list[str]:
-    """Section names in order: each headline phase, groups, then the optional feature sections."""
-    names = list(dict.fromkeys(queries.measures(con, True)["phase"])) + [GROUPS]
-    if _optional("queries.schools") and _has_tables(con, "school_results", "schools", "school_benchmarks"):
+    """Section names in order: each phase of the summary measures, groups, then schools, destinations and
+    admissions (schools and destinations where their tables exist)."""
+    names = list(dict.fromkeys(m.phase for m in measures.where("summary"))) + [GROUPS]
+    if db.has_tables(con, *SCHOOL_TABLES):
         names.append(SCHOOLS)
-    if _optional("queries.destinations"):
-        names += [DESTINATIONS, ADMISSIONS]
-    return names
+    if db.has_tables(con, "destinations"):
+        names.append(DESTINATIONS)
+    return names + [ADMISSIONS]
 
 
 def build(con, la_code: str, end_year: int, sections: list[str] | None = None) -> Summary:
     """The summary for one year; `sections` picks and orders them (None = all available)."""
-    info = queries.build_info(con)
-    ctx = _Context(con, la_code, queries.area_name(con, la_code), end_year, queries.academic_year_label(end_year),
-                   {int(s) for s in queries.sources(con).query("is_simulated")["source_id"]})
+    info = source_queries.build_info(con)
+    ctx = _Context(con, la_code, la_queries.area_name(con, la_code), end_year, academic_year(end_year),
+                   {int(s) for s in source_queries.sources(con).query("is_simulated")["source_id"]},
+                   neighbour_set_for("England"))
     wanted = available_sections(con, la_code) if sections is None else list(sections)
     builders = {SCHOOLS: _school_section, DESTINATIONS: _destination_section, ADMISSIONS: _admissions_section}
     built: dict[str, list[Bullet]] = {}
@@ -378,15 +355,9 @@ def build(con, la_code: str, end_year: int, sections: list[str] | None = None) -
     return Summary(
         la_code=la_code, la_name=ctx.la_name, end_year=end_year, year_label=ctx.year_label, sections=chosen,
         status=_status(con, chosen), content_sha256=info.get("content_sha256", "unknown"),
-        built_at=info.get("built_at", "unknown"), notes=notes, frames=ctx.frames,
+        built_at=info.get("built_at", "unknown"), notes=notes,
     )
 
-
-
-def page_summary(con, la_code: str, end_year: int, sections: list[str] | None = None) -> Summary:
-    """`build` without the trend frames the board pack draws from: what the Meetings page shows, smaller
-    to read back from the page's cache on every rerun."""
-    return replace(build(con, la_code, end_year, sections), frames={})
 
 
 def documents(con, la_code: str, end_year: int, sections: list[str] | None, base_url: str) -> tuple[str, bytes]:
@@ -395,14 +366,6 @@ def documents(con, la_code: str, end_year: int, sections: list[str] | None, base
     summary = build(con, la_code, end_year, sections)
     return to_markdown(summary, base_url), to_docx(summary, base_url)
 
-
-def slide_chart(con, la_code: str, end_year: int, chart: tuple) -> tuple[dict, str, pd.DataFrame, dict] | None:
-    """The chart behind a bullet as (Vega-Lite spec, alt text, data table, its decimals), for presentation mode to cache:
-    converting the Altair chart on every change of slide would cost tens of milliseconds."""
-    from rutland_data.exports import board_pack  # board_pack imports this module
-
-    drawn = board_pack.chart_for(con, la_code, end_year, chart)
-    return None if drawn is None else (drawn.chart.to_dict(), drawn.alt_text, drawn.table, drawn.decimals)
 
 def provenance_line(summary: Summary) -> str:
     return (f"Built from database content sha256 {summary.content_sha256} (database built "
@@ -422,47 +385,8 @@ def to_markdown(summary: Summary, base_url: str = "") -> str:
     return "\n".join(lines) + "\n"
 
 
-def built_datetime(summary_built_at: str) -> datetime:
-    """The database's build time (naive UTC), used for every document date so rebuilding gives the same file."""
-    try:
-        stamp = datetime.fromisoformat(summary_built_at)
-    except ValueError:
-        return datetime(2000, 1, 1)
-    return stamp.replace(tzinfo=None) if stamp.utcoffset() is None else (stamp - stamp.utcoffset()).replace(tzinfo=None)
-
-
-def _add_hyperlink(paragraph, url: str, text: str) -> None:
-    """python-docx has no hyperlink API: add the relationship and the w:hyperlink run by hand."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-    from docx.opc.constants import RELATIONSHIP_TYPE
-
-    relationship = paragraph.part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
-    hyperlink = OxmlElement("w:hyperlink")
-    hyperlink.set(qn("r:id"), relationship)
-    run = OxmlElement("w:r")
-    properties = OxmlElement("w:rPr")
-    style = OxmlElement("w:rStyle")
-    style.set(qn("w:val"), "Hyperlink")
-    underline = OxmlElement("w:u")
-    underline.set(qn("w:val"), "single")
-    colour = OxmlElement("w:color")
-    colour.set(qn("w:val"), "1D70B8")
-    properties.extend([style, colour, underline])
-    run.append(properties)
-    text_element = OxmlElement("w:t")
-    text_element.text = text
-    run.append(text_element)
-    hyperlink.append(run)
-    paragraph._p.append(hyperlink)
-
-
 def to_docx(summary: Summary, base_url: str = "") -> bytes:
     """The summary as a Word document, stamped with the database version; identical for one database."""
-    from docx import Document
-
-    from rutland_data.exports.board_pack import fixed_zip
-
     document = Document()
     document.add_heading(f"{summary.la_name} performance summary {summary.year_label}", level=1)
     document.add_paragraph().add_run(provenance_line(summary)).italic = True
@@ -470,7 +394,7 @@ def to_docx(summary: Summary, base_url: str = "") -> bytes:
         document.add_heading(section, level=2)
         for bullet in bullets:
             paragraph = document.add_paragraph(bullet.text + " ", style="List Bullet")
-            _add_hyperlink(paragraph, absolute(bullet.link, base_url), "(chart)")
+            add_hyperlink(paragraph, absolute(bullet.link, base_url), "(chart)")
     document.add_heading("Data status and release dates", level=2)
     for line in summary.status:
         document.add_paragraph(line, style="List Bullet")

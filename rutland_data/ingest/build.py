@@ -7,11 +7,14 @@ from pathlib import Path
 
 import duckdb
 
-from rutland_data.store import db
-from rutland_data.reference import measures
-from rutland_data.reference import review_figures
-from rutland_data.ingest.importers import BadInput, Importer, SourceFile, all_importers, gias, iter_source_files
+from rutland_data.ingest.demo import geography, la_level, post16, schools
+from rutland_data.ingest.formats import all_importers
+from rutland_data.ingest.importers import BadInput, Importer, SourceFile, gias, iter_source_files
+from rutland_data.reference import measures, review_figures
 from rutland_data.settings import Settings
+from rutland_data.store import db
+
+DEMO_PARTS = (la_level, schools, geography, post16)   # generated in this order
 
 
 @dataclass
@@ -20,6 +23,14 @@ class BuildReport:
     loaded: list[tuple[str, str, int, str | None]] = field(default_factory=list)  # file, importer, rows, note
     seconds: dict[str, float] = field(default_factory=dict)  # file -> load time
     unrecognised: list[str] = field(default_factory=list)
+
+
+def load_reference(con: duckdb.DuckDBPyConnection) -> None:
+    """Every build carries the project's reference data: the indicator dictionary (so SQL can join it, and the
+    About page and `check` show the copy the figures were built with) and the council review's quoted figures."""
+    db.insert_rows(con, "measures", measures.table_rows())
+    db.insert_rows(con, "review_figures", [[f.publisher_la, f.measure_id, f.end_year, f.area_code, f.quoted, f.value,
+                                            f.version, f.document, f.citation] for f in review_figures.read()])
 
 
 def plan(root: Path) -> tuple[list[tuple[SourceFile, Importer]], list[str]]:
@@ -66,8 +77,7 @@ def build_from(root: Path, settings: Settings) -> BuildReport:
     report = BuildReport(unrecognised=unrecognised)
 
     def populate(con: duckdb.DuckDBPyConnection) -> None:
-        measures.load_dictionary(con)
-        review_figures.load(con)
+        load_reference(con)
         db.set_build_info(con, "mode", "official files")
         db.set_build_info(con, "la_code", settings.la_code)
         for source, importer in planned:
@@ -97,16 +107,14 @@ def build_from(root: Path, settings: Settings) -> BuildReport:
 
 def build_demo(settings: Settings) -> BuildReport:
     """Generate the demonstration dataset (seed facts plus labelled simulation)."""
-    from rutland_data.ingest import demo
-
     report = BuildReport()
 
     def populate(con: duckdb.DuckDBPyConnection) -> None:
-        measures.load_dictionary(con)
-        review_figures.load(con)
+        load_reference(con)
         db.set_build_info(con, "mode", "demo")
         db.set_build_info(con, "la_code", settings.la_code)
-        demo.generate(con, settings)
+        for part in DEMO_PARTS:
+            part.generate(con, settings)
         gias.settle_lineage(con)
         report.loaded.extend(
             (name, importer, rows, None)

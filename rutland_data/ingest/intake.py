@@ -199,35 +199,15 @@ class Col:
         return [c for c in columns if isinstance(c, str) and regex.fullmatch(c)]
 
 
-# ---- score ranges -----------------------------------------------------------------------------------------------
-# The possible range of each score measure, from how the score is built (not from what anyone has scored),
-# so a swapped or mis-read column fails while every real school and LA passes.
-SCORE_RANGES: dict[str, tuple[float, float]] = {
-    "ks2_read_prog": (-40, 40),   # scaled scores run 80-120, so a pupil's progress lies within +-40
-    "ks2_writ_prog": (-40, 40),   # writing teacher assessment is placed on the same scale
-    "ks2_math_prog": (-40, 40),
-    "ks2_read_ss": (80, 120),     # the scaled-score range
-    "ks2_math_ss": (80, 120),
-    "ks4_att8": (0, 90),          # ten slots (English and maths double) at grade 9 at most
-    "ks4_att8_disadv": (0, 90),
-    "ks4_p8": (-9, 9),            # (Attainment 8 - its estimate) / 10, both within 0-90
-    "ks4_ebacc_aps": (0, 9),      # grade points 0-9
-    "ks5_aps_alevel": (0, 60),    # points per A level entry, A* = 60
-    "ks5_va_alevel": (-6, 6),     # grades per entry: A* against U is six grades
-    "mtc_average_score": (0, 25), # the multiplication tables check has 25 questions
-}
-
-
 def measure_rule(measure) -> Number:
-    """The rule for a measure's values, from the indicator dictionary's unit (and the score's range)."""
+    """The rule for a measure's values, from the indicator dictionary's unit (and a score's possible range)."""
     if measure.unit == "%":
         return PERCENT
     if measure.unit == "rate":
         return RATE
     if measure.unit == "count":
         return COUNT
-    low, high = SCORE_RANGES[measure.measure_id]
-    return Number(f"a {measure.short_label} score", low, high)
+    return Number(f"a {measure.short_label} score", measure.possible_range.low, measure.possible_range.high)
 
 
 def interval_rule(rule: Number) -> Number:

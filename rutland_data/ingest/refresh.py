@@ -33,8 +33,10 @@ from rutland_data.ingest import build
 from rutland_data.store import db
 from rutland_data.ingest.build import BuildReport
 from rutland_data.ingest.ees_api import ApiError, EesApi, Unreachable, version_parts, write_query_csv
-from rutland_data.ingest.importers import BadInput, all_importers
-from rutland_data.settings import ENGLAND_CODE, PROJECT_ROOT, Settings
+from rutland_data.ingest.formats import all_importers
+from rutland_data.ingest.importers import BadInput
+from rutland_data.reference.codes import ENGLAND_CODE
+from rutland_data.settings import PROJECT_ROOT, Settings
 
 CATALOGUE = Path(__file__).with_name("ees_datasets.csv")
 API_ENV, TIMEOUT_ENV, CATALOGUE_ENV = "DASHBOARD_EES_API", "DASHBOARD_EES_TIMEOUT", "DASHBOARD_EES_CATALOGUE"

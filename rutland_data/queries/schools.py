@@ -1,7 +1,12 @@
-"""Named, parameterised queries for the Schools and School profile pages; each returns a DataFrame
-or plain values. Statistics (intervals, significance, pooling, suppression) come from
-`school_stats`; the SQA rules from `sqa`; which comparison group a school is in from
-`school_types` (stored on the register at ingest). No Streamlit here.
+"""Named, parameterised queries of school figures; each returns a DataFrame or plain values. Statistics
+(intervals, significance, pooling) come from `rutland_data.analysis`; which comparison group a school is
+in from `school_types` (stored on the register at ingest).
+
+Intervals: a published interval is stored as published; where a file publishes none, one is computed
+here when figures are read (`analysis.intervals.complete_intervals`), from the cohort the file gives
+and - for progress scores - the year's national pupil SD, and `ci_method` says how ("computed: Wilson
+score 95% interval on 16 of 27 pupils ..."). Computing it before the version rule below means a
+computed interval is borrowed from another release exactly as a published one is.
 
 Which version of a school figure is shown (`shown_results`, the one place every school query
 reads results through):
@@ -22,33 +27,24 @@ out of current lists.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import uuid
 
 import duckdb
 import pandas as pd
 
+from rutland_data.analysis import intervals, pooling, sqa
 from rutland_data.reference import measures as measure_dictionary
-from rutland_data import settings
-from rutland_data.charts import schools as school_charts
-from rutland_data.analysis import intervals as school_stats
-from rutland_data.reference import school_types
-from rutland_data.analysis import sqa
-from rutland_data.reference import versions
-from rutland_data.ingest.importers.csp_school import PUPIL_GROUP_LABELS
-from rutland_data.queries.la import academic_year_label, area_name
-from rutland_data.settings import ENGLAND_CODE
+from rutland_data.reference import pupil_sds, school_types, versions
+from rutland_data.reference.codes import BENCHMARK_PHASE, ENGLAND_CODE, PUPIL_GROUP_LABELS, academic_year
 
-# The masking view is organised by key stage; a school appears under every key stage it has results for.
-KEY_STAGES = {"Primary (KS2)": "ks2_", "Secondary (KS4)": "ks4_", "16-18 (KS5)": "ks5_"}
-KEY_STAGE_NOUN = {"Primary (KS2)": "primary schools", "Secondary (KS4)": "secondary schools",
-                  "16-18 (KS5)": "16-18 providers"}
-NOT_TESTED, NOT_COMPARED = school_stats.NOT_TESTED, school_stats.NOT_COMPARED
+NOT_TESTED, NOT_COMPARED = intervals.NOT_TESTED, intervals.NOT_COMPARED
 
+_CANDIDATES = """
+SELECT r.* FROM school_results r JOIN schools p ON p.urn = r.urn WHERE {where}
+"""
 _SHOWN_RESULTS = """
 WITH candidate AS (
-    SELECT r.*, {rank} AS version_rank
-    FROM school_results r JOIN schools p ON p.urn = r.urn
-    WHERE {where}
+    SELECT c.*, {rank} AS version_rank FROM {candidates} c
 ), shown AS (
     SELECT * FROM candidate
     QUALIFY row_number() OVER (PARTITION BY urn, measure_id, pupil_group, end_year ORDER BY version_rank) = 1
@@ -89,11 +85,23 @@ JOIN sources src ON src.source_id = s.source_id
 
 
 def shown_results(con: duckdb.DuckDBPyConnection, where: str, params: dict) -> pd.DataFrame:
-    """One row per school figure (URN x measure x pupil group x year) by the rule in the module docstring.
+    """One row per school figure (URN x measure x pupil group x year) by the rule in the module docstring,
+    with intervals completed where none is published.
 
     `where` filters school_results `r` and the publishing school `p` with named parameters
     (e.g. "p.la_code = $la AND r.measure_id = $measure"); it is written by this module, never from input."""
-    return con.execute(_SHOWN_RESULTS.format(rank=versions.rank_sql("r.version"), where=where), params).df()
+    candidates = intervals.complete_intervals(con.execute(_CANDIDATES.format(where=where), params).df(), _units(),
+                                              measure_dictionary.ids("school_context"))
+    name = f"candidate_results_{uuid.uuid4().hex}"   # a cursor's own name: sessions query side by side
+    con.register(name, candidates)
+    try:
+        return con.execute(_SHOWN_RESULTS.format(rank=versions.rank_sql("c.version"), candidates=name)).df()
+    finally:
+        con.unregister(name)
+
+
+def _units() -> dict[str, str]:
+    return {m.measure_id: m.unit for m in measure_dictionary.read_dictionary()}
 
 
 def las_with_schools(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -108,19 +116,13 @@ def las_with_schools(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     ).df()
 
 
-def key_stage_measures(con: duckdb.DuckDBPyConnection, la_code: str, key_stage: str) -> pd.DataFrame:
-    """Measures of the key stage that this LA's schools have results for, in dictionary order."""
-    return con.execute(
-        """
-        SELECT m.measure_id, m.name, m.short_label, m.unit, m.decimals, m.polarity
-        FROM measures m
-        WHERE m.measure_id LIKE ? || '%' AND EXISTS (
-            SELECT 1 FROM school_results r JOIN schools s USING (urn)
-            WHERE r.measure_id = m.measure_id AND s.la_code = ? AND r.value IS NOT NULL)
-        ORDER BY m.sort_order
-        """,
-        [KEY_STAGES[key_stage], la_code],
-    ).df()
+def with_results(con: duckdb.DuckDBPyConnection, la_code: str, measure_ids: list[str]) -> list[str]:
+    """Of `measure_ids`, those this LA's schools have a figure for, in the order given."""
+    found = {r[0] for r in con.execute(
+        "SELECT DISTINCT r.measure_id FROM school_results r JOIN schools s USING (urn) "
+        "WHERE s.la_code = ? AND r.value IS NOT NULL AND list_contains(?, r.measure_id)", [la_code, measure_ids]
+    ).fetchall()}
+    return [m for m in measure_ids if m in found]
 
 
 def result_years(con: duckdb.DuckDBPyConnection, la_code: str, measure_id: str) -> list[int]:
@@ -214,8 +216,8 @@ def masking(con: duckdb.DuckDBPyConnection, la_code: str, measure_id: str, end_y
 
 def _significance(value, low, high, band, national) -> str:
     if pd.notna(value) and pd.notna(low) and pd.notna(high) and national is not None:
-        return school_stats.significance_label(float(value), float(low), float(high), float(national))
-    return school_stats.band_significance(band) or NOT_TESTED
+        return intervals.significance_label(float(value), float(low), float(high), float(national))
+    return intervals.band_significance(band) or NOT_TESTED
 
 
 def interval_words(row, measure_id: str, unit: str) -> str:
@@ -230,17 +232,17 @@ def interval_words(row, measure_id: str, unit: str) -> str:
     if isinstance(row.differing_version, str):
         why = (f"no interval: the {row.differing_version} release has one, but for {row.differing_value:g}, "
                f"not {row.value:g}, so it does not apply to this figure")
-    elif unit == "score" and measure_id not in school_stats.NATIONAL_PUPIL_SD:
+    elif unit == "score" and measure_id not in pupil_sds.NATIONAL_PUPIL_SD:
         why = "no interval: DfE publishes no pupil-level SD for this measure, so none can be computed"
-    elif unit == "score" and school_stats.national_pupil_sd(measure_id, int(row.end_year)) is None:
+    elif unit == "score" and pupil_sds.national_pupil_sd(measure_id, int(row.end_year)) is None:
         why = f"no interval published, and no national pupil SD for {row.year_label} to compute one"
     elif pd.isna(row.cohort_n):
         why = "no interval: the file publishes none and gives no cohort size to compute one"
     else:
         why = "no interval published, and the pupils in the measure are not published to compute one"
-    if school_stats.band_significance(row.published_band):
+    if intervals.band_significance(row.published_band):
         why += (f"; significance from DfE's published progress band {int(row.published_band)} "
-                f"({school_stats.PROGRESS_BANDS[int(row.published_band)]})")
+                f"({intervals.PROGRESS_BANDS[int(row.published_band)]})")
     return why
 
 
@@ -250,108 +252,6 @@ def published_as(row) -> str:
         return ""
     when = f", replaced on {pd.Timestamp(row.replaced_on):%d %B %Y}" if pd.notna(row.replaced_on) else ""
     return f"published under the predecessor school {row.published_name} (URN {row.published_urn}{when})"
-
-
-def masking_summary(frame: pd.DataFrame) -> dict[str, int]:
-    """Counts behind the headline sentence: state-funded mainstream schools only, as DfE compares them."""
-    compared = frame[frame["compared"]]
-    shown = compared[compared["value"].notna()]
-    others = frame[~frame["compared"] & frame["value"].notna()]
-    return {
-        "schools": len(compared),
-        "with_value": len(shown),
-        "below": int(shown["below_national"].sum()),
-        "significantly_below": int((shown["significance"] == school_stats.BELOW).sum()),
-        "significantly_above": int((shown["significance"] == school_stats.ABOVE).sum()),
-        "below_not_tested": int((shown["below_national"] & (shown["significance"] == NOT_TESTED)).sum()),
-        "not_compared": len(others),
-    }
-
-
-def headline_sentence(frame: pd.DataFrame, measure: measure_dictionary.Measure, la_name: str,
-                      key_stage: str, year_label: str) -> str:
-    """'Rutland 67% vs England 61% in 2016/17 - but 7 of 17 state-funded mainstream primary schools ...'."""
-    counts = masking_summary(frame)
-    la_value = frame["la_value"].iloc[0] if len(frame) else None
-    national = frame["national"].iloc[0] if len(frame) else None
-    noun = "state-funded mainstream " + KEY_STAGE_NOUN.get(key_stage, "schools")
-    if la_value is None or pd.isna(la_value) or national is None or pd.isna(national):
-        return f"{counts['with_value']} of {counts['schools']} {noun} have a published figure for {year_label}."
-    opening = f"{la_name} {measure.format(la_value)} vs England {measure.format(national)} in {year_label}"
-    if not counts["below"]:
-        return f"{opening} - none of the {counts['with_value']} {noun} with a figure was below national."
-    la_better = (la_value >= national) if measure.polarity != "lower" else (la_value <= national)
-    return (f"{opening}{' - but ' if la_better else ' - '}{counts['below']} of {counts['with_value']} {noun} "
-            f"with a figure were below national, {significance_clause(counts)}.")
-
-
-def significance_clause(counts: dict[str, int], basis: str = "") -> str:
-    """'4 of them significantly' / 'none of them can be tested for significance (...)' for the schools below
-    national: a school without an interval or DfE band is untested, never 'not significantly' below."""
-    if counts["below_not_tested"] == counts["below"]:
-        return "none of them can be tested for significance (no 95% interval or DfE progress band)"
-    significantly = counts["significantly_below"]
-    untested = (f"; {counts['below_not_tested']} of them cannot be tested (no 95% interval or DfE progress band)"
-                if counts["below_not_tested"] else "")
-    return f"{'none' if not significantly else significantly} of them significantly{basis}{untested}"
-
-
-def not_compared_sentence(frame: pd.DataFrame) -> str | None:
-    """The schools left out of the headline sentence, by group: 'Not counted above ...: 2 independent ...'."""
-    others = frame[~frame["compared"] & frame["value"].notna()]
-    if others.empty:
-        return None
-    counts = others["comparison_group"].map(school_types.label).value_counts()
-    parts = [f"{count} {group} school{'s' if count != 1 else ''}" for group, count in counts.items()]
-    return ("Not counted above, and shown apart below (DfE compares only state-funded mainstream schools with "
-            f"the state-funded national figure): {', '.join(parts)} with a figure.")
-
-
-def below_in_subjects(con: duckdb.DuckDBPyConnection, la_code: str, end_year: int,
-                      measure_ids: tuple[str, ...]) -> tuple[int, int]:
-    """(schools below national in every one of the measures, schools with all of them) - the review's
-    'six primary schools were below national in reading and writing'."""
-    below_all, with_all = None, None
-    for measure_id in measure_ids:
-        frame = masking(con, la_code, measure_id, end_year)
-        shown = set(frame.loc[frame["value"].notna() & frame["compared"], "urn"])
-        below = set(frame.loc[frame["below_national"], "urn"])
-        with_all = shown if with_all is None else with_all & shown
-        below_all = below if below_all is None else below_all & below
-    return len(below_all or set()), len(with_all or set())
-
-
-def ks2_subject_sentence(con: duckdb.DuckDBPyConnection, la_code: str, end_year: int) -> str | None:
-    """The review's sentence, recomputed: schools below national in reading and writing, and in maths."""
-    both, total = below_in_subjects(con, la_code, end_year, ("ks2_read_exp", "ks2_writ_exp"))
-    maths, maths_total = below_in_subjects(con, la_code, end_year, ("ks2_math_exp",))
-    if not total or not maths_total:
-        return None
-    return (f"{both} of {total} primary schools were below national in both reading and writing, "
-            f"and {maths} of {maths_total} in maths.")
-
-
-def funnel_limits(frame: pd.DataFrame, measure_id: str, unit: str, end_year: int) -> tuple[pd.DataFrame, str]:
-    """95% and 99.8% limits around national over the cohort sizes shown, and how they were made."""
-    national = frame["national"].iloc[0] if len(frame) else None
-    cohorts = frame.loc[frame["compared"] & frame["value"].notna(), "cohort_n"].dropna().astype(int)
-    if national is None or pd.isna(national):
-        return pd.DataFrame(), "No funnel: no national figure is loaded for this measure and year."
-    if cohorts.empty:
-        return pd.DataFrame(), ("No funnel: the file gives no cohort sizes for these schools' figures (and no "
-                                "other release of the same figures does).")
-    sizes = range(max(1, int(cohorts.min()) - 2), int(cohorts.max()) + 3)
-    if unit == "%":
-        return (school_stats.proportion_funnel_limits(float(national), sizes),
-                "State-funded mainstream schools. Exact binomial limits around the national percentage "
-                "(Spiegelhalter 2005).")
-    sd = school_stats.national_pupil_sd(measure_id, end_year)
-    if sd is None:
-        return pd.DataFrame(), (f"No funnel: no national pupil standard deviation for this measure in "
-                                f"{academic_year_label(end_year)}, so no limits can be drawn.")
-    return (school_stats.score_funnel_limits(float(national), sizes, sd),
-            f"State-funded mainstream schools. National ± 1.96 and 3.09 × national pupil SD ({sd:g} for "
-            f"{academic_year_label(end_year)}) / √n, n = pupils in the measure.")
 
 
 def group_gaps(con: duckdb.DuckDBPyConnection, la_code: str, measure_id: str, end_year: int,
@@ -366,7 +266,7 @@ def group_gaps(con: duckdb.DuckDBPyConnection, la_code: str, measure_id: str, en
         frame = frame[frame["compared"]]
         if frame.empty:
             continue
-        gaps = [school_stats.gap_to_national(None if pd.isna(v) else float(v), group, national, comparator)
+        gaps = [pooling.gap_to_national(None if pd.isna(v) else float(v), group, national, comparator)
                 for v in frame["value"]]
         frame = frame.assign(pupil_group=PUPIL_GROUP_LABELS.get(group, group),
                              compared_with=[g.comparator_label for g in gaps],
@@ -385,7 +285,7 @@ def pooled_groups(con: duckdb.DuckDBPyConnection, la_code: str, measure_id: str,
     (up to end_year), from numerators and denominators; a predecessor's years count as its successor's.
     The numerator is rebuilt from the published percentage and cohort (round(pct x n / 100), exact for
     cohorts up to 100); a year with a code withholds the pooled value; pooled pupils 1-5 (the
-    configured threshold) are suppressed by school_stats.pool_years."""
+    configured threshold) are suppressed by pooling.pool_years."""
     available = [y for y in result_years(con, la_code, measure_id) if y <= end_year][-years:]
     if len(available) < years:
         return pd.DataFrame()
@@ -398,7 +298,7 @@ def pooled_groups(con: duckdb.DuckDBPyConnection, la_code: str, measure_id: str,
         for year in available:
             found = part[part["end_year"] == year]
             if found.empty:
-                components.append(school_stats.YearCount(year, None, None, "not published"))
+                components.append(pooling.YearCount(year, None, None, "not published"))
                 continue
             row = found.iloc[0]
             n = None if pd.isna(row["cohort_n"]) else int(row["cohort_n"])
@@ -408,11 +308,11 @@ def pooled_groups(con: duckdb.DuckDBPyConnection, la_code: str, measure_id: str,
                 numerator = None if value is None or n is None else round(value * n / 100)
             else:
                 numerator = None if value is None or n is None else value * n
-            components.append(school_stats.YearCount(year, numerator, n, code))
-        pooled = school_stats.pool_years(components, scale=100.0 if unit == "%" else 1.0,
+            components.append(pooling.YearCount(year, numerator, n, code))
+        pooled = pooling.pool_years(components, scale=100.0 if unit == "%" else 1.0,
                                          expected_years=years, numerator_is_count=unit == "%")
         out.append({"urn": urn, "school": school_name, "pupil_group": PUPIL_GROUP_LABELS.get(group, group),
-                    "years": ", ".join(academic_year_label(y) for y in available),
+                    "years": ", ".join(academic_year(y) for y in available),
                     "pupils": pooled.denominator if pooled.value is not None else None,
                     "pooled_value": pooled.value, "code": pooled.code, "why_withheld": pooled.reason})
     frame = pd.DataFrame(out)
@@ -463,7 +363,7 @@ def profile_results(con: duckdb.DuckDBPyConnection, urn: str) -> pd.DataFrame:
     info = school(con, urn)
     if info is None:
         return pd.DataFrame()
-    phase = {"Primary": "primary", "Secondary": "secondary", "Special": "special"}.get(info.get("phase") or "", "all")
+    phase = BENCHMARK_PHASE.get(info.get("phase") or "", "all")
     frame = shown_results(con, "COALESCE(p.successor_urn, p.urn) = $urn AND r.pupil_group = 'all'", {"urn": urn})
     frame = _one_per_school_year(frame, [])
     dictionary = measure_dictionary.by_id()
@@ -474,14 +374,14 @@ def profile_results(con: duckdb.DuckDBPyConnection, urn: str) -> pd.DataFrame:
     frame = frame.sort_values(["sort_order", "end_year"]).reset_index(drop=True)
     nationals, las = [], []
     for measure_id, year in zip(frame["measure_id"], frame["end_year"]):
-        context_phase = phase if measure_id.startswith(("school_", "abs_")) else "all"
+        context_phase = phase if "same_phase" in dictionary[measure_id].comparators else "all"
         nationals.append(benchmark(con, ENGLAND_CODE, measure_id, int(year), "all", context_phase)[0])
         las.append(benchmark(con, info["la_code"], measure_id, int(year), "all", context_phase)[0]
                    if info.get("la_code") else None)
     frame["national"], frame["la_value"] = nationals, las
     compared = info.get("comparison_group") == school_types.COMPARED
     frame["significance"] = [
-        NOT_TESTED if m.startswith(("school_", "abs_")) else
+        NOT_TESTED if dictionary[m].appears("school_context") else
         _significance(v, lo, hi, band, n) if compared else NOT_COMPARED
         for m, v, lo, hi, band, n in zip(frame["measure_id"], frame["value"], frame["ci_low"], frame["ci_high"],
                                          frame["published_band"], frame["national"])
@@ -495,8 +395,9 @@ def sqa_results(con: duckdb.DuckDBPyConnection, la_code: str) -> pd.DataFrame:
     """The SQA rules' input (sqa.RESULT_COLUMNS and its optional evidence columns): all-pupil results of the
     schools the LA is responsible for today - open and state-funded - with their predecessors' results
     under them, and the national value for each (absence: the national value for the school's phase)."""
-    frame = shown_results(con, "p.la_code = $la AND r.pupil_group = 'all' AND NOT r.measure_id LIKE 'school_%'",
-                          {"la": la_code})
+    dictionary = measure_dictionary.by_id()
+    frame = shown_results(con, "p.la_code = $la AND r.pupil_group = 'all' AND list_contains($measures, r.measure_id)",
+                          {"la": la_code, "measures": [*measure_dictionary.ids("sqa"), *measure_dictionary.ids("sqa_absence")]})
     frame = frame[frame["school_is_open"].astype(bool) & frame["comparison_group"].map(school_types.is_state_funded)]
     frame = _one_per_school_year(frame, [])
     national = con.execute(
@@ -512,13 +413,11 @@ def sqa_results(con: duckdb.DuckDBPyConnection, la_code: str) -> pd.DataFrame:
         [ENGLAND_CODE, ENGLAND_CODE],
     ).df()
     by_key = {(m, int(y), ph): v for m, y, ph, v in national.itertuples(index=False)}
-    absence_phase = {"Primary": "primary", "Special": "special"}
     frame["national_value"] = [
-        by_key.get((m, int(y), absence_phase.get(ph, "secondary") if m.startswith("abs_") else "all"),
-                   by_key.get((m, int(y), "la_results")))
+        by_key.get((m, int(y), BENCHMARK_PHASE.get(ph, "secondary") if "same_phase" in dictionary[m].comparators
+                    else "all"), by_key.get((m, int(y), "la_results")))
         for m, y, ph in zip(frame["measure_id"], frame["end_year"], frame["phase"])]
-    polarity = {m.measure_id: m.polarity for m in measure_dictionary.read_dictionary()}
-    frame["polarity"] = frame["measure_id"].map(polarity)
+    frame["polarity"] = [dictionary[m].polarity for m in frame["measure_id"]]
     frame = frame.rename(columns={"urn": "published_urn"})
     frame["published_as"] = [published_as(r) for r in frame.itertuples()]
     return (frame.rename(columns={"school_urn": "urn", "school": "school_name"})
@@ -533,299 +432,3 @@ def responsible_schools(con: duckdb.DuckDBPyConnection, la_code: str) -> pd.Data
                        [la_code, list(school_types.STATE_FUNDED)]).df()
 
 
-def sqa_priorities(con: duckdb.DuckDBPyConnection, la_code: str, latest_year: int | None = None) -> pd.DataFrame:
-    """The SQA list: one row per open state-funded school of the LA with its proposed priority and every reason."""
-    results = sqa_results(con, la_code)
-    listed = responsible_schools(con, la_code)
-    if results.empty and listed.empty:
-        return pd.DataFrame(columns=[*sqa.OUTPUT_COLUMNS, "profile"])
-    listing = sqa.prioritise(results, schools=listed, latest_year=latest_year)
-    listing["profile"] = "school?urn=" + listing["urn"].astype(str)
-    return listing
-
-
-# ---------------------------------------------------------------- whole-page views, cached by the pages
-
-@dataclass(frozen=True)
-class SchoolChoice:
-    """The School profile page's choice of school: URNs in order, with their names."""
-
-    urns: list[str]
-    names: dict[str, str]
-
-
-def school_choice(con: duckdb.DuckDBPyConnection, la_code: str) -> SchoolChoice:
-    options = school_options(con, la_code)
-    urns = options["urn"].astype(str).tolist()
-    return SchoolChoice(urns, dict(zip(urns, options["name"])))
-
-
-@dataclass(frozen=True)
-class ProfileChart:
-    """One measure's section of the profile: heading, latest-year caption and its chart block."""
-
-    measure_id: str
-    heading: str
-    caption: str | None
-    table: pd.DataFrame
-    spec: dict
-    title: str
-    alt_text: str
-    source_ids: list
-
-
-@dataclass(frozen=True)
-class SchoolProfile:
-    """Everything the School profile page shows for one school, built once per database version: building
-    the Altair charts and the pandas work behind them would otherwise dominate every rerun."""
-
-    urn: str                                   # the school shown (a closed URN's successor)
-    name: str
-    notice: str | None                         # why another URN than the one asked for is shown
-    history: str | None                        # which results are a predecessor's
-    details: str                               # the markdown lines about the school
-    links: str | None                          # the linked-URNs caption
-    has_results: bool
-    metrics: list[tuple[str, str, str]]        # context metrics: label, value, help
-    charts: list[ProfileChart]
-    context: pd.DataFrame                      # the context measures over time (may be empty)
-    source_ids: list
-    versions: list
-
-
-def history_note(results: pd.DataFrame) -> str | None:
-    """'Results up to 2018/19 are published under the predecessor school ... (URN ...)', one clause each."""
-    if results.empty or not results["from_predecessor"].any():
-        return None
-    clauses = []
-    for (published_urn, name), part in results[results["from_predecessor"]].groupby(["published_urn",
-                                                                                      "published_name"]):
-        replaced = part["replaced_on"].iloc[0]
-        when = f", which this school replaced on {pd.Timestamp(replaced):%d %B %Y}" if pd.notna(replaced) else ""
-        years = sorted(part["year_label"].unique())
-        span = years[0] if len(years) == 1 else f"{years[0]} to {years[-1]}"
-        clauses.append(f"results for {span} are published under the predecessor school {name} "
-                       f"(URN {published_urn}){when}")
-    text = "; ".join(clauses)
-    return text[0].upper() + text[1:] + " (GIAS links). They are shown here as this school's history, marked in each table."
-
-
-def school_profile(con: duckdb.DuckDBPyConnection, urn: str) -> SchoolProfile | None:
-    """The profile of one school; None when the URN is not loaded. A closed school with a successor shows
-    the successor, which carries its results, and says so."""
-    info = school(con, urn)
-    if info is None:
-        return None
-    notice = None
-    if isinstance(info.get("successor_urn"), str) and school(con, info["successor_urn"]) is not None:
-        replaced = (f" on {pd.Timestamp(info['replaced_on']):%d %B %Y}" if pd.notna(info.get("replaced_on"))
-                    else "")
-        notice = (f"URN {urn} ({info['name']}) closed{replaced}. Its results are shown here, under the school "
-                  "that replaced it (GIAS links).")
-        urn, info = info["successor_urn"], school(con, info["successor_urn"])
-    dictionary = measure_dictionary.by_id()
-    group = info.get("comparison_group")
-    details = {
-        "Local authority": f"{info.get('la_name') or ''} ({info.get('la_code') or 'not known'})",
-        "Phase": info.get("phase") or "not known",
-        "Type": info.get("school_type") or "not known",
-        "Trust / federation": (f"{info['trust']} ({info.get('trust_type') or 'type not known'})"
-                               if isinstance(info.get("trust"), str) else info.get("trust_type") or "none recorded"),
-        "Academy since": (f"{pd.Timestamp(info['conversion_date']):%d %B %Y}"
-                          if pd.notna(info.get("conversion_date")) else "not an academy, or not recorded"),
-        "Open": "yes" if info.get("is_open") else "closed",
-        "Compared with national": (f"yes: a {group} school, compared with the state-funded national figure"
-                                   if group == school_types.COMPARED else
-                                   f"no: {school_types.label(group)} school; DfE compares these apart"),
-    }
-    linked = school_links(con, urn)
-    links = None if linked.empty else "Linked URNs (GIAS): " + "; ".join(
-        f"{r.link_type} {r.linked_urn}" + (f" {r.linked_name}" if isinstance(r.linked_name, str) else "")
-        for r in linked.itertuples())
-    details_text = "  \n".join(f"**{k}:** {v}" for k, v in details.items())
-    results = profile_results(con, urn)
-    history = history_note(results)
-    if results.empty:
-        return SchoolProfile(urn=urn, name=info["name"], notice=notice, history=history, details=details_text,
-                             links=links, has_results=False, metrics=[], charts=[], context=pd.DataFrame(),
-                             source_ids=[], versions=[])
-
-    is_context = results["measure_id"].str.startswith("school_") | results["measure_id"].str.startswith("abs_")
-    context = results[is_context]
-    metrics = []
-    latest = context.sort_values("end_year").groupby("measure_id").tail(1)
-    for row in latest.sort_values("sort_order").itertuples():
-        measure = dictionary[row.measure_id]
-        value = None if pd.isna(row.value) else float(row.value)
-        national = "" if pd.isna(row.national) else f"England {measure.format(float(row.national))}"
-        metrics.append((f"{measure.short_label}, {row.year_label}", measure.format(value, row.value_code),
-                        f"{measure.description} {national}".strip()))
-    charts = []
-    for measure_id, part in results[~is_context].groupby("measure_id", sort=False):
-        measure = dictionary[measure_id]
-        latest_row = part.iloc[-1]
-        caption = None
-        if isinstance(latest_row["significance"], str):
-            shown = measure.format(None if pd.isna(latest_row["value"]) else float(latest_row["value"]),
-                                   latest_row["value_code"])
-            caption = f"{latest_row['year_label']}: {shown} - {latest_row['significance']} ({latest_row['interval_from']})."
-        charts.append(ProfileChart(
-            measure_id=measure_id, heading=measure.name, caption=caption,
-            table=part[["year_label", "cohort_n", "value", "value_code", "ci_low", "ci_high", "interval_from",
-                        "significance", "national", "la_value", "version", "published_as", "source_id",
-                        "source_row"]],
-            spec=school_charts.page_spec(school_charts.profile_trend(part, measure, info["name"],
-                                                                     info.get("la_name") or "LA")),
-            title=f"{measure.short_label}, {info['name']}",
-            alt_text=school_charts.profile_trend_alt(part, measure, info["name"]),
-            source_ids=part["source_id"].tolist()))
-    return SchoolProfile(
-        urn=urn, name=info["name"], notice=notice, history=history, details=details_text, links=links,
-        has_results=True, metrics=metrics, charts=charts,
-        context=context[["measure", "year_label", "value", "value_code", "national", "la_value", "source_id"]],
-        source_ids=results["source_id"].tolist(), versions=results["version"].tolist())
-
-
-@dataclass(frozen=True)
-class LaChoice:
-    """The Schools page's choice of LA: the configured LA first, then every LA with school results, named."""
-
-    options: list[str]
-    names: dict[str, str]
-
-
-def la_choice(con: duckdb.DuckDBPyConnection, configured_la: str) -> LaChoice:
-
-    las = las_with_schools(con)
-    names = dict(zip(las["la_code"], las["name"]))
-    options = list(dict.fromkeys([configured_la, *las["la_code"]]))
-    return LaChoice(options, {code: names.get(code) or area_name(con, code) for code in options})
-
-
-def measure_choices(con: duckdb.DuckDBPyConnection, la_code: str) -> dict[str, dict[str, tuple[str, list[str]]]]:
-    """Key stage -> measure_id -> (measure name, labels of the years with results), for the key stages and
-    measures the LA's schools have results for, in display order (the Schools page's filters, in one call)."""
-
-    dictionary = measure_dictionary.by_id()
-    found = {}
-    for key_stage in KEY_STAGES:
-        measure_ids = key_stage_measures(con, la_code, key_stage)["measure_id"]
-        if not measure_ids.empty:
-            found[key_stage] = {m: (dictionary[m].name, [academic_year_label(y)
-                                                         for y in result_years(con, la_code, m)])
-                                for m in measure_ids}
-    return found
-
-
-@dataclass(frozen=True)
-class SchoolsView:
-    """Everything the Schools page shows for one LA, measure and year except the pupil-group gaps
-    (which follow the comparator chosen further down the page), built once per database version."""
-
-    measure_label: str
-    decimals: int
-    headline: str
-    not_compared: str | None     # the schools left out of the headline, by comparison group
-    versions_note: str
-    subjects: str | None
-    frame: pd.DataFrame          # state-funded mainstream schools, for the table section
-    table: pd.DataFrame          # the chart's data table and CSV (every school, with its group)
-    others: pd.DataFrame         # special, independent and other schools, shown apart
-    dots_spec: dict
-    dots_all_spec: dict | None   # every school, when the chart above shows only the highest and lowest
-    dots_alt: str
-    limits: pd.DataFrame
-    limits_note: str
-    funnel_spec: dict | None
-    funnel_alt: str
-    has_groups: bool
-    pooled: pd.DataFrame
-    pooled_text: str
-    priorities: pd.DataFrame
-    rules: pd.DataFrame
-    source_ids: list
-    versions: list
-
-
-_TABLE_COLUMNS = ["profile", "school", "value", "value_code", "significance", "interval_from", "cohort_n", "ci_low",
-                  "ci_high", "published_as", "version"]
-
-
-def versions_note(frame: pd.DataFrame, la_name: str) -> str:
-    """Which release each figure on the page is from: the schools', England's and the LA's."""
-    counts = frame.loc[frame["value"].notna(), "version"].value_counts()
-    schools = ", ".join(f"{version} ({count})" for version, count in counts.items()) or "none"
-    national = frame["national_version"].iloc[0] if len(frame) else None
-    la_version = frame["la_version"].iloc[0] if len(frame) else None
-    return (f"Versions: the schools' figures are {schools}; England's figure is "
-            f"{national if isinstance(national, str) else 'of unstated version'}; {la_name}'s is "
-            f"{la_version if isinstance(la_version, str) else 'of unstated version'}.")
-
-
-def schools_view(con: duckdb.DuckDBPyConnection, la_code: str, la_name: str, key_stage: str, measure_id: str,
-                 end_year: int, year_label: str) -> SchoolsView:
-    measure = measure_dictionary.by_id()[measure_id]
-    frame = masking(con, la_code, measure_id, end_year)
-    compared = frame[frame["compared"]]
-    others = frame[~frame["compared"]].sort_values(["group", "school"])
-    limits, limits_note = funnel_limits(frame, measure_id, measure.unit, end_year)
-    pooled = pooled_groups(con, la_code, measure_id, end_year, measure.unit)
-    pooled_text = "" if pooled.empty else (
-        f"**Three years pooled ({pooled['years'].iloc[0]})**: summed pupils reaching the measure over "
-        "summed cohorts, never an average of percentages. Withheld where any year is unknown (x) or "
-        f"where it would show a group of {settings.load().suppress_counts_up_to} or fewer "
-        "pupils (DNS).")
-    each_end = school_charts.SHOW_EACH_END
-    return SchoolsView(
-        measure_label=measure.short_label, decimals=measure.decimals,
-        headline=headline_sentence(frame, measure, la_name, key_stage, year_label),
-        not_compared=not_compared_sentence(frame), versions_note=versions_note(frame, la_name),
-        subjects=ks2_subject_sentence(con, la_code, end_year) if key_stage == "Primary (KS2)" else None,
-        frame=compared[_TABLE_COLUMNS],
-        table=frame[["school", "urn", "published_urn", "group", "cohort_n", "value", "value_code", "ci_low", "ci_high",
-                     "interval_from", "significance", "national", "la_value", "version", "year_label",
-                     "published_as", "source_id", "source_row"]],
-        others=others[["group", *_TABLE_COLUMNS]],
-        dots_spec=school_charts.page_spec(school_charts.dot_and_whisker(compared, measure, la_name=la_name)),
-        dots_all_spec=(school_charts.page_spec(school_charts.dot_and_whisker(compared, measure, 16, None, la_name))
-                       if compared["value"].notna().sum() > 2 * each_end else None),
-        dots_alt=school_charts.dot_and_whisker_alt(compared, measure, la_name, year_label),
-        limits=limits, limits_note=limits_note,
-        funnel_spec=None if limits.empty else school_charts.page_spec(school_charts.funnel(compared, limits, measure)),
-        funnel_alt=school_charts.funnel_alt(compared, limits, measure),
-        has_groups=bool(pupil_groups(con, la_code, measure_id)),
-        pooled=pooled, pooled_text=pooled_text,
-        priorities=sqa_priorities(con, la_code),
-        rules=sqa.rules_table(),
-        source_ids=frame["source_id"].tolist() + frame["national_source_id"].dropna().tolist()
-        + frame["la_source_id"].dropna().tolist(),
-        versions=frame["version"].tolist(),
-    )
-
-
-@dataclass(frozen=True)
-class GapsView:
-    """The pupil-group gaps for one comparator: the table, and the chart when any gap can be shown."""
-
-    table: pd.DataFrame
-    spec: dict | None
-    alt_text: str
-    source_ids: list
-
-
-def gaps_view(con: duckdb.DuckDBPyConnection, la_code: str, measure_id: str, end_year: int, year_label: str,
-              comparator: str) -> GapsView:
-
-    gaps = group_gaps(con, la_code, measure_id, end_year, comparator)
-    if gaps.empty or not gaps["gap"].notna().any():
-        return GapsView(pd.DataFrame(), None, "", [])
-    measure = measure_dictionary.by_id()[measure_id]
-    return GapsView(
-        table=gaps.drop(columns=["profile"]),
-        spec=school_charts.page_spec(school_charts.gap_chart(gaps, measure)),
-        alt_text=(f"Gap to {school_stats.COMPARATORS[comparator]} for {gaps['pupil_group'].nunique()} pupil "
-                  f"groups in {gaps['school'].nunique()} schools, {year_label}; "
-                  f"{int(gaps['gap'].notna().sum())} gaps shown, "
-                  f"{int(gaps['value_code'].notna().sum())} figures suppressed at source."),
-        source_ids=gaps["source_id"].tolist(),
-    )

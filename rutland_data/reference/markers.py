@@ -9,6 +9,8 @@ import math
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
+import pandas as pd
+
 # code -> (where it is used, meaning); shown on the About the data page.
 GLOSSARY: dict[str, tuple[str, str]] = {
     "c": ("Explore Education Statistics", "Confidential: suppressed to protect small numbers"),
@@ -80,3 +82,8 @@ def round_half_up(value: float | None, decimals: int) -> float | None:
     # repr gives the shortest string that round-trips, so 72.099999999999994 -> '72.1'.
     quantum = Decimal(1).scaleb(-decimals)
     return float(Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP))
+
+
+def is_missing(value: object) -> bool:
+    """True for None, NaN, pd.NA and NaT: the ways a missing number reaches pure code from a frame."""
+    return not isinstance(value, str) and bool(pd.isna(value))

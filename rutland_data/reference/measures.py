@@ -1,7 +1,11 @@
-"""The indicator dictionary: one row of `measures.csv` per measure.
+"""The indicator dictionary: one row of `measures.csv` per measure, the single source of what a measure is
+and where it appears.
 
-Polarity, decimals, unit, year type and series breaks drive every chart, table and sentence,
-so adding a measure is adding a row, not writing code.
+Each row says: its phase, unit, decimals, polarity (and, for lower-is-better measures, what 'lower'
+refers to in a sentence), year type (academic / calendar / financial), series breaks, the comparators
+its figures are set against, whether it is ranked among LAs, its chart title and axis label, its label
+beside sibling measures in a breakdown, a score's possible range (checked at intake), and the places it
+appears (`appears_in`). Adding a measure to a page is a row, not code.
 
 Series breaks are written `KIND YEAR[-YEAR]: reason`, separated by ';' (years are the end year
 of the academic year, e.g. 2017 for 2016/17):
@@ -9,6 +13,12 @@ of the academic year, e.g. 2017 for 2016/17):
   change is described between 2015/16 and 2016/17;
 - `gap 2020-2021: no KS2 tests (COVID-19)` - nothing was published for 2019/20 and 2020/21. A gap
   is not a new series: the years are simply missing. `gap 2024-` is open-ended (not published since).
+
+A possible range is written `LOW to HIGH: why` (`-9 to 9: (Attainment 8 - its estimate) / 10`): what the
+score can take by how it is built, not what anyone has scored, so a swapped or mis-read column fails.
+
+Every database carries a copy of this file (table `measures`, the same columns) for SQL and provenance;
+code reads the dictionary from here, and tests/test_dictionary.py checks the copy equals the file.
 """
 from __future__ import annotations
 
@@ -18,24 +28,43 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
-
+from rutland_data.reference.codes import YEAR_TYPES, label_year
 from rutland_data.reference.markers import round_half_up
 
 MEASURES_FILE = Path(__file__).with_name("measures.csv")
 UNITS = {"%", "score", "count", "rate"}
 POLARITIES = {"higher", "lower", "neutral"}
-YEAR_TYPES = {"academic": "Academic year", "calendar": "Calendar year", "financial": "Financial year"}
+# Where a measure can appear (`appears_in`), and what each place is.
+PLACES = {
+    "headlines": "the Headline trends page, by phase; the sidebar's years come from these",
+    "overview": "the Overview: each phase's first measure with a figure",
+    "summary": "the performance summary and board pack, a section per phase",
+    "groups": "the summary's and pack's pupil-groups section",
+    "schools": "the Schools page, under the key stage of its phase (and the summary's schools section if also a "
+               "summary measure)",
+    "school_context": "the School profile's context (census, absence): describes the whole school, so it has no "
+                      "interval and is not judged against national",
+    "sqa": "the SQA rules' headline measures",
+    "sqa_absence": "the SQA rule on absence above national",
+    "map_scatter": "the result axis of the deprivation map's FSM scatter",
+    "neet": "the Destinations page's NEET and participation section",
+    "absence": "the Absence page's panels and LA ranks, by school phase",
+    "absence_ytd": "the Absence page's year-to-date section, by school phase",
+    "absence_terms": "the Absence page's table by term (the term is its breakdown label)",
+    "admissions": "the School admissions page's offers by preference and trend, by school phase",
+    "admissions_average": "the School admissions page's five-year averages and the summary's admissions section",
+    "destinations": "the Destinations page's trend of one destination category",
+}
+SCHOOL_PHASES = {"primary", "secondary", "special", "all"}
+COMPARATOR_KINDS = {
+    "england": "England (state-funded schools)",
+    "region": "the LA's region",
+    "neighbours": "the mean of its statistical neighbours",
+    "la": "the LA's own figure, beside a school's",
+    "same_phase": "a school's national and LA figures are those of its own phase (census, absence)",
+}
 _BREAK = re.compile(r"^(new|gap) (\d{4})(?:(-)(\d{4})?)?: (\S.*)$")
-
-
-def label_year(end_year: int, year_type: str = "academic") -> str:
-    """The one way a year is written: academic 2017 -> '2016/17' (as DfE names academic years),
-    calendar 2017 -> '2017', financial 2017 -> '2016-17' (April 2016 to March 2017)."""
-    if year_type == "calendar":
-        return str(end_year)
-    separator = "-" if year_type == "financial" else "/"
-    return f"{end_year - 1}{separator}{end_year % 100:02d}"
+_RANGE = re.compile(r"^(-?\d+(?:\.\d+)?) to (-?\d+(?:\.\d+)?): (\S.*)$")
 
 
 @dataclass(frozen=True)
@@ -68,6 +97,27 @@ def parse_breaks(text: str) -> tuple[SeriesBreak, ...]:
 
 
 @dataclass(frozen=True)
+class PossibleRange:
+    low: float
+    high: float
+    reason: str
+
+
+def parse_range(text: str) -> PossibleRange | None:
+    """A `possible_range` cell; None when blank; ValueError when it does not read 'LOW to HIGH: why'."""
+    if not text:
+        return None
+    match = _RANGE.match(text)
+    if not match or float(match.group(1)) >= float(match.group(2)):
+        raise ValueError(f"'{text}' should read 'LOW to HIGH: why', LOW below HIGH")
+    return PossibleRange(float(match.group(1)), float(match.group(2)), match.group(3))
+
+
+def _list(text: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in (text or "").split(";") if part.strip())
+
+
+@dataclass(frozen=True)
 class Measure:
     measure_id: str
     phase: str
@@ -76,12 +126,28 @@ class Measure:
     unit: str
     polarity: str
     decimals: int
+    year_type: str
     description: str
     series_breaks: str
     lait_code: str | None
-    headline: bool
     sort_order: int
-    year_type: str = "academic"
+    appears_in: tuple[str, ...]
+    school_phase: str | None
+    comparators: tuple[str, ...]
+    ranked: bool
+    chart_title: str
+    axis_label: str
+    breakdown_label: str | None
+    polarity_noun: str | None
+    possible_range: PossibleRange | None
+
+    def appears(self, place: str) -> bool:
+        return place in self.appears_in
+
+    @property
+    def headline(self) -> bool:
+        """Shown on the Headline trends page."""
+        return self.appears("headlines")
 
     def breaks(self) -> tuple[SeriesBreak, ...]:
         return parse_breaks(self.series_breaks)
@@ -125,6 +191,45 @@ class Measure:
         return f"{text}%" if self.unit == "%" else text
 
 
+
+_COLUMNS = ("measure_id", "phase", "name", "short_label", "unit", "polarity", "decimals", "year_type", "description",
+            "series_breaks", "lait_code", "sort_order", "appears_in", "school_phase", "comparators", "ranked",
+            "chart_title", "axis_label", "breakdown_label", "polarity_noun", "possible_range")
+
+
+def _problem(row: dict, seen: set[str]) -> tuple[str, str] | None:
+    """The first column of a dictionary row that breaks a rule, and why."""
+    if list(row) != list(_COLUMNS):
+        return "header", f"must be {', '.join(_COLUMNS)}"
+    checks = [
+        ("measure_id", row["measure_id"] in seen, "appears twice"),
+        ("unit", row["unit"] not in UNITS, f"must be one of {sorted(UNITS)}"),
+        ("polarity", row["polarity"] not in POLARITIES, f"must be one of {sorted(POLARITIES)}"),
+        ("year_type", row["year_type"] not in YEAR_TYPES, f"must be one of {sorted(YEAR_TYPES)}"),
+        ("appears_in", not set(_list(row["appears_in"])) <= set(PLACES), f"must be places among {sorted(PLACES)}"),
+        ("school_phase", row["school_phase"] not in SCHOOL_PHASES | {""}, f"must be blank or one of {sorted(SCHOOL_PHASES)}"),
+        ("comparators", not set(_list(row["comparators"])) <= set(COMPARATOR_KINDS),
+         f"must be among {sorted(COMPARATOR_KINDS)}"),
+        ("ranked", row["ranked"] not in ("true", "false"), "must be true or false"),
+        ("ranked", row["ranked"] == "true" and row["polarity"] == "neutral", "a neutral measure has no better end to rank by"),
+        ("chart_title", not row["chart_title"], "is required"),
+        ("axis_label", not row["axis_label"], "is required"),
+        ("polarity_noun", (row["polarity"] == "lower") != bool(row["polarity_noun"]),
+         "is required for a lower-is-better measure (what 'lower' refers to), and only for one"),
+        ("possible_range", (row["unit"] == "score") != bool(row["possible_range"]),
+         "is required for a score (what it can take), and only for one"),
+    ]
+    for column, failed, why in checks:
+        if failed:
+            return column, why
+    for column, parse in (("series_breaks", parse_breaks), ("possible_range", parse_range)):
+        try:
+            parse(row[column])
+        except ValueError as error:
+            return column, str(error)
+    return None
+
+
 @functools.lru_cache(maxsize=4)
 def read_dictionary(path: Path = MEASURES_FILE) -> tuple[Measure, ...]:
     """Read and check the dictionary once per process; a bad row names its line and column."""
@@ -132,56 +237,46 @@ def read_dictionary(path: Path = MEASURES_FILE) -> tuple[Measure, ...]:
     seen: set[str] = set()
     with open(path, newline="", encoding="utf-8") as handle:
         for line_no, row in enumerate(csv.DictReader(handle), start=2):
-            problem = None
-            if row["unit"] not in UNITS:
-                problem = ("unit", f"must be one of {sorted(UNITS)}")
-            elif row["polarity"] not in POLARITIES:
-                problem = ("polarity", f"must be one of {sorted(POLARITIES)}")
-            elif row["year_type"] not in YEAR_TYPES:
-                problem = ("year_type", f"must be one of {sorted(YEAR_TYPES)}")
-            elif row["measure_id"] in seen:
-                problem = ("measure_id", "appears twice")
-            else:
-                try:
-                    parse_breaks(row["series_breaks"])
-                except ValueError as error:
-                    problem = ("series_breaks", str(error))
+            problem = _problem(row, seen)
             if problem:
                 raise ValueError(f"{path.name}: line {line_no}, column '{problem[0]}': {problem[1]}")
             seen.add(row["measure_id"])
-            measures.append(
-                Measure(
-                    measure_id=row["measure_id"],
-                    phase=row["phase"],
-                    name=row["name"],
-                    short_label=row["short_label"],
-                    unit=row["unit"],
-                    polarity=row["polarity"],
-                    decimals=int(row["decimals"]),
-                    description=row["description"],
-                    series_breaks=row["series_breaks"],
-                    lait_code=row["lait_code"] or None,
-                    headline=row["headline"] == "true",
-                    sort_order=int(row["sort_order"]),
-                    year_type=row["year_type"],
-                )
-            )
-    return tuple(measures)
+            measures.append(Measure(
+                measure_id=row["measure_id"], phase=row["phase"], name=row["name"], short_label=row["short_label"],
+                unit=row["unit"], polarity=row["polarity"], decimals=int(row["decimals"]), year_type=row["year_type"],
+                description=row["description"], series_breaks=row["series_breaks"],
+                lait_code=row["lait_code"] or None, sort_order=int(row["sort_order"]),
+                appears_in=_list(row["appears_in"]), school_phase=row["school_phase"] or None,
+                comparators=_list(row["comparators"]), ranked=row["ranked"] == "true",
+                chart_title=row["chart_title"], axis_label=row["axis_label"],
+                breakdown_label=row["breakdown_label"] or None, polarity_noun=row["polarity_noun"] or None,
+                possible_range=parse_range(row["possible_range"])))
+    return tuple(sorted(measures, key=lambda m: m.sort_order))
 
 
-def load_dictionary(con: duckdb.DuckDBPyConnection) -> None:
-    from rutland_data.store.db import insert_rows
+_TYPED = {"decimals": int, "sort_order": int, "ranked": lambda cell: cell == "true"}
 
-    insert_rows(
-        con,
-        "measures",
-        [
-            [m.measure_id, m.phase, m.name, m.short_label, m.unit, m.polarity, m.decimals, m.year_type,
-             m.description, m.series_breaks, m.lait_code, m.headline, m.sort_order]
-            for m in read_dictionary()
-        ],
-    )
+
+def table_rows(path: Path = MEASURES_FILE) -> list[list]:
+    """The dictionary file as rows of the `measures` table (its copy in every database), cell for cell: numbers
+    and true/false typed, a blank cell NULL."""
+    read_dictionary(path)  # checked first
+    with open(path, newline="", encoding="utf-8") as handle:
+        return [[_TYPED.get(column, str)(row[column]) if row[column] else None for column in _COLUMNS]
+                for row in csv.DictReader(handle)]
 
 
 def by_id() -> dict[str, Measure]:
     return {m.measure_id: m for m in read_dictionary()}
+
+
+def where(place: str, school_phase: str | None = None, phase: str | None = None) -> tuple[Measure, ...]:
+    """The measures that appear in `place` (see PLACES), in dictionary order; of one school phase or phase."""
+    if place not in PLACES:
+        raise ValueError(f"'{place}' is not a place a measure can appear (measures.PLACES)")
+    return tuple(m for m in read_dictionary() if m.appears(place)
+                 and (school_phase is None or m.school_phase == school_phase) and (phase is None or m.phase == phase))
+
+
+def ids(place: str, school_phase: str | None = None, phase: str | None = None) -> list[str]:
+    return [m.measure_id for m in where(place, school_phase, phase)]

@@ -15,11 +15,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-import duckdb
-
 from rutland_data.reference import measures
 from rutland_data.reference import versions
-from rutland_data.store.db import insert_rows
 from rutland_data.reference.markers import round_half_up
 
 REVIEW_FILE = Path(__file__).with_name("review_figures.csv")
@@ -77,8 +74,3 @@ def read(path: Path = REVIEW_FILE) -> tuple[ReviewFigure, ...]:
                                         row["area_code"], row["quoted"], float(row["value"]), row["version"] or None,
                                         row["document"], row["citation"]))
     return tuple(figures)
-
-
-def load(con: duckdb.DuckDBPyConnection) -> None:
-    insert_rows(con, "review_figures", [[f.publisher_la, f.measure_id, f.end_year, f.area_code, f.quoted, f.value,
-                                         f.version, f.document, f.citation] for f in read()])

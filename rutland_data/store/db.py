@@ -168,6 +168,14 @@ def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[list], or
         con.unregister("rows_to_insert")
 
 
+def has_tables(con: duckdb.DuckDBPyConnection, *names: str) -> bool:
+    """Whether every one of the tables exists (a database built before a feature's tables were added has not)."""
+    found = {r[0] for r in con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_name IN (SELECT unnest(?))",
+        [list(names)]).fetchall()}
+    return set(names) <= found
+
+
 def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:

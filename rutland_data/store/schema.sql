@@ -29,10 +29,18 @@ CREATE TABLE measures (
     decimals       INTEGER NOT NULL,
     year_type      TEXT NOT NULL CHECK (year_type IN ('academic', 'calendar', 'financial')),
     description    TEXT NOT NULL,
-    series_breaks  TEXT NOT NULL,         -- 'new YEAR: reason; gap YEAR-YEAR: reason' (end years; see measures.py)
+    series_breaks  TEXT,                  -- 'new YEAR: reason; gap YEAR-YEAR: reason' (end years; see measures.py)
     lait_code      TEXT,                  -- LAIT 'Short Desc' that feeds it, if any
-    headline       BOOLEAN NOT NULL,      -- shown on the Headlines page
-    sort_order     INTEGER NOT NULL
+    sort_order     INTEGER NOT NULL,
+    appears_in     TEXT,                  -- places it appears, ';'-separated (measures.PLACES)
+    school_phase   TEXT,                  -- primary / secondary / special / all, for measures of one school phase
+    comparators    TEXT,                  -- ';'-separated (measures.COMPARATOR_KINDS)
+    ranked         BOOLEAN NOT NULL,      -- ranked among LAs
+    chart_title    TEXT NOT NULL,
+    axis_label     TEXT NOT NULL,
+    breakdown_label TEXT,                 -- its label beside sibling measures ('First preference', 'Autumn term')
+    polarity_noun  TEXT,                  -- what 'lower' refers to in a sentence, for lower-is-better measures
+    possible_range TEXT                   -- 'LOW to HIGH: why', for scores (checked at intake)
 );
 
 -- Every geography a result can belong to.
@@ -186,9 +194,10 @@ CREATE TABLE schools (
     replaced_on     DATE                  -- GIAS link date of the first successor link
 );
 
--- School-level results, one row per school x measure x pupil group x year x version (tidy long form).
--- A published interval is stored as published; otherwise one is computed where the data allow
--- (Wilson for percentages, score +/- 1.96 SD/sqrt(n) for progress scores) and ci_method says so.
+-- School-level results, one row per school x measure x pupil group x year x version (tidy long form), as
+-- published. Only a published interval is stored; where there is none, the queries compute one from the
+-- cohort when the data allow (Wilson for percentages, score +/- 1.96 SD/sqrt(n) for progress scores: see
+-- rutland_data/analysis/intervals.py) and say how.
 CREATE TABLE school_results (
     urn            TEXT NOT NULL,
     end_year       INTEGER NOT NULL,      -- calendar year the academic year ends (2019 for 2018/19)
@@ -200,11 +209,13 @@ CREATE TABLE school_results (
     value_code     TEXT,                  -- published marker (SUPP, NE, NP, NA, LOWCOV, NEW, SP, ...); never 0
     ci_low         DOUBLE,
     ci_high        DOUBLE,
-    ci_method      TEXT,                  -- 'published' or 'computed: <how>'; NULL when no interval is possible
+    ci_method      TEXT,                  -- 'published' where the file gives the interval; NULL otherwise
     published_band INTEGER,               -- DfE progress band where published: 1 well above average .. 5 well below
     version        TEXT NOT NULL CHECK (version IN ('provisional', 'revised', 'final', 'unstated')),
     source_id      INTEGER NOT NULL,
     source_row     INTEGER NOT NULL,
+    cohort_from    TEXT,                  -- the columns cohort_n comes from ('TELIG × READCOV %') when it counts exactly
+                                          -- the pupils the figure is computed on; NULL when not (then no interval is computed)
     -- Unique on (urn, measure_id, pupil_group, end_year, version): the loader inserts only keys not yet
     -- present (first file wins) instead of a PRIMARY KEY index, which costs ~1 s per 100,000 rows loaded.
     CHECK (value IS NOT NULL OR value_code IS NOT NULL)

@@ -14,19 +14,23 @@ tests/test_officer_cache.py asserts each of these.
 """
 from __future__ import annotations
 
-import importlib
+import hashlib
 import logging
+import marshal
+import types
 from dataclasses import dataclass
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
 from rutland_data import access, settings
+from rutland_data.charts import tables
+from rutland_data.charts.figures import Figure
 from rutland_data.ingest import build
+from rutland_data.queries import la as la_queries
+from rutland_data.queries import sources as source_queries
+from rutland_data.reference import codes
 from rutland_data.store import db
-from rutland_data.charts import tables as display
-from rutland_data.queries import la as queries
 from rutland_data.ui import auth, routing
 
 _LOG = logging.getLogger(__name__)
@@ -53,8 +57,17 @@ def _database() -> tuple[str, tuple[int, int, int]]:
     return str(configured.db_path), db.file_identity(configured.db_path)
 
 
-def _call(module: str, name: str, db_path: str, identity: tuple[int, int, int], args: tuple):
-    function = getattr(importlib.import_module(module), name)
+def _function_key(function: types.FunctionType) -> str:
+    """What a cached result is filed under for the function that made it: its qualified name and a digest of
+    its compiled code (SQL strings included), so an edited function never reads an old entry."""
+    return (f"{function.__module__}.{function.__qualname__}:"
+            f"{hashlib.sha256(marshal.dumps(function.__code__)).hexdigest()}")
+
+
+_BY_FUNCTION = {types.FunctionType: _function_key}
+
+
+def _call(function, db_path: str, identity: tuple[int, int, int], args: tuple):
     cursor = _open(db_path, identity).cursor()
     try:
         return function(cursor, *args)
@@ -62,24 +75,24 @@ def _call(module: str, name: str, db_path: str, identity: tuple[int, int, int], 
         cursor.close()
 
 
-@st.cache_data(show_spinner=False, max_entries=2000)
-def _run(module: str, name: str, db_path: str, identity: tuple[int, int, int], args: tuple):
+@st.cache_data(show_spinner=False, max_entries=2000, hash_funcs=_BY_FUNCTION)
+def _run(function, db_path: str, identity: tuple[int, int, int], args: tuple):
     """The public cache: every session reads it (see the cache rule above)."""
-    return _call(module, name, db_path, identity, args)
+    return _call(function, db_path, identity, args)
 
 
-@st.cache_data(show_spinner=False, max_entries=500)
-def _run_officer(module: str, name: str, db_path: str, identity: tuple[int, int, int], args: tuple):
+@st.cache_data(show_spinner=False, max_entries=500, hash_funcs=_BY_FUNCTION)
+def _run_officer(function, db_path: str, identity: tuple[int, int, int], args: tuple):
     """The officers' cache: only `officer_query` calls it, for an officer (see the cache rule above)."""
-    return _call(module, name, db_path, identity, args)
+    return _call(function, db_path, identity, args)
 
 
 def query(function, *args):
-    """Run a `rutland_data` query function with a cursor of its own, cached per database file."""
+    """Run a query, view or figure function with a cursor of its own, cached by function and database file."""
     if access.is_officer_only(function):
         raise TypeError(f"{function.__module__}.{function.__name__} is officer-only: use officer_query, "
                         "whose cache no public session reads")
-    return _run(function.__module__, function.__name__, *_database(), args)
+    return _run(function, *_database(), args)
 
 
 def officer_query(function, *args):
@@ -91,7 +104,7 @@ def officer_query(function, *args):
         raise TypeError(f"{function.__module__}.{function.__name__} is not marked officer-only: use query")
     if not auth.is_officer():
         raise PermissionError(f"{function.__name__}: officer-only data asked for by a session that is not an officer's")
-    return _run_officer(function.__module__, function.__name__, *_database(), args)
+    return _run_officer(function, *_database(), args)
 
 
 def la_code() -> str:
@@ -102,7 +115,7 @@ def la_code() -> str:
 
 def data_version() -> str:
     """Which build is on screen, for the sidebar: its content checksum (as in board packs) and build time."""
-    info = query(queries.build_info)
+    info = query(source_queries.build_info)
     return (f"Data version `{info.get('content_sha256', 'unknown')[:12]}` built "
             f"{info.get('built_at', 'unknown').replace('T', ' ').replace('+00:00', ' UTC')}")
 
@@ -113,7 +126,7 @@ class GlobalFilters:
 
     la: str
     la_name: str
-    comparator: str          # one of queries.COMPARATORS
+    comparator: str          # one of codes.COMPARATORS
     neighbour_set: str       # the statistical-neighbour model the comparator implies
     year_label: str | None   # '2016/17'
     year: int | None         # 2017
@@ -121,11 +134,11 @@ class GlobalFilters:
 
 def global_filters() -> GlobalFilters:
     la = la_code()
-    comparator = st.session_state.get("comparator") or queries.COMPARATORS[0]
+    comparator = st.session_state.get("comparator") or codes.COMPARATORS[0]
     year_label = st.session_state.get("year")
-    return GlobalFilters(la=la, la_name=query(queries.area_name, la), comparator=comparator,
-                         neighbour_set=queries.neighbour_set_for(comparator), year_label=year_label,
-                         year=queries.end_year_of(year_label))
+    return GlobalFilters(la=la, la_name=query(la_queries.area_name, la), comparator=comparator,
+                         neighbour_set=codes.neighbour_set_for(comparator), year_label=year_label,
+                         year=codes.end_year_of(year_label))
 
 
 def page_header(title: str, intro: str) -> None:
@@ -163,7 +176,7 @@ def headline_metric(measure, card, label: str) -> None:
 
 def simulated_banner(source_ids, versions=None) -> None:
     """Say plainly when anything shown is simulated demo data or a provisional figure."""
-    shown = query(queries.sources, sorted({int(i) for i in source_ids if pd.notna(i)}))
+    shown = query(source_queries.sources, sorted({int(i) for i in source_ids if pd.notna(i)}))
     if shown["is_simulated"].any():
         st.warning(
             "**Demonstration data.** Figures marked *simulated* are invented by the dashboard's demo "
@@ -183,7 +196,7 @@ def source_line(source_ids) -> str:
 
 @st.cache_data(show_spinner=False, max_entries=500)
 def _source_line(db_path: str, identity: tuple[int, int, int], source_ids: tuple[int, ...]) -> str:
-    shown = _run(queries.sources.__module__, queries.sources.__name__, db_path, identity, (list(source_ids),))
+    shown = _run(source_queries.sources, db_path, identity, (list(source_ids),))
     parts = []
     for row in shown.itertuples():
         label = "simulated" if row.is_simulated else row.publisher
@@ -194,12 +207,24 @@ def _source_line(db_path: str, identity: tuple[int, int, int], source_ids: tuple
 @st.cache_data(show_spinner=False, max_entries=500)
 def csv_bytes(table: pd.DataFrame) -> bytes:
     """CSV for download: values left blank where a published marker stands, the marker in its own column."""
-    return display.csv_table(table).to_csv(index=False).encode("utf-8")
+    return tables.csv_table(table).to_csv(index=False).encode("utf-8")
 
 
 def table(frame: pd.DataFrame, decimals: dict[str, int] | None = None, **options) -> None:
-    """`st.dataframe` of `frame` as a reader should see it (`display.display_table`: no None, nan or NaT)."""
-    st.dataframe(display.display_table(frame, decimals), **{"hide_index": True, "width": "stretch", **options})
+    """`st.dataframe` of `frame` as a reader should see it (`tables.display_table`: no None, nan or NaT)."""
+    st.dataframe(tables.display_table(frame, decimals), **{"hide_index": True, "width": "stretch", **options})
+
+
+def table_block(frame: pd.DataFrame, *, csv_name: str, key: str, source_ids=None, csv: pd.DataFrame | None = None,
+                decimals: dict[str, int] | None = None, download_label: str = "Download CSV (with published codes)",
+                **options) -> None:
+    """A table as a reader should see it, its CSV download (`csv`, default the table itself) and, given its
+    sources, where its figures came from: every table a page shows that is not behind a chart."""
+    table(frame, decimals, **options)
+    st.download_button(download_label, csv_bytes(frame if csv is None else csv), file_name=csv_name,
+                       mime="text/csv", key=f"csv-{key}", icon=":material/download:")
+    if source_ids is not None:
+        st.caption(source_line(source_ids))
 
 
 def described(spec: dict, alt_text: str) -> dict:
@@ -213,19 +238,15 @@ def described(spec: dict, alt_text: str) -> dict:
     return {**spec, "description": alt_text, "config": {**config, "mark": {**config.get("mark", {}), "aria": False}}}
 
 
-def chart_block(chart: alt.TopLevelMixin | dict, data: pd.DataFrame, *, title: str, alt_text: str, csv_name: str,
-                source_ids, key: str, decimals: dict[str, int] | None = None) -> None:
-    """A chart with its alt text, its data as a table, a CSV download and where the figures came from.
-
-    `chart` is an Altair chart or an already-built spec (pages read specs back from their cache, e.g.
-    `headlines.trend_figure`). Altair's schema check is left to the chart builders' tests: repeating it on
-    every rerun only costs time. `decimals` rounds the table's value columns on screen (the dictionary's
-    decimals); the CSV keeps them as stored."""
-    spec = chart if isinstance(chart, dict) else chart.to_dict(validate=False)
-    st.vega_lite_chart(described(spec, alt_text), width="stretch", key=f"chart-{key}")
-    with st.expander(f"Show data: {title}"):
-        st.markdown(f"**Chart description.** {alt_text}")
-        table(data, decimals)
-        st.download_button("Download CSV (with published codes)", csv_bytes(data), file_name=csv_name,
+def figure_block(figure: Figure, key: str) -> None:
+    """A registry figure: its chart with its alt text, its data as a table, a CSV download and where the
+    figures came from (rutland_data/charts/figures.py). Altair's schema check is left to the chart builders'
+    tests: repeating it on every rerun only costs time. The table's value columns are rounded on screen by the
+    dictionary's decimals; the CSV keeps them as stored."""
+    st.vega_lite_chart(described(figure.spec, figure.alt_text), width="stretch", key=f"chart-{key}")
+    with st.expander(f"Show data: {figure.title}"):
+        st.markdown(f"**Chart description.** {figure.alt_text}")
+        table(figure.table, figure.decimals)
+        st.download_button("Download CSV (with published codes)", csv_bytes(figure.table), file_name=figure.csv_name,
                            mime="text/csv", key=f"csv-{key}", icon=":material/download:")
-    st.caption(source_line(source_ids))
+    st.caption(source_line(figure.source_ids))

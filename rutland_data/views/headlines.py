@@ -1,6 +1,5 @@
-"""The headline card for one measure: latest value, change in words, rank and quartile, comparators.
-
-Kept apart from the page so the meeting summary can reuse the same wording.
+"""The headline card for one measure: latest value, change in words, rank and quartile, comparators; and the
+Overview's cards. Kept apart from the pages so the meeting summary says the same in the same words.
 """
 from __future__ import annotations
 
@@ -8,11 +7,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from rutland_data.charts import trend as charts
-from rutland_data.reference import measures
-from rutland_data.queries import la as queries
-from rutland_data.analysis import ranks as stats
-from rutland_data.reference import versions
+from rutland_data.analysis import ranks
+from rutland_data.queries import la as la_queries
+from rutland_data.queries.sources import sources
+from rutland_data.reference import measures, versions
+from rutland_data.reference.codes import COMPARATOR_ROLE, neighbour_set_for
 from rutland_data.reference.markers import GLOSSARY
 
 
@@ -23,7 +22,7 @@ class Card:
     change_text: str             # 'up 14 points - better' / 'no change' / 'not comparable with 2015/16: ...'
     delta: float | None          # signed change as shown; None when no change can be stated
     delta_text: str | None       # '+14' / '-3.0' / 'no change', for the metric; None when not comparable
-    rank: stats.Rank | None
+    rank: ranks.Rank | None
     comparators: list[tuple[str, str]]   # (series name, formatted value with its version)
     comparison_text: str         # 'above England (61%)': against the chosen comparator
     year_label: str              # '2016/17' (or 'calendar year 2021'); 'latest: 2022/23' when the chosen year has none
@@ -104,25 +103,26 @@ def card(con, measure_id: str, la_code: str, year: int, comparator: str) -> Card
     """Everything the headline card says about one measure for the chosen year: that year's figure or,
     when it has none, the latest earlier one, labelled as such."""
     measure = measures.by_id()[measure_id]
-    frame = queries.trend(con, measure.measure_id, la_code, queries.neighbour_set_for(comparator))
+    frame = la_queries.trend(con, measure.measure_id, la_code, neighbour_set_for(comparator))
     shown_year = figure_year(frame, year)
     note = None if shown_year == year else missing_note(measure, frame, year)
     shown_year = year if shown_year is None else shown_year
     row = row_in(frame, "la", shown_year)
     value, previous_row = value_of(row), row_in(frame, "la", shown_year - 1)
     decimals = change_decimals(measure, row, previous_row)
-    change = stats.describe_change(measure, shown_year, value, value_of(previous_row), decimals)
+    change = ranks.describe_change(measure, shown_year, value, value_of(previous_row), decimals)
     delta_text = None
     if change.delta is not None:
         delta_text = "no change" if change.delta == 0 else f"{change.delta:+.{decimals}f}"
-    rank = stats.rank_of(value, queries.values_for_ranking(con, measure.measure_id, shown_year), measure.polarity)
+    rank = (ranks.rank_of(value, la_queries.values_for_ranking(con, measure.measure_id, shown_year), measure.polarity)
+            if measure.ranked else None)
     comparators, comparisons = [], []
-    for role in ("england", "region", "neighbours"):
+    for role in (r for r in ("england", "region", "neighbours") if r in measure.comparators):
         comparator_row = row_in(frame, role, shown_year)
         if comparator_row is None:
             continue
         if value is not None and value_of(comparator_row) is not None:
-            comparisons.append(f"{stats.comparison_word(value, value_of(comparator_row))} {_compared_name(comparator_row)} "
+            comparisons.append(f"{ranks.comparison_word(value, value_of(comparator_row))} {_compared_name(comparator_row)} "
                                f"({shown_value(measure, comparator_row)})")
         text = shown_value(measure, comparator_row)
         if role == "neighbours" and value_of(comparator_row) is not None:
@@ -130,14 +130,14 @@ def card(con, measure_id: str, la_code: str, year: int, comparator: str) -> Card
         elif value_of(comparator_row) is not None:
             text += f" ({versions.phrase(_version(comparator_row))})"
         comparators.append((comparator_row["series"], text))
-    chosen_row = row_in(frame, queries.COMPARATOR_ROLE[comparator], shown_year)
+    chosen_row = row_in(frame, COMPARATOR_ROLE[comparator], shown_year)
     if chosen_row is None:
         comparison = f"no {comparator} figure for {measure.period(shown_year)}"
     else:
-        word = stats.comparison_word(value, value_of(chosen_row))
+        word = ranks.comparison_word(value, value_of(chosen_row))
         comparison = f"{word} {_compared_name(chosen_row)} ({shown_value(measure, chosen_row)})"
     source_ids = [int(s) for s in frame.loc[frame["end_year"] == shown_year, "source_id"].dropna()]
-    own_source = queries.sources(con, [int(row["source_id"])]) if row is not None else None
+    own_source = sources(con, [int(row["source_id"])]) if row is not None else None
     version_note = None
     if own_source is not None and not own_source.empty and pd.notna(own_source["release_note"].iloc[0]):
         version_note = str(own_source["release_note"].iloc[0])
@@ -165,7 +165,7 @@ def review_notes(con, measure: measures.Measure, la_code: str, end_year: int, fr
     """'Rutland 52.2 final; 52.1 provisional at the time of the review (LaSSAR 2016-17)' for each figure
     the LA's own review quoted differently from the figure shown."""
     notes = []
-    for quoted in queries.review_figures(con, la_code, measure.measure_id, end_year):
+    for quoted in la_queries.review_figures(con, la_code, measure.measure_id, end_year):
         rows = frame[(frame["area_code"] == quoted.area_code) & (frame["end_year"] == end_year)]
         if rows.empty or not quoted.differs_from(value_of(rows.iloc[0])):
             continue
@@ -173,43 +173,6 @@ def review_notes(con, measure: measures.Measure, la_code: str, end_year: int, fr
         notes.append(f"{shown['series']} " + quoted.note(measure, float(shown["value"]), _version(shown),
                                                         _decimals(shown)))
     return tuple(notes)
-
-
-# The data table behind a trend chart, as the pages show and download it.
-TREND_TABLE_COLUMNS = ("series", "year_label", "value", "value_code", "version", "neighbours_counted", "source_id",
-                       "source_row", "published_decimals")
-
-
-def trend_table(frame: pd.DataFrame, measure: measures.Measure) -> pd.DataFrame:
-    """One row per area and year, LA first: the value and its published code, its version and the file row it
-    came from. The year column is named by the measure's year type ('academic year', 'calendar year')."""
-    ordered = frame.assign(_order=frame["role"].map({r: i for i, r in enumerate(charts.ROLE_ORDER)})).sort_values(
-        ["_order", "end_year"], kind="stable")
-    table = ordered[[c for c in TREND_TABLE_COLUMNS if c in ordered.columns]]
-    return table.rename(columns={"year_label": measure.year_title.lower(), "neighbours_counted": "neighbours_in_mean"})
-
-
-@dataclass(frozen=True)
-class TrendFigure:
-    """A trend chart with everything its chart block needs, so a page reads it back in one cached call."""
-    frame: pd.DataFrame          # `queries.trend` for the measure
-    spec: dict                   # the Vega-Lite spec of `charts.trend_chart`
-    alt_text: str
-    table: pd.DataFrame          # `trend_table(frame)`
-    source_ids: list[int]
-    has_values: bool             # whether any year has a figure
-    decimals: dict[str, int]     # how the table's value column is rounded on screen (the dictionary's decimals)
-
-
-def trend_figure(con, measure_id: str, la_code: str, neighbour_set: str, selected_year: int | None) -> TrendFigure:
-    """The data, chart spec, alt text and table of one measure's trend. Building and converting an Altair
-    chart costs tens of milliseconds, so pages cache this rather than drawing the chart on every rerun."""
-    measure = measures.by_id()[measure_id]
-    frame = queries.trend(con, measure_id, la_code, neighbour_set)
-    return TrendFigure(frame, charts.trend_chart(frame, measure, selected_year=selected_year).to_dict(),
-                       charts.trend_alt_text(frame, measure), trend_table(frame, measure),
-                       [int(s) for s in frame["source_id"].dropna()], bool(frame["value"].notna().any()),
-                       {"value": measure.decimals})
 
 
 @dataclass(frozen=True)
@@ -220,16 +183,14 @@ class OverviewCard:
 
 
 def overview_cards(con, la_code: str, up_to: int, comparator: str) -> list[OverviewCard]:
-    """For each headline phase, the card of its first headline measure with a figure for the LA by `up_to`
-    (in that measure's latest such year, labelled 'latest: ...' when it is not `up_to`). One call for the
-    whole Overview, so a rerun reads one cache entry."""
-    headline_measures = queries.measures(con, True)
-    dictionary = measures.by_id()
+    """For each phase of the dictionary's Overview measures, the card of its first measure with a figure for the
+    LA by `up_to` (in that measure's latest such year, labelled 'latest: ...' when it is not `up_to`). One call
+    for the whole Overview, so a rerun reads one cache entry."""
     cards = []
-    for phase, phase_measures in headline_measures.groupby("phase", sort=False):
-        for measure_id in phase_measures["measure_id"]:
-            headline = card(con, measure_id, la_code, up_to, comparator)
+    for phase in dict.fromkeys(m.phase for m in measures.where("overview")):
+        for measure in measures.where("overview", phase=phase):
+            headline = card(con, measure.measure_id, la_code, up_to, comparator)
             if headline.value is not None:
-                cards.append(OverviewCard(phase, dictionary[measure_id], headline))
+                cards.append(OverviewCard(phase, measure, headline))
                 break
     return cards

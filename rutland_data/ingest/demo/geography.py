@@ -21,10 +21,10 @@ from shapely.ops import voronoi_diagram
 
 from rutland_data.store import db
 from rutland_data.ingest.demo.common import SIMULATED_FILE, fingerprint
-from rutland_data.ingest.importers.iod import LSOAS_IN_ENGLAND
-from rutland_data.ingest.importers.ons_geo import LOOKUP_COLUMNS, display_geometry, insert_geographies, insert_lookups
+from rutland_data.reference.codes import LSOAS_IN_ENGLAND
+from rutland_data.ingest.importers.ons_geo import LOOKUP_COLUMNS, insert_geographies, insert_lookups
+from rutland_data.store.geometry import display_geometry
 
-ORDER = 30
 RUTLAND_ONS = "E06000017"
 
 # ONS label points of the wards in force since May 2019 (seed-facts.md).

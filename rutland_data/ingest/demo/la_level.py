@@ -15,9 +15,8 @@ from rutland_data.reference import measures as measure_dictionary
 from rutland_data.ingest.demo.common import source_ids
 from rutland_data.ingest.importers import insert_areas
 from rutland_data.reference.markers import round_half_up
-from rutland_data.settings import EAST_MIDLANDS_CODE, ENGLAND_CODE, REGION_NAMES
+from rutland_data.reference.codes import EAST_MIDLANDS_CODE, ENGLAND_CODE, REGION_NAMES
 
-ORDER = 10
 RUTLAND = "857"
 ISLES_OF_SCILLY = "420"
 

@@ -17,9 +17,8 @@ from rutland_data.ingest.demo.common import SIMULATED_FILE, fingerprint
 from rutland_data.ingest.importers import insert_areas
 from rutland_data.ingest.importers.csp_destinations import COHORT_CATEGORY, KS4_CATEGORIES, insert_destinations
 from rutland_data.reference.markers import round_half_up
-from rutland_data.settings import EAST_MIDLANDS_CODE, ENGLAND_CODE
+from rutland_data.reference.codes import EAST_MIDLANDS_CODE, ENGLAND_CODE
 
-ORDER = 40
 RUTLAND = "857"
 # Later than the council's own 2016 and 2017 tables, so the two kinds of table never share a cohort year.
 COHORT_YEARS = [2018, 2019, 2020, 2021, 2022]

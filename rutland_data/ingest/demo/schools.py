@@ -19,15 +19,12 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from rutland_data.reference import measures
 from rutland_data.reference import school_types
 from rutland_data.ingest.demo.common import source_ids
-from rutland_data.ingest.importers.csp_school import (BENCHMARK_COLUMNS, RESULT_COLUMNS, complete_intervals, insert_rows,
-                                               label_of, merge_schools)
+from rutland_data.ingest.importers.csp_school import BENCHMARK_COLUMNS, RESULT_COLUMNS, insert_rows, merge_schools
 from rutland_data.reference.markers import round_half_up
-from rutland_data.settings import ENGLAND_CODE
+from rutland_data.reference.codes import ENGLAND_CODE, academic_year
 
-ORDER = 20
 RUTLAND = "857"
 SUPPRESS_UP_TO = 5  # performance tables print SUPP for a group of 5 or fewer pupils
 
@@ -416,19 +413,20 @@ def generate(con, settings) -> None:
         "comparison_group": school_types.MAINSTREAM,
     }))
 
-    results["year_label"] = results["end_year"].map(label_of)
+    results["year_label"] = results["end_year"].map(academic_year)
     results["version"] = "unstated"
     results["source_id"] = simulated_id
     results["source_row"] = range(1, len(results) + 1)
-    results["ci_low"], results["ci_high"], results["published_band"] = None, None, None
+    # No interval is published for invented figures: the queries compute one from the cohort, as for a real file.
+    results["ci_low"], results["ci_high"], results["ci_method"] = math.nan, math.nan, None
+    results["cohort_from"] = "cohort"
     results["cohort_n"] = results["cohort_n"].astype("Int64")
     results["value"] = results["value"].astype(float)
-    results = complete_intervals(results, {m.measure_id: m.unit for m in measures.read_dictionary()})
     results["published_band"] = pd.array([None] * len(results), dtype="Int64")
     results["value_code"] = results["value_code"].astype(object).where(results["value_code"].notna(), None)
     insert_rows(con, "school_results", results, RESULT_COLUMNS)
 
-    benchmarks["year_label"] = benchmarks["end_year"].map(label_of)
+    benchmarks["year_label"] = benchmarks["end_year"].map(academic_year)
     benchmarks["version"] = "unstated"
     benchmarks["source_id"] = np.where(benchmarks["is_seed"], seed_id, simulated_id)
     benchmarks["source_row"] = benchmarks.groupby("source_id").cumcount() + 1

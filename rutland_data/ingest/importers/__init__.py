@@ -1,9 +1,10 @@
-"""Importers for official file formats, one module per format, chosen by a file's header.
+"""Importers for official file formats, one module per format, chosen by a file's header; this module
+holds what they share (reading a file, the `Importer`, parsing and writing LA results and areas).
 
-Each module in this package defines `IMPORTERS`, a list of `Importer` objects. The
-build offers every file to every importer and uses the one whose signature columns
-appear in the file's header, so a user's own download folder works whatever the
-files are called.
+Each module in this package defines `IMPORTERS`, a list of `Importer` objects, listed once in
+`rutland_data/ingest/formats.py`. The build offers every file to every importer and uses the one
+whose signature columns appear in the file's header, so a user's own download folder works whatever
+the files are called.
 """
 from __future__ import annotations
 
@@ -11,10 +12,8 @@ import contextlib
 import csv
 import difflib
 import gzip
-import importlib
 import io
 import json
-import pkgutil
 import re
 import zipfile
 import zlib
@@ -25,6 +24,10 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pa_compute
+import pyarrow.csv as pa_csv
+import pyarrow.parquet as pq
 
 from rutland_data.reference import versions
 from rutland_data.ingest.intake import BadInput, Col, validate
@@ -138,8 +141,6 @@ class SourceFile:
         recognising a format must not read whole national files. Undecodable bytes are tolerated here
         (the file may be another encoding a format declares) but a damaged file is refused."""
         if self.kind == "parquet":
-            import pyarrow.parquet as pq
-
             with open(self.path, "rb") as handle:
                 if handle.read(4) != b"PAR1":
                     raise BadInput(self.display_name, "is not a parquet file (it does not start with PAR1); "
@@ -239,10 +240,6 @@ _BLANK_LINE = re.compile(r"(?<=\n)\r?\n")
 def _arrow_text_frame(text: str) -> pd.DataFrame | None:
     """`text` parsed by pyarrow.csv with every column as text (blanks stay ''), or None when it is not a
     plain rectangular CSV with distinct, non-blank header names (then `_csv_text_frame` reads it)."""
-    import pyarrow as pa
-    import pyarrow.compute as pa_compute
-    import pyarrow.csv as pa_csv
-
     header = next(csv.reader([text.split("\n", 1)[0].rstrip("\r")]), [])
     if not header or "" in header or len(set(header)) != len(header):
         return None
@@ -390,14 +387,6 @@ def _named_alike(wanted: str, column: str) -> bool:
     return a in b or b in a or difflib.SequenceMatcher(None, a, b).ratio() >= 0.85
 
 
-def all_importers() -> list[Importer]:
-    found: list[Importer] = []
-    for module_info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-        module = importlib.import_module(f"{__name__}.{module_info.name}")
-        found.extend(getattr(module, "IMPORTERS", []))
-    return found
-
-
 SUPPORTED_SUFFIXES = (".csv", ".csv.gz", ".parquet", ".zip", ".geojson")
 
 
@@ -446,9 +435,6 @@ def _parse_plain_column(cells: pd.Series, blank_code: str | None) -> tuple[list,
     """`parse_cell` over a whole column at once, or None when the column is not plain printable ASCII
     text with only numbers, markers and blanks (there Python's and Arrow's idea of whitespace, digits
     and number syntax could differ, so the caller goes cell by cell)."""
-    import pyarrow as pa
-    import pyarrow.compute as pa_compute
-
     if len(cells) < 500 or not pd.api.types.is_string_dtype(cells.dtype) or cells.dtype == object:
         return None  # a short column is quicker cell by cell
     text = cells.fillna("")

@@ -19,7 +19,7 @@ import pandas as pd
 from rutland_data.ingest.importers import BadInput, Col, Importer, SourceFile, insert_areas, parse_column, reject_duplicates
 from rutland_data.ingest.importers.csp_school import PERFORMANCE_TABLES_LAYOUT, RECORD_KEYS
 from rutland_data.ingest.intake import COUNT, PERCENT, Code
-from rutland_data.settings import ENGLAND_CODE
+from rutland_data.reference.codes import ENGLAND_CODE
 
 # (column stem, category shown, group used to colour and order the stacked bars)
 KS4_CATEGORIES = [

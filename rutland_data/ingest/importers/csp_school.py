@@ -22,13 +22,12 @@ import numpy as np
 import pandas as pd
 
 from rutland_data.reference import measures as measure_dictionary
-from rutland_data.analysis import intervals as school_stats
 from rutland_data.reference import school_types
 from rutland_data.ingest.importers import BadInput, Col, Importer, Layout, SourceFile, insert_areas
 from rutland_data.ingest.intake import (COUNT, LA_NUMBER, PERCENT, PROGRESS_BAND, URN, Code, Date, interval_rule,
                                  measure_rule)
 from rutland_data.reference.markers import GLOSSARY
-from rutland_data.settings import ENGLAND_CODE
+from rutland_data.reference.codes import academic_year, ENGLAND_CODE
 
 # Previous-year columns of full KS2/KS4 files, e.g. PTRWM_EXP_17 in the 2017/18 KS2 file.
 _PREVIOUS_YEAR_COLUMN = re.compile(r"^(PTRWM_EXP|READPROG|ATT8SCR|P8MEA)_(\d{2})$")
@@ -36,7 +35,7 @@ _ACADEMIC_YEAR_NAME = re.compile(r"(?<!\d)(20\d{2})[-_](20\d{2})(?!\d)")
 _LA_DOWNLOAD_NAME = re.compile(r"(?<!\d)\d{3}_(20\d{2})_")
 
 RESULT_COLUMNS = ["urn", "end_year", "year_label", "measure_id", "pupil_group", "cohort_n", "value", "value_code",
-                  "ci_low", "ci_high", "ci_method", "published_band", "version", "source_id", "source_row"]
+                  "ci_low", "ci_high", "ci_method", "published_band", "version", "source_id", "source_row", "cohort_from"]
 BENCHMARK_COLUMNS = ["area_code", "school_phase", "end_year", "year_label", "measure_id", "pupil_group", "cohort_n",
                      "value", "value_code", "ci_low", "ci_high", "version", "source_id", "source_row"]
 # A census or absence row names no school; it is registered as 'School {la}/{estab} (URN {urn})'
@@ -47,12 +46,6 @@ _SCHOOL_TYPES = {"conversion_date": "DATE", "easting": "INTEGER", "northing": "I
 SCHOOL_COLUMNS = ["urn", "name", "la_code", "estab", "phase", "school_type", "trust", "trust_type", "conversion_date",
                   "ward_code", "easting", "northing", "lat", "lon", "is_open", "source_id", "comparison_group",
                   "successor_urn", "replaced_on"]
-
-PUPIL_GROUP_LABELS = {
-    "all": "All pupils", "disadvantaged": "Disadvantaged", "not_disadvantaged": "Not disadvantaged",
-    "boys": "Boys", "girls": "Girls", "low_prior": "Low prior attainment", "middle_prior": "Middle prior attainment",
-    "high_prior": "High prior attainment", "eal": "English as an additional language", "non_mobile": "Non-mobile",
-}
 
 @dataclass(frozen=True)
 class Field:
@@ -172,10 +165,6 @@ def version_of(source: SourceFile) -> str:
     return "unstated"
 
 
-def label_of(end_year: int) -> str:
-    return f"{end_year - 1}/{str(end_year)[2:]}"
-
-
 # ---- reading cells (vectorised: the England files have 20,000+ rows and hundreds of columns) ----------
 def text_column(frame: pd.DataFrame, column: str) -> pd.Series:
     """A column as stripped text, blank where empty."""
@@ -249,8 +238,8 @@ def long_results(source: SourceFile, frame: pd.DataFrame, fields: list[Field]) -
     coverage = gather(values, [f.coverage for f in present], np.nan)
     has_coverage = np.repeat([f.coverage in position for f in present], rows)
     in_measure = np.where(has_coverage, np.round(cohorts * coverage / 100), cohorts)
-    n_from = np.repeat([_n_from(f, position) for f in present], rows).astype(object)
-    n_from[has_coverage & np.isnan(in_measure)] = None   # coverage not published for this school
+    cohort_from = np.repeat([_cohort_from(f, position) for f in present], rows).astype(object)
+    cohort_from[has_coverage & np.isnan(in_measure)] = None   # coverage not published for this school
     bands = np.full((rows, count), np.nan)
     for j, field in enumerate(present):
         if field.band in frame.columns:
@@ -263,7 +252,7 @@ def long_results(source: SourceFile, frame: pd.DataFrame, fields: list[Field]) -
         "measure_id": np.repeat([f.measure_id for f in present], rows).astype(object),
         "pupil_group": np.repeat([f.group for f in present], rows).astype(object),
         "cohort_n": np.round(np.where(np.isnan(in_measure), cohorts, in_measure)),
-        "_n_from": n_from,
+        "cohort_from": cohort_from,
         "ci_low": gather(values, [f.low for f in present], np.nan),
         "ci_high": gather(values, [f.high for f in present], np.nan),
         "published_band": bands.ravel(order="F"),
@@ -274,9 +263,9 @@ def long_results(source: SourceFile, frame: pd.DataFrame, fields: list[Field]) -
     return results
 
 
-def _n_from(field: Field, position: dict[str, int]) -> str | None:
-    """Which columns give the pupils a figure is computed on ('TELIG x READCOV %'), for the interval's
-    method text; None when the file has no such count (then no interval is computed)."""
+def _cohort_from(field: Field, position: dict[str, int]) -> str | None:
+    """Which columns give the pupils a figure is computed on ('TELIG × READCOV %'), stored beside the cohort
+    so an interval computed from it can say so; None when the file has no such count (then none is computed)."""
     if field.cohort not in position or not field.cohort_is_measure:
         return None
     if field.coverage is not None:
@@ -284,54 +273,14 @@ def _n_from(field: Field, position: dict[str, int]) -> str | None:
     return field.cohort
 
 
-def complete_intervals(results: pd.DataFrame, units: dict[str, str]) -> pd.DataFrame:
-    """Keep a published interval; otherwise compute one where the data allow (school_stats decides:
-    Wilson for a percentage on its cohort, score +/- 1.96 SD/sqrt(n) for a progress score on the year's
-    own national pupil SD and the pupils in the measure), and write in ci_method exactly how: the SD,
-    n and the columns n came from. Context measures (census, absence) describe whole schools and get
-    none; a row whose pupils in the measure are not published (`_n_from` None) gets none either."""
+def published_intervals(results: pd.DataFrame) -> pd.DataFrame:
+    """Keep an interval only where the file publishes both limits (ci_method 'published'): one limit alone is
+    not an interval. Computed intervals are made when figures are read (rutland_data/queries/schools.py)."""
     results = results.copy()
-    n_from = results["_n_from"] if "_n_from" in results.columns else pd.Series("cohort", index=results.index)
-    context = results["measure_id"].str.startswith(("school_", "abs_"))
-    published = ~context & results["ci_low"].notna() & results["ci_high"].notna()
+    published = results["ci_low"].notna() & results["ci_high"].notna()
     results["ci_method"] = pd.Series(None, index=results.index, dtype=object).where(~published, "published")
-    results.loc[context, ["ci_low", "ci_high"]] = float("nan")
-    candidates = results[~context & ~published & results["value"].notna() & results["cohort_n"].notna()
-                         & n_from.notna()]
-    lows, highs, methods = [], [], []
-    computed: dict[tuple, tuple] = {}  # the same (measure, year, value, cohort) recurs across schools
-    for key in zip(candidates["measure_id"], candidates["end_year"], candidates["value"], candidates["cohort_n"],
-                   n_from[candidates.index]):
-        if key not in computed:
-            measure_id, end_year, value, n, columns = key
-            interval = school_stats.school_interval(units.get(measure_id, ""), measure_id, int(end_year),
-                                                    float(value), int(n))
-            computed[key] = (interval.low if interval else float("nan"), interval.high if interval else float("nan"),
-                             method_text(interval, float(value), int(end_year), columns))
-        low, high, method = computed[key]
-        lows.append(low)
-        highs.append(high)
-        methods.append(method)
-    results.loc[candidates.index, "ci_low"] = lows
-    results.loc[candidates.index, "ci_high"] = highs
-    results.loc[candidates.index, "ci_method"] = pd.Series(methods, index=candidates.index, dtype=object)
-    unpublished_partial = ~context & ~published & ~results.index.isin(candidates.index)
-    results.loc[unpublished_partial, ["ci_low", "ci_high"]] = float("nan")
-    return results.drop(columns=["_n_from"], errors="ignore")
-
-
-def method_text(interval: school_stats.Interval | None, value: float, end_year: int, n_from: str) -> str | None:
-    """How a computed interval was made, with the figures it rests on, as stored in ci_method."""
-    if interval is None:
-        return None
-    if interval.method == "wilson":
-        return (f"computed: Wilson score 95% interval on {interval.successes} of {interval.n} pupils "
-                f"(n = {n_from}; {interval.successes} rebuilt from the published {value:g}%)")
-    if interval.method == "national pupil SD":
-        return (f"computed: {value:g} ± 1.96 × {interval.sd:g} / √{interval.n} (national pupil SD {interval.sd:g} "
-                f"for {label_of(end_year)}, the SD that reproduces DfE's published intervals; n = {interval.n} "
-                f"pupils in the measure, {n_from})")
-    return interval.method
+    results.loc[~published, ["ci_low", "ci_high"]] = float("nan")
+    return results
 
 
 # ---- writing ---------------------------------------------------------------------------------------
@@ -419,10 +368,6 @@ def _note(how_year: str, repeated: int, differing: int, skipped: int) -> str:
     return "; ".join(parts)
 
 
-def _units() -> dict[str, str]:
-    return {m.measure_id: m.unit for m in measure_dictionary.read_dictionary()}
-
-
 # ---- key-stage results files ---------------------------------------------------------------------------
 def _load_results(con, source: SourceFile, source_id: int, fields: list[Field],
                   state_funded_national: set[str], phase: str | None,
@@ -443,9 +388,9 @@ def _load_results(con, source: SourceFile, source_id: int, fields: list[Field],
     results = long_results(source, kept, fields)
     results["area"] = frame["_area"].reindex(results["_key"]).to_numpy()
     results["is_school"] = is_school.reindex(results["_key"]).to_numpy()
-    results["end_year"], results["year_label"] = end_year, label_of(end_year)
+    results["end_year"], results["year_label"] = end_year, academic_year(end_year)
     results["version"], results["source_id"], results["source_row"] = version_of(source), source_id, results["_row"]
-    results = complete_intervals(results, _units())
+    results = published_intervals(results)
 
     schools = frame.loc[is_school, [c for c in ("_urn", "_la", "SCHNAME", "ESTAB", "ICLOSE") if c in frame.columns]]
     type_column = next((c for c in ("NFTYPE", "NFTYPE/FESITYPE") if c in frame.columns), None)
@@ -492,8 +437,8 @@ def _load_context(con, source: SourceFile, source_id: int, fields: list[Field], 
     """Census / absence: school rows by URN; 'NAT' and 'LA' rows are per phase (ESTAB = PRI/SEC/SPE)."""
     end_year, how_year = year_of(source)
     if year_override and end_year in year_override:
-        how_year += (f"; no school absence was published for {label_of(end_year)}, so these are the "
-                     f"{label_of(year_override[end_year])} figures carried forward and are stored as such")
+        how_year += (f"; no school absence was published for {academic_year(end_year)}, so these are the "
+                     f"{academic_year(year_override[end_year])} figures carried forward and are stored as such")
         end_year = year_override[end_year]
     frame = source.frame()
     urn = text_column(frame, urn_column)
@@ -511,7 +456,7 @@ def _load_context(con, source: SourceFile, source_id: int, fields: list[Field], 
     results["area"] = frame["_area"].reindex(results["_key"]).to_numpy()
     results["school_phase"] = frame["_phase"].reindex(results["_key"]).to_numpy()
     results["is_school"] = is_school.reindex(results["_key"]).to_numpy()
-    results["end_year"], results["year_label"] = end_year, label_of(end_year)
+    results["end_year"], results["year_label"] = end_year, academic_year(end_year)
     results["version"], results["source_id"], results["source_row"] = version_of(source), source_id, results["_row"]
     results["ci_method"] = None
 

@@ -12,7 +12,7 @@ from rutland_data.ingest.importers import (BadInput, Col, Importer, SourceFile, 
                                     wide_la_results)
 from rutland_data.ingest.importers.ees_format import GEOGRAPHY, GEOGRAPHY_COLUMNS, add_area_and_year
 from rutland_data.ingest.intake import COUNT, PERCENT, Code
-from rutland_data.settings import REGION_NAMES
+from rutland_data.reference.codes import REGION_NAMES
 
 PHASES = {"Primary": "primary", "Secondary": "secondary"}
 MEASURE_COLUMNS = {

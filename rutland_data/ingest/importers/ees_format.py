@@ -11,7 +11,7 @@ import pandas as pd
 from rutland_data.ingest import intake
 from rutland_data.ingest.importers import BadInput, Col, SourceFile, insert_areas
 from rutland_data.reference.markers import PUBLISHED_MARKERS
-from rutland_data.settings import ENGLAND_CODE
+from rutland_data.reference.codes import ENGLAND_CODE
 
 GEOGRAPHY_COLUMNS = ("time_period", "geographic_level", "region_code", "region_name",
                      "old_la_code", "new_la_code", "la_name")

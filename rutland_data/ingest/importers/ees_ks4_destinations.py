@@ -14,7 +14,7 @@ from rutland_data.ingest.importers import BadInput, Col, Importer, SourceFile, p
 from rutland_data.ingest.importers.csp_destinations import COHORT_CATEGORY, insert_destinations
 from rutland_data.ingest.importers.ees_format import academic_year
 from rutland_data.ingest.intake import COUNT, PERCENT, TIME_PERIOD, PerRow
-from rutland_data.settings import ENGLAND_CODE
+from rutland_data.reference.codes import ENGLAND_CODE
 
 INSTITUTION_GROUP = "State-funded mainstream schools"
 # (EES column, category, group): the same categories as the performance-tables file.

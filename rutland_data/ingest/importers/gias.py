@@ -19,6 +19,7 @@ from datetime import datetime
 import pandas as pd
 
 from rutland_data.reference import school_types
+from rutland_data.store.geometry import bng_to_wgs84
 from rutland_data.ingest.importers import BadInput, Col, Importer, Layout, SourceFile, reject_duplicates
 from rutland_data.ingest.importers.csp_school import merge_schools
 from rutland_data.ingest.intake import LA_NUMBER, Code, Date, Number
@@ -75,16 +76,13 @@ def _urns(source: SourceFile, frame: pd.DataFrame, column: str = "URN") -> pd.Se
 
 
 def _lat_lon(eastings: pd.Series, northings: pd.Series) -> tuple[list, list]:
-    """British National Grid to WGS84 latitude/longitude (pyproj), None where no grid reference."""
-    from pyproj import Transformer
-
+    """British National Grid to WGS84 latitude/longitude, None where no grid reference."""
     east = pd.to_numeric(eastings, errors="coerce")
     north = pd.to_numeric(northings, errors="coerce")
     known = east.notna() & north.notna() & (east > 0)
     lats, lons = [None] * len(east), [None] * len(east)
     if known.any():
-        transformer = Transformer.from_crs("EPSG:27700", "EPSG:4326", always_xy=True)
-        lon, lat = transformer.transform(east[known].to_numpy(), north[known].to_numpy())
+        lon, lat = bng_to_wgs84(east[known].to_numpy(), north[known].to_numpy())
         for position, la, lo in zip(known.to_numpy().nonzero()[0], lat, lon):
             lats[position], lons[position] = round(float(la), 6), round(float(lo), 6)
     return lats, lons

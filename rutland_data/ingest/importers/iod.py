@@ -16,32 +16,11 @@ import pyarrow as pa
 import pyarrow.compute as pa_compute
 
 from rutland_data.ingest.importers import BadInput, Col, Importer, SourceFile, reject_duplicates
+from rutland_data.reference.codes import LSOAS_IN_ENGLAND
 from rutland_data.ingest.intake import COUNT, DECILE, IOD_SCORE, LAD_CODE, LSOA_CODE, rank
 from rutland_data.ingest.importers.ons_geo import LOOKUP_COLUMNS, insert_lookups, row_count
 
 MHCLG = "Ministry of Housing, Communities and Local Government"
-LSOAS_IN_ENGLAND = {"2011": 32844, "2021": 33755}
-EDITION_LSOA_VINTAGE = {2015: "2011", 2019: "2011", 2025: "2021"}
-
-# Indicator id -> label shown on the page, in display order.
-INDICATORS = {
-    "imd": "Index of Multiple Deprivation (IMD)",
-    "income": "Income",
-    "employment": "Employment",
-    "education": "Education, Skills and Training",
-    "health": "Health Deprivation and Disability",
-    "crime": "Crime",
-    "barriers": "Barriers to Housing and Services",
-    "environment": "Living Environment",
-    "idaci": "Income Deprivation Affecting Children Index (IDACI)",
-    "idaopi": "Income Deprivation Affecting Older People Index (IDAOPI)",
-    "children_young_people": "Children and Young People sub-domain",
-    "adult_skills": "Adult Skills sub-domain",
-    "geographical_barriers": "Geographical Barriers sub-domain",
-    "wider_barriers": "Wider Barriers sub-domain",
-    "indoors": "Indoors sub-domain",
-    "outdoors": "Outdoors sub-domain",
-}
 # Population denominators, stored as rows with only `population` set.
 DENOMINATORS = {
     "total population": "population_total",

@@ -22,7 +22,7 @@ from rutland_data.ingest.importers import (
     reject_duplicates,
 )
 from rutland_data.ingest.intake import Number, PerRow, measure_rule
-from rutland_data.settings import LAIT_REGION_CODES, REGION_NAMES
+from rutland_data.reference.codes import LAIT_REGION_CODES, REGION_NAMES
 
 _VERSION_WORDS = {"rev": "revised", "prov": "provisional", "final": "final"}
 _YEAR = re.compile(r"^(\d{4})(?:[-/](\d{2}))?(?:-(\d{2})/(\d{2}))?(?: \((\w+)\))?$")

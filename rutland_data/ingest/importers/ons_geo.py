@@ -11,33 +11,15 @@ import json
 from functools import partial
 
 import pandas as pd
-from shapely.geometry import mapping, shape
+from shapely.geometry import shape
 
+from rutland_data.store.geometry import display_geometry
 from rutland_data.ingest.importers import BadInput, Col, Importer, SourceFile, reject_duplicates
 from rutland_data.ingest.intake import (COUNT, ENGLAND_LAT, ENGLAND_LON, LAD_CODE, LSOA_CODE, WARD_CODE, Code, Geometry,
                                  Number)
 
 ONS = "Office for National Statistics"
 OGL_ONS = "Open Government Licence v3.0 (contains OS data © Crown copyright and database right)"
-DISPLAY_TOLERANCE_DEGREES = 0.0003  # about 20-30 m at Rutland's latitude: invisible at county zoom
-DISPLAY_DECIMALS = 5                # about 1 m
-
-
-def display_geometry(geometry: dict) -> dict:
-    """A lighter copy of a GeoJSON geometry for drawing: simplified, coordinates rounded."""
-    simplified = shape(geometry).simplify(DISPLAY_TOLERANCE_DEGREES, preserve_topology=True)
-    return _rounded(mapping(simplified))
-
-
-def _rounded(geometry: dict) -> dict:
-    def walk(coords):
-        if isinstance(coords[0], (int, float)):
-            return [round(float(c), DISPLAY_DECIMALS) for c in coords]
-        return [walk(part) for part in coords]
-
-    return {"type": geometry["type"], "coordinates": walk(geometry["coordinates"])}
-
-
 def label_point(geometry: dict) -> tuple[float, float]:
     """A point guaranteed inside the shape, for labels and for areas without an ONS label point."""
     point = shape(geometry).representative_point()

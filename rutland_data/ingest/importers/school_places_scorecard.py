@@ -14,7 +14,7 @@ from rutland_data.ingest.importers import (BadInput, Col, Importer, SourceFile, 
                                     reject_duplicates, wide_la_results)
 from rutland_data.ingest.intake import PERCENT, Code
 from rutland_data.reference.markers import PUBLISHED_MARKERS, SCORECARD_MARKERS
-from rutland_data.settings import ENGLAND_CODE
+from rutland_data.reference.codes import ENGLAND_CODE
 
 PREFERENCE_COLUMNS = {
     "Pref_P_1_CY": "admissions_first_pref_primary",

@@ -1,0 +1,48 @@
+"""Where the figures come from: the sources loaded (file, checksum, load time, release note, simulated or
+real), what each feeds, and the build's own facts (mode, LA, content checksum, build time)."""
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+
+def sources(con: duckdb.DuckDBPyConnection, source_ids: list[int] | None = None) -> pd.DataFrame:
+    sql = "SELECT * FROM sources"
+    params: list = []
+    if source_ids is not None:
+        ids = sorted({int(i) for i in source_ids if pd.notna(i)}) or [-1]
+        sql += " WHERE source_id IN (SELECT unnest(?))"
+        params.append(ids)
+    return con.execute(sql + " ORDER BY source_id", params).df()
+
+
+def build_info(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    return dict(con.execute("SELECT key, value FROM build_info").fetchall())
+
+
+def source_feeds(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """What each source feeds - rows per table and the LA measures - for `check` and the About page."""
+    tables = [r[0] for r in con.execute(
+        "SELECT table_name FROM information_schema.columns WHERE column_name = 'source_id' "
+        "AND table_name <> 'sources' ORDER BY table_name").fetchall()]
+    counts = " UNION ALL ".join(
+        f"SELECT source_id, '{table}' AS table_name, count(*) AS n FROM \"{table}\" GROUP BY source_id"
+        for table in tables)
+    return con.execute(
+        f"""
+        WITH counts AS ({counts}),
+        fed AS (
+            SELECT source_id, string_agg(table_name || ' (' || format('{{:,}}', n) || ')', ', ' ORDER BY table_name)
+                   AS tables_fed
+            FROM counts GROUP BY source_id
+        ),
+        measures_fed AS (
+            SELECT source_id, string_agg(DISTINCT measure_id, ', ' ORDER BY measure_id) AS measures_fed
+            FROM la_results GROUP BY source_id
+        )
+        SELECT s.source_id, s.file_name, s.importer, s.rows_loaded, s.is_simulated, s.notes,
+               f.tables_fed, m.measures_fed
+        FROM sources s LEFT JOIN fed f USING (source_id) LEFT JOIN measures_fed m USING (source_id)
+        ORDER BY s.source_id
+        """
+    ).df()

@@ -1,0 +1,373 @@
+"""What the Schools and School profile pages show, one call per section: the masking headline and its
+counts, the funnel limits and how they were made, the pooled pupil groups, the SQA list, a school's profile.
+Data only: the charts are drawn from these by the figure registry (rutland_data/charts/figures.py)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from rutland_data import settings
+from rutland_data.analysis import funnels, intervals, sqa
+from rutland_data.queries.la import area_name
+from rutland_data.queries.schools import (NOT_TESTED, las_with_schools, masking, pooled_groups, profile_results,
+                                          pupil_groups, responsible_schools, result_years, school, school_links,
+                                          school_options, sqa_results, with_results)
+from rutland_data.reference import measures as measure_dictionary
+from rutland_data.reference import pupil_sds, school_types
+from rutland_data.reference.codes import KEY_STAGES, academic_year
+
+KEY_STAGE_NOUN = dict(KEY_STAGES.values())   # 'Primary (KS2)' -> 'primary schools'
+
+
+def masking_summary(frame: pd.DataFrame) -> dict[str, int]:
+    """Counts behind the headline sentence: state-funded mainstream schools only, as DfE compares them."""
+    compared = frame[frame["compared"]]
+    shown = compared[compared["value"].notna()]
+    others = frame[~frame["compared"] & frame["value"].notna()]
+    return {
+        "schools": len(compared),
+        "with_value": len(shown),
+        "below": int(shown["below_national"].sum()),
+        "significantly_below": int((shown["significance"] == intervals.BELOW).sum()),
+        "significantly_above": int((shown["significance"] == intervals.ABOVE).sum()),
+        "below_not_tested": int((shown["below_national"] & (shown["significance"] == NOT_TESTED)).sum()),
+        "not_compared": len(others),
+    }
+
+
+def headline_sentence(frame: pd.DataFrame, measure: measure_dictionary.Measure, la_name: str,
+                      key_stage: str, year_label: str) -> str:
+    """'Rutland 67% vs England 61% in 2016/17 - but 7 of 17 state-funded mainstream primary schools ...'."""
+    counts = masking_summary(frame)
+    la_value = frame["la_value"].iloc[0] if len(frame) else None
+    national = frame["national"].iloc[0] if len(frame) else None
+    noun = "state-funded mainstream " + KEY_STAGE_NOUN.get(key_stage, "schools")
+    if la_value is None or pd.isna(la_value) or national is None or pd.isna(national):
+        return f"{counts['with_value']} of {counts['schools']} {noun} have a published figure for {year_label}."
+    opening = f"{la_name} {measure.format(la_value)} vs England {measure.format(national)} in {year_label}"
+    if not counts["below"]:
+        return f"{opening} - none of the {counts['with_value']} {noun} with a figure was below national."
+    la_better = (la_value >= national) if measure.polarity != "lower" else (la_value <= national)
+    return (f"{opening}{' - but ' if la_better else ' - '}{counts['below']} of {counts['with_value']} {noun} "
+            f"with a figure were below national, {significance_clause(counts)}.")
+
+
+def significance_clause(counts: dict[str, int], basis: str = "") -> str:
+    """'4 of them significantly' / 'none of them can be tested for significance (...)' for the schools below
+    national: a school without an interval or DfE band is untested, never 'not significantly' below."""
+    if counts["below_not_tested"] == counts["below"]:
+        return "none of them can be tested for significance (no 95% interval or DfE progress band)"
+    significantly = counts["significantly_below"]
+    untested = (f"; {counts['below_not_tested']} of them cannot be tested (no 95% interval or DfE progress band)"
+                if counts["below_not_tested"] else "")
+    return f"{'none' if not significantly else significantly} of them significantly{basis}{untested}"
+
+
+def not_compared_sentence(frame: pd.DataFrame) -> str | None:
+    """The schools left out of the headline sentence, by group: 'Not counted above ...: 2 independent ...'."""
+    others = frame[~frame["compared"] & frame["value"].notna()]
+    if others.empty:
+        return None
+    counts = others["comparison_group"].map(school_types.label).value_counts()
+    parts = [f"{count} {group} school{'s' if count != 1 else ''}" for group, count in counts.items()]
+    return ("Not counted above, and shown apart below (DfE compares only state-funded mainstream schools with "
+            f"the state-funded national figure): {', '.join(parts)} with a figure.")
+
+
+def below_in_subjects(con: duckdb.DuckDBPyConnection, la_code: str, end_year: int,
+                      measure_ids: tuple[str, ...]) -> tuple[int, int]:
+    """(schools below national in every one of the measures, schools with all of them) - the review's
+    'six primary schools were below national in reading and writing'."""
+    below_all, with_all = None, None
+    for measure_id in measure_ids:
+        frame = masking(con, la_code, measure_id, end_year)
+        shown = set(frame.loc[frame["value"].notna() & frame["compared"], "urn"])
+        below = set(frame.loc[frame["below_national"], "urn"])
+        with_all = shown if with_all is None else with_all & shown
+        below_all = below if below_all is None else below_all & below
+    return len(below_all or set()), len(with_all or set())
+
+
+def ks2_subject_sentence(con: duckdb.DuckDBPyConnection, la_code: str, end_year: int) -> str | None:
+    """The review's sentence, recomputed: schools below national in reading and writing, and in maths."""
+    both, total = below_in_subjects(con, la_code, end_year, ("ks2_read_exp", "ks2_writ_exp"))
+    maths, maths_total = below_in_subjects(con, la_code, end_year, ("ks2_math_exp",))
+    if not total or not maths_total:
+        return None
+    return (f"{both} of {total} primary schools were below national in both reading and writing, "
+            f"and {maths} of {maths_total} in maths.")
+
+
+def funnel_limits(frame: pd.DataFrame, measure_id: str, unit: str, end_year: int) -> tuple[pd.DataFrame, str]:
+    """95% and 99.8% limits around national over the cohort sizes shown, and how they were made."""
+    national = frame["national"].iloc[0] if len(frame) else None
+    cohorts = frame.loc[frame["compared"] & frame["value"].notna(), "cohort_n"].dropna().astype(int)
+    if national is None or pd.isna(national):
+        return pd.DataFrame(), "No funnel: no national figure is loaded for this measure and year."
+    if cohorts.empty:
+        return pd.DataFrame(), ("No funnel: the file gives no cohort sizes for these schools' figures (and no "
+                                "other release of the same figures does).")
+    sizes = range(max(1, int(cohorts.min()) - 2), int(cohorts.max()) + 3)
+    if unit == "%":
+        return (funnels.proportion_funnel_limits(float(national), sizes),
+                "State-funded mainstream schools. Exact binomial limits around the national percentage "
+                "(Spiegelhalter 2005).")
+    sd = pupil_sds.national_pupil_sd(measure_id, end_year)
+    if sd is None:
+        return pd.DataFrame(), (f"No funnel: no national pupil standard deviation for this measure in "
+                                f"{academic_year(end_year)}, so no limits can be drawn.")
+    return (funnels.score_funnel_limits(float(national), sizes, sd),
+            f"State-funded mainstream schools. National ± 1.96 and 3.09 × national pupil SD ({sd:g} for "
+            f"{academic_year(end_year)}) / √n, n = pupils in the measure.")
+
+
+def sqa_priorities(con: duckdb.DuckDBPyConnection, la_code: str, latest_year: int | None = None) -> pd.DataFrame:
+    """The SQA list: one row per open state-funded school of the LA with its proposed priority and every reason."""
+    results = sqa_results(con, la_code)
+    listed = responsible_schools(con, la_code)
+    if results.empty and listed.empty:
+        return pd.DataFrame(columns=[*sqa.OUTPUT_COLUMNS, "profile"])
+    listing = sqa.prioritise(results, schools=listed, latest_year=latest_year)
+    listing["profile"] = "school?urn=" + listing["urn"].astype(str)
+    return listing
+
+
+@dataclass(frozen=True)
+class SchoolChoice:
+    """The School profile page's choice of school: URNs in order, with their names."""
+
+    urns: list[str]
+    names: dict[str, str]
+
+
+def school_choice(con: duckdb.DuckDBPyConnection, la_code: str) -> SchoolChoice:
+    options = school_options(con, la_code)
+    urns = options["urn"].astype(str).tolist()
+    return SchoolChoice(urns, dict(zip(urns, options["name"])))
+
+
+@dataclass(frozen=True)
+class ProfileSection:
+    """One measure's section of the profile: its heading and the latest year's figure in words (its chart
+    comes from the figure registry's `profile_trends`)."""
+
+    measure_id: str
+    heading: str
+    caption: str | None
+
+
+@dataclass(frozen=True)
+class SchoolProfile:
+    """Everything the School profile page shows for one school but its charts, built once per database version
+    (the pandas work would otherwise dominate every rerun)."""
+
+    urn: str                                   # the school shown (a closed URN's successor)
+    name: str
+    notice: str | None                         # why another URN than the one asked for is shown
+    history: str | None                        # which results are a predecessor's
+    details: str                               # the markdown lines about the school
+    links: str | None                          # the linked-URNs caption
+    has_results: bool
+    metrics: list[tuple[str, str, str]]        # context metrics: label, value, help
+    sections: list[ProfileSection]
+    results: pd.DataFrame                      # the results the sections chart (`profile_results`, context left out)
+    la_name: str
+    context: pd.DataFrame                      # the context measures over time (may be empty)
+    source_ids: list
+    versions: list
+
+
+def history_note(results: pd.DataFrame) -> str | None:
+    """'Results up to 2018/19 are published under the predecessor school ... (URN ...)', one clause each."""
+    if results.empty or not results["from_predecessor"].any():
+        return None
+    clauses = []
+    for (published_urn, name), part in results[results["from_predecessor"]].groupby(["published_urn",
+                                                                                      "published_name"]):
+        replaced = part["replaced_on"].iloc[0]
+        when = f", which this school replaced on {pd.Timestamp(replaced):%d %B %Y}" if pd.notna(replaced) else ""
+        years = sorted(part["year_label"].unique())
+        span = years[0] if len(years) == 1 else f"{years[0]} to {years[-1]}"
+        clauses.append(f"results for {span} are published under the predecessor school {name} "
+                       f"(URN {published_urn}){when}")
+    text = "; ".join(clauses)
+    return text[0].upper() + text[1:] + " (GIAS links). They are shown here as this school's history, marked in each table."
+
+
+def school_profile(con: duckdb.DuckDBPyConnection, urn: str) -> SchoolProfile | None:
+    """The profile of one school; None when the URN is not loaded. A closed school with a successor shows
+    the successor, which carries its results, and says so."""
+    info = school(con, urn)
+    if info is None:
+        return None
+    notice = None
+    if isinstance(info.get("successor_urn"), str) and school(con, info["successor_urn"]) is not None:
+        replaced = (f" on {pd.Timestamp(info['replaced_on']):%d %B %Y}" if pd.notna(info.get("replaced_on"))
+                    else "")
+        notice = (f"URN {urn} ({info['name']}) closed{replaced}. Its results are shown here, under the school "
+                  "that replaced it (GIAS links).")
+        urn, info = info["successor_urn"], school(con, info["successor_urn"])
+    dictionary = measure_dictionary.by_id()
+    group = info.get("comparison_group")
+    details = {
+        "Local authority": f"{info.get('la_name') or ''} ({info.get('la_code') or 'not known'})",
+        "Phase": info.get("phase") or "not known",
+        "Type": info.get("school_type") or "not known",
+        "Trust / federation": (f"{info['trust']} ({info.get('trust_type') or 'type not known'})"
+                               if isinstance(info.get("trust"), str) else info.get("trust_type") or "none recorded"),
+        "Academy since": (f"{pd.Timestamp(info['conversion_date']):%d %B %Y}"
+                          if pd.notna(info.get("conversion_date")) else "not an academy, or not recorded"),
+        "Open": "yes" if info.get("is_open") else "closed",
+        "Compared with national": (f"yes: a {group} school, compared with the state-funded national figure"
+                                   if group == school_types.COMPARED else
+                                   f"no: {school_types.label(group)} school; DfE compares these apart"),
+    }
+    linked = school_links(con, urn)
+    links = None if linked.empty else "Linked URNs (GIAS): " + "; ".join(
+        f"{r.link_type} {r.linked_urn}" + (f" {r.linked_name}" if isinstance(r.linked_name, str) else "")
+        for r in linked.itertuples())
+    details_text = "  \n".join(f"**{k}:** {v}" for k, v in details.items())
+    results = profile_results(con, urn)
+    history = history_note(results)
+    if results.empty:
+        return SchoolProfile(urn=urn, name=info["name"], notice=notice, history=history, details=details_text,
+                             links=links, has_results=False, metrics=[], sections=[], results=results,
+                             la_name=info.get("la_name") or "LA", context=pd.DataFrame(), source_ids=[], versions=[])
+
+    is_context = results["measure_id"].map(lambda m: dictionary[m].appears("school_context"))
+    context = results[is_context]
+    metrics = []
+    latest = context.sort_values("end_year").groupby("measure_id").tail(1)
+    for row in latest.sort_values("sort_order").itertuples():
+        measure = dictionary[row.measure_id]
+        value = None if pd.isna(row.value) else float(row.value)
+        national = "" if pd.isna(row.national) else f"England {measure.format(float(row.national))}"
+        metrics.append((f"{measure.short_label}, {row.year_label}", measure.format(value, row.value_code),
+                        f"{measure.description} {national}".strip()))
+    sections = []
+    for measure_id, part in results[~is_context].groupby("measure_id", sort=False):
+        measure = dictionary[measure_id]
+        latest_row = part.iloc[-1]
+        caption = None
+        if isinstance(latest_row["significance"], str):
+            shown = measure.format(None if pd.isna(latest_row["value"]) else float(latest_row["value"]),
+                                   latest_row["value_code"])
+            caption = f"{latest_row['year_label']}: {shown} - {latest_row['significance']} ({latest_row['interval_from']})."
+        sections.append(ProfileSection(measure_id=measure_id, heading=measure.name, caption=caption))
+    return SchoolProfile(
+        urn=urn, name=info["name"], notice=notice, history=history, details=details_text, links=links,
+        has_results=True, metrics=metrics, sections=sections, results=results[~is_context],
+        la_name=info.get("la_name") or "LA",
+        context=context[["measure", "year_label", "value", "value_code", "national", "la_value", "source_id"]],
+        source_ids=results["source_id"].tolist(), versions=results["version"].tolist())
+
+
+@dataclass(frozen=True)
+class LaChoice:
+    """The Schools page's choice of LA: the configured LA first, then every LA with school results, named."""
+
+    options: list[str]
+    names: dict[str, str]
+
+
+def la_choice(con: duckdb.DuckDBPyConnection, configured_la: str) -> LaChoice:
+    las = las_with_schools(con)
+    names = dict(zip(las["la_code"], las["name"]))
+    options = list(dict.fromkeys([configured_la, *las["la_code"]]))
+    return LaChoice(options, {code: names.get(code) or area_name(con, code) for code in options})
+
+
+def measure_choices(con: duckdb.DuckDBPyConnection, la_code: str) -> dict[str, dict[str, tuple[str, list[str]]]]:
+    """Key stage -> measure_id -> (measure name, labels of the years with results), for the dictionary's Schools
+    measures (by the key stage of their phase) the LA's schools have results for, in dictionary order (the
+    Schools page's filters, in one call)."""
+    dictionary = measure_dictionary.by_id()
+    found = {}
+    for phase, (key_stage, _) in KEY_STAGES.items():
+        measure_ids = with_results(con, la_code, measure_dictionary.ids("schools", phase=phase))
+        if measure_ids:
+            found[key_stage] = {m: (dictionary[m].name, [academic_year(y) for y in result_years(con, la_code, m)])
+                                for m in measure_ids}
+    return found
+
+
+def key_stage_measures(con: duckdb.DuckDBPyConnection, la_code: str, key_stage: str) -> list[str]:
+    """The Schools measures of a key stage ('Primary (KS2)') this LA's schools have results for."""
+    phase = next(p for p, (label, _) in KEY_STAGES.items() if label == key_stage)
+    return with_results(con, la_code, measure_dictionary.ids("schools", phase=phase))
+
+
+@dataclass(frozen=True)
+class SchoolsView:
+    """Everything the Schools page shows for one LA, measure and year except the pupil-group gaps
+    (which follow the comparator chosen further down the page), built once per database version."""
+
+    measure_label: str
+    decimals: int
+    headline: str
+    not_compared: str | None     # the schools left out of the headline, by comparison group
+    versions_note: str
+    subjects: str | None
+    frame: pd.DataFrame          # state-funded mainstream schools, for the table section
+    table: pd.DataFrame          # the chart's data table and CSV (every school, with its group)
+    others: pd.DataFrame         # special, independent and other schools, shown apart
+    limits: pd.DataFrame
+    limits_note: str
+    has_groups: bool
+    pooled: pd.DataFrame
+    pooled_text: str
+    priorities: pd.DataFrame
+    rules: pd.DataFrame
+    source_ids: list
+    versions: list
+
+
+_TABLE_COLUMNS = ["profile", "school", "value", "value_code", "significance", "interval_from", "cohort_n", "ci_low",
+                  "ci_high", "published_as", "version"]
+
+
+def versions_note(frame: pd.DataFrame, la_name: str) -> str:
+    """Which release each figure on the page is from: the schools', England's and the LA's."""
+    counts = frame.loc[frame["value"].notna(), "version"].value_counts()
+    schools = ", ".join(f"{version} ({count})" for version, count in counts.items()) or "none"
+    national = frame["national_version"].iloc[0] if len(frame) else None
+    la_version = frame["la_version"].iloc[0] if len(frame) else None
+    return (f"Versions: the schools' figures are {schools}; England's figure is "
+            f"{national if isinstance(national, str) else 'of unstated version'}; {la_name}'s is "
+            f"{la_version if isinstance(la_version, str) else 'of unstated version'}.")
+
+
+def schools_view(con: duckdb.DuckDBPyConnection, la_code: str, la_name: str, key_stage: str, measure_id: str,
+                 end_year: int, year_label: str) -> SchoolsView:
+    measure = measure_dictionary.by_id()[measure_id]
+    frame = masking(con, la_code, measure_id, end_year)
+    compared = frame[frame["compared"]]
+    others = frame[~frame["compared"]].sort_values(["group", "school"])
+    limits, limits_note = funnel_limits(frame, measure_id, measure.unit, end_year)
+    pooled = pooled_groups(con, la_code, measure_id, end_year, measure.unit)
+    pooled_text = "" if pooled.empty else (
+        f"**Three years pooled ({pooled['years'].iloc[0]})**: summed pupils reaching the measure over "
+        "summed cohorts, never an average of percentages. Withheld where any year is unknown (x) or "
+        f"where it would show a group of {settings.load().suppress_counts_up_to} or fewer "
+        "pupils (DNS).")
+    return SchoolsView(
+        measure_label=measure.short_label, decimals=measure.decimals,
+        headline=headline_sentence(frame, measure, la_name, key_stage, year_label),
+        not_compared=not_compared_sentence(frame), versions_note=versions_note(frame, la_name),
+        subjects=ks2_subject_sentence(con, la_code, end_year) if key_stage == "Primary (KS2)" else None,
+        frame=compared[_TABLE_COLUMNS],
+        table=frame[["school", "urn", "published_urn", "group", "cohort_n", "value", "value_code", "ci_low", "ci_high",
+                     "interval_from", "significance", "national", "la_value", "version", "year_label",
+                     "published_as", "source_id", "source_row"]],
+        others=others[["group", *_TABLE_COLUMNS]],
+        limits=limits, limits_note=limits_note,
+        has_groups=bool(pupil_groups(con, la_code, measure_id)),
+        pooled=pooled, pooled_text=pooled_text,
+        priorities=sqa_priorities(con, la_code),
+        rules=sqa.rules_table(),
+        source_ids=frame["source_id"].tolist() + frame["national_source_id"].dropna().tolist()
+        + frame["la_source_id"].dropna().tolist(),
+        versions=frame["version"].tolist(),
+    )
