@@ -36,6 +36,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl
 
 import pyarrow as pa
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -158,7 +159,7 @@ def _record(node, path: tuple[int, ...], out: list[Record], unknown: Counter, la
     elif kind == "divider":
         out.append(Record(path, "divider"))
     elif kind in ("info", "warning", "error", "success"):
-        out.append(Record(path, kind, {"body": proto.body}))
+        out.append(Record(path, kind, {"body": proto.body, "icon": proto.icon or None}))
     elif kind == "metric":
         out.append(Record(path, "metric", {"label": proto.label, "value": proto.body, "delta": proto.delta or None,
                                            "help": proto.help or None}))
@@ -178,7 +179,8 @@ def _record(node, path: tuple[int, ...], out: list[Record], unknown: Counter, la
                                                  "key": _widget_key(proto),
                                                  "selection_mode": list(proto.selection_mode)}))
     elif kind == "page_link":
-        out.append(Record(path, "page_link", {"label": proto.label, "icon": proto.icon or None}))
+        out.append(Record(path, "page_link", {"label": proto.label, "icon": proto.icon or None, "page": proto.page,
+                                              "query": dict(parse_qsl(proto.query_string))}))
     elif kind == "button_group":
         style = "segmented_control" if proto.style == type(proto).Style.SEGMENTED_CONTROL else "pills"
         labels = [option.content for option in proto.options]
@@ -320,7 +322,7 @@ def draw(where, kind, a):
     if kind == "divider":
         return where.divider()
     if kind in ("info", "warning", "error", "success"):
-        return getattr(where, kind)(a["body"])
+        return getattr(where, kind)(a["body"], icon=a["icon"])
     if kind == "metric":
         return where.metric(a["label"], a["value"], delta=a["delta"], help=a["help"])
     if kind == "dataframe":
@@ -339,7 +341,8 @@ def draw(where, kind, a):
             return where.pydeck_chart(deck, key=a["key"], on_select="rerun", selection_mode="single-object")
         return where.pydeck_chart(deck)
     if kind == "page_link":
-        return where.page_link(PAGES[a["label"]], label=a["label"], icon=a["icon"])
+        return where.page_link(PAGES.get(a["page"], DEFAULT_PAGE), label=a["label"], icon=a["icon"],
+                               query_params=a["query"] or None)
     bind = "query-params" if a.get("bind") else None
     if kind in ("pills", "segmented_control"):
         return getattr(where, kind)(a["label"], a["options"], default=a["default"], key=a["key"], bind=bind)
@@ -392,8 +395,9 @@ def page(url_path):
     return run
 
 
-PAGES = {{title: st.Page(page(url_path), title=title, url_path=url_path, default=default)
+PAGES = {{url_path: st.Page(page(url_path), title=title, url_path=url_path, default=default)
          for title, url_path, default in {pages!r}}}
+DEFAULT_PAGE = next(PAGES[url_path] for _, url_path, default in {pages!r} if default)
 st.navigation(list(PAGES.values()), position="hidden").run()
 '''
 
