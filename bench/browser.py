@@ -29,7 +29,6 @@ import contextlib
 import json
 import os
 import pickle
-import statistics
 import sys
 import tempfile
 from collections import Counter
@@ -42,6 +41,7 @@ import pyarrow as pa
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from bench import server as bench_server
+from bench.stats import percentile
 from rutland_data import settings
 from rutland_data.navigation import PAGES, pages_for
 
@@ -488,12 +488,6 @@ def _exceptions(tab) -> int:
     return tab.locator('[data-testid="stException"]').count()
 
 
-def _p(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return statistics.quantiles(ordered, n=100, method="inclusive")[round(share * 100) - 1] if len(ordered) > 1 \
-        else ordered[0]
-
-
 @dataclass
 class PageTiming:
     shape: PageShape
@@ -525,8 +519,8 @@ def measure(browser, app_base: str, bare_base: str, shape: PageShape, changes: i
 
 
 def timing_line(timing: PageTiming) -> str:
-    page50, page95 = _p(timing.page_times, .5) * 1000, _p(timing.page_times, .95) * 1000
-    bare50, bare95 = _p(timing.bare_times, .5) * 1000, _p(timing.bare_times, .95) * 1000
+    page50, page95 = percentile(timing.page_times, .5) * 1000, percentile(timing.page_times, .95) * 1000
+    bare50, bare95 = percentile(timing.bare_times, .5) * 1000, percentile(timing.bare_times, .95) * 1000
     counts = timing.shape.counts()
     shape = ", ".join(f"{counts[k]} {k}" for k in ("metric", "vega_lite_chart", "dataframe", "expander", "pydeck_chart")
                       if counts[k])
