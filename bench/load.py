@@ -262,6 +262,10 @@ def step_line(step: StepResult) -> str:
 SERIALISATION_FRAMES = ("populate_hash_if_needed", "serialize_forward_msg", "create_reference_msg",
                         "_sender (", "send_bytes", "websockets/", "uvicorn/protocols/websockets")
 PY_SPY_RATE = 250
+# Innermost frames of a thread blocked in a wait that py-spy's non-blocking sampling can still count as active.
+WAITING_FRAMES = ("EpollSelector.select (", "Condition.wait (", "Event.wait (", "Thread.join (",
+                  "InotifyFD._check_inotify_fd (")
+IDLE = "waiting"
 
 
 def _post_script_gc_line() -> int:
@@ -285,9 +289,18 @@ def _short(frame: str) -> str:
     return f"{path}:{function}"
 
 
+def _below(stack: list[str], index: int, depth: int = 2) -> str:
+    """The calls made from stack[index], `depth` deep ('common.py:chart_block > common.py:table'), without
+    Streamlit's metrics wrapper around every st.* call."""
+    calls = [_short(f) for f in stack[index + 1:] if "/streamlit/runtime/metrics_util.py" not in f][:depth]
+    return " > ".join(calls) or f"{_short(stack[index])} (itself)"
+
+
 def classify(stack: list[str], gc_line: int) -> tuple[str, str]:
-    """(bucket, detail) of one sampled stack (root first, py-spy's full file names): Streamlit's collector
-    after the run, serialisation, the page body, the shell (app.py), the script runner, the rest."""
+    """(bucket, detail) of one sampled stack (root first, py-spy's full file names): a blocking wait, Streamlit's
+    collector after the run, serialisation, the page body, the shell (app.py), the script runner, the rest."""
+    if stack[-1].startswith(WAITING_FRAMES):
+        return IDLE, _short(stack[-1])
     if stack[-1].startswith("ScriptRunner._on_script_finished (") and stack[-1].endswith(f":{gc_line})"):
         return "gc.collect(2) after every script run (Streamlit's runner.postScriptGC)", _short(stack[-1])
     if any(any(mark in frame for mark in SERIALISATION_FRAMES) for frame in stack):
@@ -296,12 +309,10 @@ def classify(stack: list[str], gc_line: int) -> tuple[str, str]:
     files = [_frame_file(frame) for frame in stack]
     pages = [i for i, path in enumerate(files) if f"{settings.PROJECT_ROOT}/pages/" in path]
     if pages:
-        below = stack[pages[-1] + 1] if pages[-1] + 1 < len(stack) else stack[pages[-1]]
-        return "page body", _short(below)
+        return "page body", _below(stack, pages[-1])
     app = [i for i, path in enumerate(files) if path == str(settings.PROJECT_ROOT / "app.py")]
     if app:
-        below = stack[app[-1] + 1] if app[-1] + 1 < len(stack) else stack[app[-1]]
-        return "shell (app.py: sidebar queries, widgets, navigation, menu)", _short(below)
+        return "shell (app.py: sidebar queries, widgets, navigation, menu)", _below(stack, app[-1])
     if any("scriptrunner" in path for path in files):
         return "script runner (before/after the script: widget state, cleanup)", _short(stack[-1])
     return "event loop and other threads", _short(stack[-1])
@@ -326,7 +337,6 @@ def profile_lines(server: bench_server.Server, scenario: Scenario, seconds: floa
         for line in raw.read_text().splitlines():
             frames, _, count = line.rpartition(" ")
             stacks.append((frames.split(";"), int(count)))
-    total = sum(count for _, count in stacks)
     reruns = len(step.round_trips)
     cpu_ms = step.server_cpu_seconds / reruns * 1000 if reruns else float("nan")
     buckets, details, inclusive = Counter(), Counter(), Counter()
@@ -335,15 +345,19 @@ def profile_lines(server: bench_server.Server, scenario: Scenario, seconds: floa
         bucket, detail = classify(frames, gc_line)
         buckets[bucket] += count
         details[(bucket, detail)] += count
-        for name in {_short(f) for f in frames if str(settings.PROJECT_ROOT) in f or "/streamlit/" in f}:
-            inclusive[name] += count
+        if bucket != IDLE:
+            for name in {_short(f) for f in frames if str(settings.PROJECT_ROOT) in f or "/streamlit/" in f}:
+                inclusive[name] += count
+    idle = buckets.pop(IDLE, 0)
+    total = sum(buckets.values())
     lines = [f"where one {scenario.name} rerun's CPU goes (py-spy, {PY_SPY_RATE} Hz, every thread of the server, "
-             f"{total} active samples over {reruns} reruns; server CPU {cpu_ms:.0f} ms a rerun, p50 round trip "
-             f"{percentile(step.round_trips, .5) * 1000:.0f} ms, split by share of samples):"]
+             f"{total} active samples over {reruns} reruns, {idle} more in blocking waits left out; server CPU "
+             f"{cpu_ms:.0f} ms a rerun, shared out by share of samples; p50 round trip "
+             f"{percentile(step.round_trips, .5) * 1000:.0f} ms):"]
     for bucket, count in buckets.most_common():
         lines.append(f"  {count / total * 100:5.1f}%  {count / total * cpu_ms:5.1f} ms  {bucket}")
         for (_, detail), n in sorted(((k, v) for k, v in details.items() if k[0] == bucket),
-                                     key=lambda item: -item[1])[:6]:
+                                     key=lambda item: -item[1])[:8]:
             lines.append(f"           {n / total * 100:5.1f}%  {detail}")
     lines.append("  top functions by inclusive share (project and Streamlit):")
     for name, count in inclusive.most_common(25):
