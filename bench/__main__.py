@@ -1,4 +1,6 @@
-"""Benchmarks, run by hand (not tests): `python -m bench run [--from DIR]`, `python -m bench fuzz [--from DIR]`.
+"""Benchmarks, run by hand (not tests): `python -m bench run [--from DIR]`, `python -m bench fuzz [--from DIR]`,
+`python -m bench load --db FILE ...` (many sessions over the websocket: bench/load.py) and
+`python -m bench browser --db FILE ...` (filter changes in Chromium against bare pages: bench/browser.py).
 
 Outside the dashboard's core, so they may drive pages with Streamlit's test harness and use the UI
 package; nothing in `rutland_data` imports them. `run` times the build and every page (bench/pages.py),
@@ -11,7 +13,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from bench import fuzz, maps, meetings, pages, schools
+from bench import browser, fuzz, load, maps, meetings, pages, schools
 
 FEATURES = {"maps": maps, "meetings": meetings, "schools": schools}
 
@@ -28,7 +30,13 @@ def _fuzz(args: argparse.Namespace) -> list[str]:
     return fuzz.report_lines(Path(args.source) if args.source else None)
 
 
+SERVED = {"load": load, "browser": browser}  # benchmarks with their own options, against a running server
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] and argv[0] in SERVED:
+        return SERVED[argv[0]].main(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="build, memory and page-render timings, then the feature benchmarks")
@@ -37,6 +45,8 @@ def main(argv: list[str] | None = None) -> int:
     fuzzing = commands.add_parser("fuzz", help="build every intake mutation of the real files and count the outcomes")
     fuzzing.add_argument("--from", dest="source", metavar="DIR", help="the real files (default ../shared/data)")
     fuzzing.set_defaults(lines=_fuzz)
+    for name, module in SERVED.items():
+        commands.add_parser(name, help=(module.__doc__ or "").strip().splitlines()[0], add_help=False)
     args = parser.parse_args(argv)
     for line in args.lines(args):
         print(line, flush=True)

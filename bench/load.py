@@ -52,7 +52,10 @@ from websockets.asyncio.client import connect
 
 from bench import server as bench_server
 from bench.stats import percentile
-from rutland_data import db, queries, settings
+from rutland_data import settings
+from rutland_data.queries import la as la_queries
+from rutland_data.reference import codes, measures
+from rutland_data.store import db
 
 RERUN_TIMEOUT_SECONDS = 60.0
 MAX_RERUNS_PER_SESSION = 5_000
@@ -89,10 +92,10 @@ def headlines_scenario(db_path: Path, la: str) -> Scenario:
     """Headlines with each phase in turn, for the latest and the previous year (the sidebar's year)."""
     con = db.connect_read_only(db_path)
     try:
-        phases = list(dict.fromkeys(queries.measures(con, True)["phase"]))
-        years = [queries.academic_year_label(y) for y in queries.years_with_results(con, la)][-2:]
+        years = [codes.academic_year(y) for y in la_queries.years_with_results(con, la)][-2:]
     finally:
         con.close()
+    phases = list(dict.fromkeys(m.phase for m in measures.where("headlines")))
     return Scenario("Headlines", "headlines",
                     tuple(f"phase={phase}&year={year}" for year in reversed(years) for phase in phases))
 
