@@ -26,7 +26,7 @@ pytestmark = pytest.mark.browser
 SHOTS = SCREENSHOTS / "officer"
 OFFICER = {"sub": "sam.officer", "email": "Sam.Officer@Rutland.gov.uk", "email_verified": True, "name": "Sam Officer"}
 OUTSIDER = {"sub": "eve.outsider", "email": "eve@evilrutland.gov.uk", "email_verified": True, "name": "Eve Outsider"}
-PAGE_CONTENT = "Uploading is not available yet"   # written only by the officer page itself
+PAGE_CONTENT = "Everything on this page is for officers only."   # written only by the officer page itself
 # Only the two local servers are reached: the provider's form asks for a stylesheet on a CDN, which is refused
 # at once instead of being waited for.
 NOT_LOCAL = re.compile(r"^https?://(?!127\.0\.0\.1[:/])")

@@ -84,6 +84,13 @@ def _difference(measure_id: str, difference) -> str:
     return f"{'+' if difference > 0 else '-'}{text}{unit}"
 
 
+@access.officer_only
+def uploads(con: duckdb.DuckDBPyConnection, local_path: str, local_identity, la_code: str) -> pd.DataFrame:
+    """The accepted uploads, newest first."""
+    found = local_queries.uploads(con, local_path, local_identity, la_code)
+    return found[["file_name", "sha256", "uploaded_by", "uploaded_at", "rows_loaded"]]
+
+
 @dataclass(frozen=True)
 class LocalChoices:
     """The LA-held measures with uploaded figures, and the years of each (labels, oldest first)."""
