@@ -199,7 +199,7 @@ def _open_problem(school, end_year: int, year_label: str) -> str | None:
     return None
 
 
-def check(frame: pd.DataFrame, con: duckdb.DuckDBPyConnection, la_code: str,
+def check(frame: pd.DataFrame, con: duckdb.DuckDBPyConnection, la_code: str,  # noqa: C901 (one rule after another)
           today: date | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(problems, figures): every problem of the return (`PROBLEM_COLUMNS`, row order) and, when there are
     none, its figures in `local_db.RESULT_COLUMNS`. `frame` holds the cells as text with `_row`."""
@@ -275,11 +275,12 @@ def check(frame: pd.DataFrame, con: duckdb.DuckDBPyConnection, la_code: str,
 
         if school is not None and end_year is not None and (why := _open_problem(school, end_year, cell["academic_year"])):
             problems.add(row, "urn" if cell["urn"] else "laestab", cell["urn"] or cell["laestab"], why)
-        if school is not None and measure is not None and school.phase not in PHASE_NOT_CHECKED:
+        phase = school.phase if school is not None and isinstance(school.phase, str) else None
+        if school is not None and measure is not None and phase not in PHASE_NOT_CHECKED:
             year_group = YEAR_GROUPS[measure.measure_id]
-            if school.phase not in PHASES_COVERING[year_group]:
+            if phase not in PHASES_COVERING[year_group]:
                 problems.add(row, "measure_id", cell["measure_id"],
-                             f"{school.name} is a {school.phase.lower()} school: its age range does not cover "
+                             f"{school.name} is a {phase.lower()} school: its age range does not cover "
                              f"{year_group}, where {measure.short_label} is assessed")
 
         cohort = _number(cell["cohort"]) if ok("cohort") else None
