@@ -12,7 +12,7 @@ import streamlit as st
 from rutland_data.charts import figures
 from rutland_data.exports import board_pack, summary
 from rutland_data.reference import codes, measures
-from rutland_data.ui import auth, common
+from rutland_data.ui import common, officer_sections
 
 PRESENTATION_CSS = """
 <style>
@@ -132,16 +132,12 @@ word_column.download_button(
 st.markdown("The board pack holds the summary, one slide per chart of the chosen sections (each with its message, "
             "source, version and data date) and a sources slide. It records the database checksum and build time; "
             "building it again from the same database gives identical files.")
-with_local_returns = auth.is_officer() and st.toggle(
-    "Include the council's own returns (officers; unvalidated)", key="pack-local-returns",
-    help="Adds a slide per LA-held measure of the uploaded returns, as disclosure-controlled tables; those slides and "
-         "the title slide read 'Unvalidated — not for publication'.")
+with_local_returns = officer_sections.pack_with_local_returns()
 st.button("Build board pack", icon=":material/slideshow:", key="build-pack",
           on_click=lambda: st.session_state.update({"pack_requested": True}))
 if st.session_state.get("pack_requested"):
     with st.spinner("Drawing the charts…"):
-        pack = (common.officer_query(board_pack.build_with_local_returns, la, year, sections,
-                                     *common.local_returns_file()) if with_local_returns
+        pack = (officer_sections.officer_pack(la, year, sections) if with_local_returns
                 else common.query(board_pack.build, la, year, sections))
     for note in pack.notes:
         st.info(note, icon=":material/info:")

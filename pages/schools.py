@@ -6,8 +6,7 @@ import streamlit as st
 from rutland_data.analysis import intervals, pooling
 from rutland_data.charts import figures
 from rutland_data.reference.codes import end_year_of
-from rutland_data.ui import auth, common
-from rutland_data.views import local_returns as local_views
+from rutland_data.ui import common, officer_sections
 from rutland_data.views import schools as school_views
 
 
@@ -102,30 +101,7 @@ else:
                 "NFTYPE, GIAS establishment type, census school type).")
     common.table(view.others, table_decimals, key="others_table", column_config=table_columns)
 
-if auth.is_officer() and la == configured:
-    st.header("LA-held results: the council's own returns (officers only)", divider="gray")
-    local_file = common.local_returns_file()
-    local = common.officer_query(local_views.choices, *local_file, la)
-    if not local.measures:
-        st.caption("No local returns are loaded: officers upload them on the Local data page.")
-    else:
-        measure_column, year_column = st.columns(2)
-        local_measure = measure_column.selectbox("LA-held measure", list(local.measures), key="local_measure",
-                                                 format_func=local.measures.get)
-        local_year = year_column.selectbox("Year of the return", local.years[local_measure][::-1], key="local_year")
-        held = common.officer_query(local_views.schools_view, *local_file, la, la_name, local_measure, local_year)
-        st.warning(f"**{held.headline}**", icon=":material/lock:")
-        st.caption(held.note)
-        held_columns = {**table_columns, "status_words": st.column_config.TextColumn("Status", width="large")}
-        common.table(held.frame, {"value": held.decimals, "ci_low": 1, "ci_high": 1}, key="local_table",
-                     column_config=held_columns)
-        if not held.others.empty:
-            st.markdown("Special, independent and other schools, apart (not compared with national):")
-            common.table(held.others, {"value": held.decimals}, key="local_others", column_config=held_columns)
-        shareable = common.officer_query(local_views.shareable_table, *local_file, la, local_measure, local_year)
-        st.download_button("Download for sharing (disclosure-controlled, unvalidated)", common.csv_bytes(shareable),
-                           file_name=f"local_{local_measure}_{la}_{local_year.replace('/', '-')}_UNVALIDATED.csv",
-                           mime="text/csv", key="local-share", icon=":material/download:", on_click="ignore")
+officer_sections.local_schools_section(la, la_name, table_columns)
 
 st.header("Pupil groups", divider="gray")
 if not view.has_groups:

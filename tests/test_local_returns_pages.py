@@ -73,3 +73,11 @@ def test_nobody_else_sees_any_of_it(visit, loaded_return, user, secrets):
         at = visit(user, secrets, page=LOCAL_DATA)
         assert [t.value for t in at.title] == ["Sign in required"]
         assert not tables(at)
+
+
+def test_only_an_officer_is_offered_the_pack_with_the_returns(visit, loaded_return):
+    at = visit(OFFICER, {"auth": AUTH}, page="pages/meetings.py")
+    assert [t.label for t in at.toggle if t.key == "pack-local-returns"] == [
+        "Include the council's own returns (officers; unvalidated)"]
+    at = visit(OUTSIDER, {"auth": AUTH}, page="pages/meetings.py")
+    assert not [t for t in at.toggle if t.key == "pack-local-returns"]
