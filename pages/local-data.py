@@ -15,7 +15,6 @@ common.officer_page_header(
     "its annual review is written from. Everything on this page is for officers only.",
 )
 la = common.la_code()
-local_file = common.local_returns_file()
 
 st.header("The template", divider="gray")
 st.markdown("One row per school, measure and academic year. A file with any problem is refused whole and every "
@@ -51,6 +50,7 @@ if outcome is not None:
                                                               "rule": st.column_config.TextColumn("Rule", width="large")})
 
 st.header("What is loaded", divider="gray")
+local_file = common.local_returns_file()   # after the upload above: its identity names the file as it is now
 loaded_figures = common.officer_query(local_views.loaded, *local_file, la)
 if loaded_figures.empty:
     st.info("No local returns are loaded yet.", icon=":material/info:")

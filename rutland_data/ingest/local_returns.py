@@ -104,7 +104,7 @@ def template_csv(example_urn: str = "900001") -> bytes:
 
 def template_guide() -> pd.DataFrame:
     """What each template column holds, for the page and the README."""
-    ids = ", ".join(f"`{m.measure_id}`" for m in local_measures())
+    ids = ", ".join(m.measure_id for m in local_measures())
     return pd.DataFrame([
         ("urn", "the school's 6-digit URN (or leave blank and give laestab)"),
         ("laestab", "the school's 7-digit LA and establishment number, e.g. 8572316 (or give urn)"),
