@@ -149,8 +149,13 @@ def schools_view(con: duckdb.DuckDBPyConnection, local_path: str, local_identity
         & (frame["value"] < (national or 0))
     frame["status_words"] = frame["status"].map(STATUS_WORDS)
     frame["group"] = [school_types.heading(g) for g in frame["comparison_group"]]
-    headline = (f"{UNVALIDATED_MARK}. " + headline_sentence(frame, measure, la_name, "Primary (KS2)", year_label)
-                if len(frame) else "No uploaded figures for this measure and year.")
+    if frame.empty:
+        headline = "No uploaded figures for this measure and year."
+    else:
+        prefix = (f"{UNVALIDATED_MARK}. " if (frame["status"] == local_queries.UNVALIDATED).any() else
+                  "Superseded: the official figures are loaded (Schools table above); these are the council's "
+                  "earlier returns, kept for audit. ")
+        headline = prefix + headline_sentence(frame, measure, la_name, "Primary (KS2)", year_label)
     columns = ["school", "group", "cohort_n", "value", "value_code", "ci_low", "ci_high", "significance", "status_words"]
     table = frame.sort_values(["value", "school"], ascending=[False, True], na_position="last")
     note = (f"From the council's own returns (uploads), not from published files: {la_note}; the national figure is "
