@@ -208,6 +208,8 @@ def test_unvalidated_until_the_official_figure_is_loaded_then_superseded(demo_db
         official_version)
     assert local_views.loaded(now, str(local), None, "857")["status"].tolist() == [
         "Superseded: the official figure is loaded (kept for audit)"]
+    # Only unvalidated figures leave the officer tier (the official one is published): nothing to share now.
+    assert local_views.shareable_table(now, str(local), None, "857", "ks2_rwm_exp", "2024/25").empty
 
 
 # ---------------------------------------------------------------- the command

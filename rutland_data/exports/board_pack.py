@@ -414,13 +414,15 @@ def build(con, la_code: str, end_year: int, sections: list[str] | None = None,
 @access.officer_only
 def build_with_local_returns(con, la_code: str, end_year: int, sections: list[str] | None, local_path: str,
                              local_identity) -> Pack:
-    """An officer's pack: the pack, plus a slide per LA-held measure of the council's own returns (its latest
-    year), as disclosure-controlled tables; those slides and the title slide read UNVALIDATED_MARK."""
+    """An officer's pack: the pack, plus a slide per LA-held measure of the council's own unvalidated returns (its
+    latest year), as disclosure-controlled tables; those slides and the title slide read UNVALIDATED_MARK."""
     choices = local_views.choices(con, local_path, local_identity, la_code)
     local_slides = []
     for measure_id, label in choices.measures.items():
         year_label = choices.years[measure_id][-1]
         table = local_views.shareable_table(con, local_path, local_identity, la_code, measure_id, year_label)
+        if table.empty:  # every figure of that year is superseded: the official ones are in the pack already
+            continue
         local_slides.append(Slide(
             title=f"LA-held results: {label} {year_label}", unvalidated=True,
             message=f"The council's own returns, not published figures. {local_views.UNVALIDATED_MARK}.",

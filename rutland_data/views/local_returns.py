@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from rutland_data import access
+from rutland_data import access, settings
 from rutland_data.analysis import disclosure, intervals
 from rutland_data.queries import local_returns as local_queries
 from rutland_data.queries.schools import comparators
@@ -165,35 +165,46 @@ def schools_view(con: duckdb.DuckDBPyConnection, local_path: str, local_identity
                             table[~table["compared"]][columns].reset_index(drop=True), measure.decimals, note)
 
 
+def _pupils_shown(cohort) -> str:
+    """A cohort on a line of its own (no sums to protect): hidden when 1 to the threshold, as any count is."""
+    if pd.isna(cohort):
+        return disclosure.NOT_AVAILABLE
+    return disclosure.SUPPRESSED if 1 <= cohort <= settings.load().suppress_counts_up_to else f"{int(cohort)}"
+
+
 @access.officer_only
 def shareable_table(con: duckdb.DuckDBPyConnection, local_path: str, local_identity, la_code: str, measure_id: str,
                     year_label: str) -> pd.DataFrame:
-    """One measure and year of the returns as it may leave the officer tier: counts of 1 to the threshold and
-    any count they could be worked out from hidden ('DNS', analysis/disclosure.py), a percentage or average
-    shown only where its counts are. Rows: schools, then 'Total' (the LA's returns)."""
+    """One measure and year of the unvalidated returns as they may leave the officer tier (superseded ones are
+    published): counts of 1 to the threshold and any count they could be worked out from hidden ('DNS',
+    analysis/disclosure.py), a percentage or average shown only where its counts are. Rows: schools with
+    counts, schools whose return is a code, then 'Total' (of the schools with counts)."""
     measure = measure_dictionary.by_id()[measure_id]
     frame = local_queries.figures(con, local_path, local_identity, la_code)
-    frame = frame[(frame["measure_id"] == measure_id) & (frame["year_label"] == year_label)].sort_values("school")
-    frame = frame.drop_duplicates("school")
+    frame = frame[(frame["measure_id"] == measure_id) & (frame["year_label"] == year_label)
+                  & (frame["status"] == local_queries.UNVALIDATED)].sort_values(["school", "urn"])
     if measure.unit != "%":
-        cohorts = frame.set_index("school")[["cohort_n"]].rename(columns={"cohort_n": "Pupils"}).fillna(0)
-        hidden = disclosure.suppress_table(cohorts, add_totals=False)
-        shown = hidden.display()
-        shown[measure.short_label] = [
-            code if code is not None else _shown(measure_id, v, c)
-            for code, v, c in zip(hidden.codes["Pupils"], frame["value"], frame["value_code"])]
-        return shown.reset_index(names="School")
+        return pd.DataFrame({
+            "School": frame["school"].to_numpy(), "Pupils": [_pupils_shown(n) for n in frame["cohort_n"]],
+            measure.short_label: [disclosure.SUPPRESSED if _pupils_shown(n) == disclosure.SUPPRESSED
+                                  else _shown(measure_id, v, c)
+                                  for n, v, c in zip(frame["cohort_n"], frame["value"], frame["value_code"])]})
+    columns = ["School", "Pupils", "Met", "Not met", measure.short_label]
     met = frame["met_n"].where(frame["met_n"].notna(), (frame["value"] * frame["cohort_n"] / 100).round())
-    counts = pd.DataFrame({"Met": met.to_numpy(), "Not met": (frame["cohort_n"] - met).to_numpy()},
-                          index=frame["school"].to_numpy())
-    codes = pd.DataFrame({"Met": frame["value_code"].to_numpy(), "Not met": frame["value_code"].to_numpy()},
-                         index=counts.index).where(counts.isna(), None)
-    hidden = disclosure.suppress_table(counts, published_codes=codes)
+    counted, coded = frame[met.notna()], frame[met.isna()]
+    lines = pd.DataFrame({"School": coded["school"].to_numpy(), "Pupils": [_pupils_shown(n) for n in coded["cohort_n"]],
+                          "Met": coded["value_code"].to_numpy(), "Not met": coded["value_code"].to_numpy(),
+                          measure.short_label: coded["value_code"].to_numpy()}, columns=columns)
+    if counted.empty:
+        return lines
+    counts = pd.DataFrame({"Met": met[met.notna()].to_numpy(),
+                           "Not met": (counted["cohort_n"] - met[met.notna()]).to_numpy()},
+                          index=counted["school"].to_numpy())
+    hidden = disclosure.suppress_table(counts)
     shown = hidden.display().rename(columns={disclosure.TOTAL: "Pupils"})
     values = hidden.values.rename(columns={disclosure.TOTAL: "Pupils"})
     shown[measure.short_label] = [
         measure.format(100 * m / n) if pd.notna(m) and pd.notna(n) and n > 0 else disclosure.SUPPRESSED
-        if code == disclosure.SUPPRESSED or total_code == disclosure.SUPPRESSED else (code or "x")
-        for m, n, code, total_code in zip(values["Met"], values["Pupils"], hidden.codes["Met"],
-                                          hidden.codes[disclosure.TOTAL])]
-    return shown.reset_index(names="School")[["School", "Pupils", "Met", "Not met", measure.short_label]]
+        for m, n in zip(values["Met"], values["Pupils"])]
+    shown = shown.reset_index(names="School")[columns]
+    return pd.concat([shown.iloc[:-1], lines, shown.iloc[-1:]], ignore_index=True)
