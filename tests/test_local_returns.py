@@ -19,6 +19,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pypdf import PdfReader
 from pptx import Presentation
 
@@ -26,6 +28,7 @@ from rutland_data.exports import board_pack
 from rutland_data.ingest import local_returns
 from rutland_data.ingest.importers import SourceFile
 from rutland_data.queries import local_returns as local_queries
+from rutland_data.reference.markers import round_half_up
 from rutland_data.settings import PROJECT_ROOT
 from rutland_data.store import db, local_db
 from rutland_data.views import local_returns as local_views
@@ -176,6 +179,28 @@ def test_a_file_with_any_problem_is_refused_whole_and_nothing_is_stored(register
         con.close()
 
 
+def test_a_later_upload_of_the_same_figure_takes_its_place(demo_db, tmp_path):
+    local = tmp_path / "local.duckdb"
+    con = db.Snapshot(demo_db).cursor()
+    local_returns.load_bytes(con, "first.csv", f"{HEADER}\n900001,,eyfs_gld,2024/25,28,20,,,\n".encode(), "a", "857", local)
+    local_returns.load_bytes(con, "second.csv", f"{HEADER}\n900001,,eyfs_gld,2024/25,28,21,,,\n".encode(), "b", "857",
+                             local)
+    shown = local_queries.figures(con, str(local), None, "857")
+    assert shown[["met_n", "file_name", "uploaded_by"]].values.tolist() == [[21, "second.csv", "b"]]
+    assert local_db.read(local)[0]["file_name"].tolist() == ["first.csv", "second.csv"]   # both kept
+
+
+def test_an_unreadable_file_is_one_located_problem(register_db, tmp_path):
+    con = db.connect_read_only(register_db)
+    try:
+        with pytest.raises(local_returns.Refused) as refused:
+            local_returns.load_bytes(con, "r.csv", "urn,measure_id\n990001,eyfs_gld,extra\n".encode("utf-16"),
+                                     "tester", "857", tmp_path / "local.duckdb")
+    finally:
+        con.close()
+    assert refused.value.problems["rule"].tolist() == ["the file is UTF-16 text; save it as UTF-8 CSV and load it again"]
+
+
 # ---------------------------------------------------------------- the status rule
 
 def test_unvalidated_until_the_official_figure_is_loaded_then_superseded(demo_db, tmp_path):
@@ -276,3 +301,17 @@ def test_an_officers_pack_marks_the_title_and_every_slide_that_uses_the_returns(
     public = board_pack.build(con, "857", 2025, ["Early years"])
     assert not public.unvalidated and not any("Unvalidated" in p.extract_text()
                                               for p in PdfReader(io.BytesIO(public.pdf)).pages)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(cohort=st.integers(1, 60), share=st.floats(0, 1), decimals=st.integers(0, 2))
+def test_a_percentage_rounded_from_met_and_cohort_always_agrees(register_db, cohort, share, decimals):
+    """The rule holds for every count: met/cohort rounded half-up to the percent's decimals is consistent, and a
+    percent one unit of its last decimal further away is not."""
+    met = round(share * cohort)
+    rounded = round_half_up(100 * met / cohort, decimals)
+    row = "990001,,eyfs_gld,2024/25,{cohort},{met},{percent:.{d}f},,"
+    assert problems_of(register_db, row.format(cohort=cohort, met=met, percent=rounded, d=decimals)) == []
+    off = rounded + 10 ** -decimals if rounded + 10 ** -decimals <= 100 else rounded - 10 ** -decimals
+    assert [p[1] for p in problems_of(register_db, row.format(cohort=cohort, met=met, percent=off, d=decimals))] == [
+        "percent"]

@@ -344,9 +344,10 @@ def check(frame: pd.DataFrame, con: duckdb.DuckDBPyConnection, la_code: str,  # 
 
 # ---------------------------------------------------------------- loading
 
-def _unreadable(file_name: str, error: BadInput) -> pd.DataFrame:
-    return pd.DataFrame([(error.row if error.row is not None else "", error.column or "", "", error.message)],
-                        columns=list(PROBLEM_COLUMNS))
+def _unreadable(error: BadInput) -> pd.DataFrame:
+    """A file that cannot be read as CSV text (intake's messages: 'is UTF-16 text; ...') as the one problem."""
+    return pd.DataFrame([(error.row if error.row is not None else "", error.column or "", "",
+                          f"the file {error.message}")], columns=list(PROBLEM_COLUMNS))
 
 
 def load_bytes(con: duckdb.DuckDBPyConnection, file_name: str, data: bytes, uploaded_by: str, la_code: str,
@@ -360,7 +361,7 @@ def load_bytes(con: duckdb.DuckDBPyConnection, file_name: str, data: bytes, uplo
         try:
             frame = SourceFile(path, file_name).frame()
         except BadInput as error:
-            raise Refused(file_name, _unreadable(file_name, error)) from None
+            raise Refused(file_name, _unreadable(error)) from None
     problems, figures = check(frame, con, la_code)
     if len(problems):
         raise Refused(file_name, problems)

@@ -20,7 +20,7 @@ from rutland_data.queries import local_returns as local_queries
 from rutland_data.queries.schools import comparators
 from rutland_data.reference import measures as measure_dictionary
 from rutland_data.reference import school_types
-from rutland_data.reference.codes import ENGLAND_CODE
+from rutland_data.reference.codes import ENGLAND_CODE, KEY_STAGES
 from rutland_data.views.schools import headline_sentence
 
 UNVALIDATED_MARK = "Unvalidated — not for publication"
@@ -155,7 +155,8 @@ def schools_view(con: duckdb.DuckDBPyConnection, local_path: str, local_identity
         prefix = (f"{UNVALIDATED_MARK}. " if (frame["status"] == local_queries.UNVALIDATED).any() else
                   "Superseded: the official figures are loaded (Schools table above); these are the council's "
                   "earlier returns, kept for audit. ")
-        headline = prefix + headline_sentence(frame, measure, la_name, "Primary (KS2)", year_label)
+        # Every LA-held measure is assessed in primary years (local_returns.YEAR_GROUPS): 'primary schools'.
+        headline = prefix + headline_sentence(frame, measure, la_name, KEY_STAGES["KS2"][0], year_label)
     columns = ["school", "group", "cohort_n", "value", "value_code", "ci_low", "ci_high", "significance", "status_words"]
     table = frame.sort_values(["value", "school"], ascending=[False, True], na_position="last")
     note = (f"From the council's own returns (uploads), not from published files: {la_note}; the national figure is "
