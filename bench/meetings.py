@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import altair as alt
+import pandas as pd
 
 from rutland_data import settings
 from rutland_data.exports import board_pack
@@ -42,7 +43,7 @@ def run() -> list[str]:
         con = db.connect_read_only(_demo_database(Path(scratch)))
         try:
             started = time.perf_counter()
-            board_pack.rendered(alt.Chart().mark_point())  # vl-convert's one-off start-up
+            board_pack.rendered(alt.Chart(pd.DataFrame({"x": [1]})).mark_point().encode(x="x:Q").to_dict())  # vl-convert's start-up
             startup = time.perf_counter() - started
             started = time.perf_counter()
             generated = summary.build(con, "857", YEAR)
