@@ -142,6 +142,11 @@ current.run()
 '''
 
 
+def floor_script(counts: dict[str, int]) -> str:
+    """The bare page for a page that drew `counts` (see FLOOR_SCRIPT), with a navigation as long as the app's."""
+    return FLOOR_SCRIPT.format(counts=counts, page_count=len(pages_for(officer=False)))
+
+
 def page_render_lines(db_path: Path) -> list[str]:
     from streamlit.testing.v1 import AppTest
 
@@ -155,7 +160,7 @@ def page_render_lines(db_path: Path) -> list[str]:
         at.switch_page(entry.file).run()
         counts = _element_counts(at)
         with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as floor_file:
-            floor_file.write(FLOOR_SCRIPT.format(counts=counts, page_count=len(pages_for(officer=False))))
+            floor_file.write(floor_script(counts))
         floor = AppTest.from_file(floor_file.name, default_timeout=300)
         floor.run()
         page_seconds, floor_seconds = _interleaved_medians(at, floor)
