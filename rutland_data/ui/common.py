@@ -8,8 +8,8 @@ in. So nothing unvalidated or officer-only may enter a cache entry a public sess
   cache, and its cache is a function of its own (`_run_officer`, a distinct name: Streamlit keys a
   cache by the cached function's name and code), which nothing else calls.
 - `query` (the public cache, `_run`) refuses an officer-only function outright.
-- CSV downloads are made from the table the session already holds, when its button is clicked (`csv_bytes`,
-  not cached).
+- Caches keyed by the data themselves (`_displayed`) are safe either way: to hit an entry a session must
+  already hold the same table. CSV downloads are made from the table the session holds, when clicked.
 tests/test_officer_cache.py asserts each of these.
 """
 from __future__ import annotations
@@ -224,9 +224,23 @@ def csv_download(label: str, table: pd.DataFrame, file_name: str, key: str) -> N
                        icon=":material/download:")
 
 
+# From this many rows a table's display form is cached: a cache hit on a 500-row table costs a third to a half of
+# formatting its cells again, while for a table of a few rows the hash costs more than the formatting.
+CACHED_TABLE_ROWS = 100
+
+
 def table(frame: pd.DataFrame, decimals: dict[str, int] | None = None, **options) -> None:
     """`st.dataframe` of `frame` as a reader should see it (`tables.display_table`: no None, nan or NaT)."""
-    shown_table(tables.display_table(frame, decimals), **options)
+    shown = _displayed(frame, decimals) if len(frame) >= CACHED_TABLE_ROWS else tables.display_table(frame, decimals)
+    shown_table(shown, **options)
+
+
+@st.cache_data(show_spinner=False, max_entries=500)
+def _displayed(frame: pd.DataFrame, decimals: dict[str, int] | None) -> pd.DataFrame:
+    """`tables.display_table` for a large table, kept by the table's content, so a rerun does not format each of
+    its cells again (a large LA's Schools tables have 500 rows). A session hits an entry only with the same table
+    in hand, so this cache is safe for every session (see the cache rule above)."""
+    return tables.display_table(frame, decimals)
 
 
 def shown_table(shown: pd.DataFrame, **options) -> None:
