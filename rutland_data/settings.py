@@ -20,6 +20,7 @@ class Settings:
     default_neighbour_set: str
     officers: str            # who may sign in as an officer: e-mails and @domains (rutland_data/access.py)
     basemap: bool = False    # external map tiles under the deprivation map: off, so it works offline and on an intranet
+    accessibility_contact: str = ""   # where the accessibility statement tells people to report a problem
 
 
 def load() -> Settings:
@@ -30,4 +31,5 @@ def load() -> Settings:
         default_neighbour_set=os.environ.get("DASHBOARD_NEIGHBOUR_SET", "2025-05"),
         officers=os.environ.get("DASHBOARD_OFFICERS", ""),
         basemap=os.environ.get("DASHBOARD_BASEMAP", "").strip().lower() in ("1", "true", "yes"),
+        accessibility_contact=os.environ.get("DASHBOARD_ACCESSIBILITY_CONTACT", "").strip(),
     )

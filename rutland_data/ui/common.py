@@ -14,6 +14,7 @@ tests/test_officer_cache.py asserts each of these.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import marshal
@@ -26,6 +27,7 @@ import streamlit as st
 from rutland_data import access, settings
 from rutland_data.charts import tables
 from rutland_data.charts.figures import Figure
+from rutland_data.exports import spreadsheet
 from rutland_data.ingest import build
 from rutland_data.queries import la as la_queries
 from rutland_data.queries import sources as source_queries
@@ -218,11 +220,16 @@ def table(frame: pd.DataFrame, decimals: dict[str, int] | None = None, **options
 def table_block(frame: pd.DataFrame, *, csv_name: str, key: str, source_ids=None, csv: pd.DataFrame | None = None,
                 decimals: dict[str, int] | None = None, download_label: str = "Download CSV (with published codes)",
                 **options) -> None:
-    """A table as a reader should see it, its CSV download (`csv`, default the table itself) and, given its
+    """A table as a reader should see it, its CSV and ODS downloads (`csv`, default the table itself) and, given its
     sources, where its figures came from: every table a page shows that is not behind a chart."""
     table(frame, decimals, **options)
-    st.download_button(download_label, csv_bytes(frame if csv is None else csv), file_name=csv_name,
+    downloaded = frame if csv is None else csv
+    st.download_button(download_label, csv_bytes(downloaded), file_name=csv_name,
                        mime="text/csv", key=f"csv-{key}", icon=":material/download:")
+    stem = csv_name.removesuffix(".csv")
+    # the spreadsheet is written only when asked for (a callable), so it costs a rerun nothing
+    st.download_button("Download ODS spreadsheet", functools.partial(spreadsheet.ods_bytes, {stem: downloaded}),
+                       file_name=f"{stem}.ods", mime=spreadsheet.ODS_MIME, key=f"ods-{key}", icon=":material/download:")
     if source_ids is not None:
         st.caption(source_line(source_ids))
 
@@ -239,7 +246,7 @@ def described(spec: dict, alt_text: str) -> dict:
 
 
 def figure_block(figure: Figure, key: str) -> None:
-    """A registry figure: its chart with its alt text, its data as a table, a CSV download and where the
+    """A registry figure: its chart with its alt text, its data as a table, CSV and ODS downloads and where the
     figures came from (rutland_data/charts/figures.py). Altair's schema check is left to the chart builders'
     tests: repeating it on every rerun only costs time. The table's value columns are rounded on screen by the
     dictionary's decimals; the CSV keeps them as stored."""
@@ -249,4 +256,8 @@ def figure_block(figure: Figure, key: str) -> None:
         table(figure.table, figure.decimals)
         st.download_button("Download CSV (with published codes)", csv_bytes(figure.table), file_name=figure.csv_name,
                            mime="text/csv", key=f"csv-{key}", icon=":material/download:")
+        # the spreadsheet is written only when asked for (a callable), so it costs a rerun nothing
+        st.download_button("Download ODS spreadsheet", functools.partial(spreadsheet.ods_bytes, {figure.title: figure.table}),
+                           file_name=f"{figure.csv_name.removesuffix('.csv')}.ods", mime=spreadsheet.ODS_MIME,
+                           key=f"ods-{key}", icon=":material/download:")
     st.caption(source_line(figure.source_ids))
