@@ -45,6 +45,7 @@ CHART_WIDTH_PX, CHART_HEIGHT_PX = 820, 300          # the chart's plotting size 
 CHART_BOX = (40, 150, 880, 300)                      # x, y, width, height (points) where a chart goes
 PNG_SCALE = 1.25                                     # about 120 dpi on the slide
 SUMMARY_CHARS_PER_SLIDE = 900
+TITLE_CHARS_AT_FULL_SIZE = 60                       # a longer message title is set smaller, to stay in two lines
 MAP_NOTE = ("Deprivation map: not included - no deprivation figures are loaded for this LA's small areas; "
             "open the dashboard's Deprivation map page instead.")
 
@@ -240,7 +241,7 @@ def _pptx(slides: list[Slide], summary: summary_module.Summary, stamp: datetime)
         title = slide.shapes.title
         title.left, title.top, title.width, title.height = Pt(40), Pt(20), Pt(880), Pt(60)
         title.text = content.title
-        title.text_frame.paragraphs[0].font.size = Pt(28)
+        title.text_frame.paragraphs[0].font.size = Pt(28 if len(content.title) <= TITLE_CHARS_AT_FULL_SIZE else 22)
         top = 85
         if content.message:
             text_box(slide, 40, top, 880, 55, [content.message], 16, bold=True)
