@@ -42,6 +42,7 @@ PAGES: list[PageEntry] = [
     PageEntry("pages/meetings.py", "Meetings", "meetings", "Meetings", ":material/groups:"),
     PageEntry("pages/local-data.py", "Local data", "local-data", "Officers", ":material/upload_file:", audience=OFFICER),
     PageEntry("pages/about.py", "About the data", "about", "Help", ":material/info:"),
+    PageEntry("pages/accessibility.py", "Accessibility statement", "accessibility", "Help", ":material/accessibility:"),
 ]
 
 

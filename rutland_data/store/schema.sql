@@ -40,7 +40,8 @@ CREATE TABLE measures (
     axis_label     TEXT NOT NULL,
     breakdown_label TEXT,                 -- its label beside sibling measures ('First preference', 'Autumn term')
     polarity_noun  TEXT,                  -- what 'lower' refers to in a sentence, for lower-is-better measures
-    possible_range TEXT                   -- 'LOW to HIGH: why', for scores (checked at intake)
+    possible_range TEXT,                  -- 'LOW to HIGH: why', for scores (checked at intake)
+    release_calendar TEXT                 -- 'VERSION MONTH[-MONTH][ +N]; ...': when its figures are published
 );
 
 -- Every geography a result can belong to.
