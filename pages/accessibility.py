@@ -23,7 +23,7 @@ common.page_header(
 )
 
 st.markdown(
-    f"""
+    """
 This dashboard is run by the council's Learning and Skills Service. We want as many people as possible to be
 able to use it. For example, that means you should be able to:
 

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from rutland_data.reference.measures import VERSION_ORDER, Measure, ReleaseRule
+from rutland_data.reference.measures import VERSION_ORDER, Measure
 
 OVERDUE, DUE, LATER = "overdue", "due before the meeting", "later"
 
