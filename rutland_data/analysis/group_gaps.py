@@ -136,8 +136,7 @@ def cohort_caveat(measure: Measure, cohort: int | None, value_code: str | None) 
         return "cohort not published with this figure: in a small LA a group can be a few pupils"
     if cohort < SMALL_COHORT:
         if measure.unit == "%" and cohort > 0:
-            return (f"small group: {cohort} pupils, so one pupil is {100 / cohort:.1f} percentage points; "
-                    "read the three-year figure")
+            return f"small group: {cohort} pupils, so one pupil is {100 / cohort:.1f} percentage points"
         return f"small group: {cohort} pupils; a few pupils move the average a long way"
     return None
 

@@ -288,6 +288,8 @@ def for_bullet(con: duckdb.DuckDBPyConnection, la_code: str, end_year: int, char
         return council_destinations(con, la_code, key)
     if kind == "admissions":
         return preferences(con, la_code, key, end_year, neighbour_set)
+    if kind == "group_trend":
+        return group_trend(con, key[0], key[1], la_code, "other_group", end_year)
     raise ValueError(f"unknown chart kind {kind!r}")
 
 

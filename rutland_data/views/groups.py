@@ -97,7 +97,8 @@ def measure_groups(con, measure_id: str, la_code: str, la_name: str, end_year: i
         version = None if pd.isna(own["version"]) else own["version"]
         national_own = national_rows.get(group)
         rows.append({
-            "group": PUPIL_GROUP_LABELS[group], "pupil_group": group, "year": measure.year_label(shown),
+            "group": PUPIL_GROUP_LABELS[group], "pupil_group": group, "reference_group": reference,
+            "year": measure.year_label(shown),
             "figure": measure.format(la.get(group), code), "value": la.get(group), "value_code": code,
             "pupils": cohort, "compared_with": compared.label, "comparison": measure.format(compared.value, "no figure"),
             "comparison_value": compared.value,
