@@ -221,3 +221,19 @@ def test_groups_page_on_the_demo_is_labelled_simulated(demo_db, monkeypatch):
     assert not shown.astype(str).isin(["nan", "None", "NaT"]).any().any()
     at.button_group(key="phase").set_value("Early years").run()
     assert not at.exception and any("good level of development" in s.value for s in at.subheader)
+
+
+def test_groups_view_early_years_three_year_figure_and_published_decimals(real):
+    part = next(p for p in groups.phase_groups(real, "Early years", "857", "Rutland", 2018, "other_group")
+                if p.measure.measure_id == "eyfs_gld")
+    girls = part.rows.set_index("pupil_group").loc["girls"]
+    # EYFSP girls, Rutland: 2015/16 (extract line 186) 180 children, gld_percent 82.8; 2016/17 (line 114) 188,
+    # 81.4; 2017/18 (line 42) 182, 76.9 -> (82.8 x 180 + 81.4 x 188 + 76.9 x 182) / 550 = 44203 / 550 = 80.37
+    assert girls["three_years"] == "80.4% over 2015/16 to 2017/18 (550 pupils)"
+    assert girls["figure"] == "76.9%" and girls["pupils"] == 182
+    # LAIT publishes EYFS by FSM in whole numbers (FSP_Gooddev_FSM 2018/19: 50; FSP_Gooddev_FSM_Other England 74):
+    # the gap is stated in whole points, never as '24.0 points'
+    later = next(p for p in groups.phase_groups(real, "Early years", "857", "Rutland", 2019, "other_group")
+                 if p.measure.measure_id == "eyfs_gld")
+    fsm = later.rows.set_index("pupil_group").loc["fsm"]
+    assert fsm["figure"] == "50%" and fsm["gap"] == "24 points below non-FSM pupils nationally"

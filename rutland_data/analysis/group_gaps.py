@@ -63,20 +63,22 @@ def gap(value: float | None, against: float | None) -> float | None:
     return difference(value, against)
 
 
-def _amount(measure: Measure, size: float) -> str:
-    shown = f"{abs(round_half_up(size, measure.decimals)):.{measure.decimals}f}"
+def _amount(measure: Measure, size: float, decimals: int | None = None) -> str:
+    decimals = measure.decimals if decimals is None else decimals
+    shown = f"{abs(round_half_up(size, decimals)):.{decimals}f}"
     if measure.unit != "%":
         return shown
     return f"{shown} point" if shown in {"1", "1.0", "1.00"} else f"{shown} points"
 
 
-def gap_words(measure: Measure, size: float | None, against: str) -> str:
-    """'12 points below not disadvantaged pupils nationally' / 'in line with ...' / 'no gap can be given'."""
+def gap_words(measure: Measure, size: float | None, against: str, decimals: int | None = None) -> str:
+    """'12 points below not disadvantaged pupils nationally' / 'in line with ...' / 'no gap can be given'.
+    `decimals` (default the dictionary's): fewer where a figure was published to fewer, as everywhere."""
     if size is None:
         return "no gap can be given"
-    if round_half_up(size, measure.decimals) == 0:
+    if round_half_up(size, measure.decimals if decimals is None else decimals) == 0:
         return f"in line with {against}"
-    return f"{_amount(measure, size)} {'above' if size > 0 else 'below'} {against}"
+    return f"{_amount(measure, size, decimals)} {'above' if size > 0 else 'below'} {against}"
 
 
 def behind(measure: Measure, size: float) -> bool | None:
@@ -93,39 +95,44 @@ class GapChange:
     comparable: bool
 
 
-def gap_change(measure: Measure, end_year: int, now: float | None, before: float | None) -> GapChange:
+def gap_change(measure: Measure, end_year: int, now: float | None, before: float | None,
+               decimals: int | None = None) -> GapChange:
     """How the gap moved since the year before `end_year`: 'narrowed by 2 points (from 12 to 10)', never across a
     series break or a year not published (the dictionary's breaks, as `ranks.describe_change` words them)."""
-    change = describe_change(measure, end_year, now, before)
+    change = describe_change(measure, end_year, now, before, decimals)
     if not change.comparable:
         return GapChange(change.text.replace("no figure for", "no gap for"), None, False)
-    rounded_now, rounded_before = (round_half_up(v, measure.decimals) for v in (now, before))
+    decimals = measure.decimals if decimals is None else decimals
+    rounded_now, rounded_before = (round_half_up(v, decimals) for v in (now, before))
     if rounded_now * rounded_before < 0:
         side = "above" if now > 0 else "below"
-        return GapChange(f"moved to the other side: now {_amount(measure, now)} {side} (from "
-                         f"{_amount(measure, before)} {'below' if side == 'above' else 'above'})", None, True)
-    size = round_half_up(abs(now) - abs(before), measure.decimals)
+        return GapChange(f"moved to the other side: now {_amount(measure, now, decimals)} {side} (from "
+                         f"{_amount(measure, before, decimals)} {'below' if side == 'above' else 'above'})", None, True)
+    size = round_half_up(abs(now) - abs(before), decimals)
     if size == 0:
         return GapChange("no change in the gap", None, True)
     word = "narrowed" if size < 0 else "widened"
-    return GapChange(f"{word} by {_amount(measure, size)} (from {_amount(measure, before)} to "
-                     f"{_amount(measure, now)})", size < 0, True)
+    return GapChange(f"{word} by {_amount(measure, size, decimals)} (from {_amount(measure, before, decimals)} to "
+                     f"{_amount(measure, now, decimals)})", size < 0, True)
 
 
-def against_national_gap(measure: Measure, la_gap: float | None, national_gap: float | None, la_name: str) -> str:
+def against_national_gap(measure: Measure, la_gap: float | None, national_gap: float | None, la_name: str,
+                         decimals: int | None = None) -> str:
     """The LA's gap beside the national gap between the same two groups: 'wider than nationally (12 points
     against 9)', 'narrower ...', 'the same as nationally', or which side each is on when they differ."""
     if la_gap is None or national_gap is None:
         return "no national gap to compare with"
-    la_round, national_round = (round_half_up(v, measure.decimals) for v in (la_gap, national_gap))
+    decimals = measure.decimals if decimals is None else decimals
+    la_round, national_round = (round_half_up(v, decimals) for v in (la_gap, national_gap))
     if la_round * national_round < 0:
-        return (f"on the other side from nationally: {_amount(measure, la_gap)} {'above' if la_gap > 0 else 'below'} "
-                f"in {la_name}, {_amount(measure, national_gap)} {'above' if national_gap > 0 else 'below'} nationally")
-    size = round_half_up(abs(la_gap) - abs(national_gap), measure.decimals)
+        return (f"on the other side from nationally: {_amount(measure, la_gap, decimals)} "
+                f"{'above' if la_gap > 0 else 'below'} in {la_name}, {_amount(measure, national_gap, decimals)} "
+                f"{'above' if national_gap > 0 else 'below'} nationally")
+    size = round_half_up(abs(la_gap) - abs(national_gap), decimals)
     if size == 0:
-        return f"the same as nationally ({_amount(measure, la_gap)})"
-    return (f"{'wider' if size > 0 else 'narrower'} than nationally ({_amount(measure, la_gap)} in {la_name} "
-            f"against {_amount(measure, national_gap)})")
+        return f"the same as nationally ({_amount(measure, la_gap, decimals)})"
+    return (f"{'wider' if size > 0 else 'narrower'} than nationally ({_amount(measure, la_gap, decimals)} in {la_name} "
+            f"against {_amount(measure, national_gap, decimals)})")
 
 
 def cohort_caveat(measure: Measure, cohort: int | None, value_code: str | None) -> str | None:

@@ -28,7 +28,7 @@ from rutland_data.queries import la as la_queries
 from rutland_data.queries import schools as school_queries
 from rutland_data.analysis import pooling
 from rutland_data.reference import measures
-from rutland_data.reference.codes import IOD_INDICATORS, PUPIL_GROUP_LABELS, academic_year, neighbour_set_for
+from rutland_data.reference.codes import IOD_INDICATORS, PUPIL_GROUP_NOUNS, academic_year, neighbour_set_for
 from rutland_data.views import absence as absence_views
 from rutland_data.views import deprivation as deprivation_views
 from rutland_data.views import destinations as destination_views
@@ -304,7 +304,7 @@ def group_trend(con: duckdb.DuckDBPyConnection, measure_id: str, pupil_group: st
     if not frame["value"].notna().any():
         return None
     measure = measures.by_id()[measure_id]
-    title = f"{measure.short_label}: {PUPIL_GROUP_LABELS[pupil_group].lower()}"
+    title = f"{measure.short_label}: {PUPIL_GROUP_NOUNS[pupil_group]}"
     return Figure(title, page_spec(trend_charts.trend_chart(frame, measure, selected_year)),
                   trend_charts.trend_alt_text(frame, measure), trend_charts.trend_table(frame, measure),
                   f"{measure_id}_{pupil_group}_{la_code}.csv", _ids(frame["source_id"]), {"value": measure.decimals},

@@ -226,7 +226,7 @@ def _group_gap_bullets(ctx: _Context) -> list[Bullet]:
                            f"Since the year before, the gap to {row.compared_with}: {row.change}."]
                 if row.caveat:
                     clauses.append(f"Small numbers: {row.caveat}.")
-                bullets.append(ctx.bullet(GROUPS, f"{measure.short_label}: {row.group.lower()}", clauses,
+                bullets.append(ctx.bullet(GROUPS, f"{measure.short_label}: {group_gaps.group_noun(row.pupil_group)}", clauses,
                                           link("groups", year=ctx.year_label, phase=phase),
                                           ("group_trend", (measure.measure_id, row.pupil_group)), part.source_ids,
                                           part.versions))

@@ -5,17 +5,28 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from rutland_data.queries import la
 from rutland_data.reference import measures
 from rutland_data.reference.codes import ENGLAND_CODE
 from rutland_data.store import db
 
-_SERIES = """
-SELECT measure_id, pupil_group, end_year, area_code, value, value_code, cohort, version, source_id, source_row
-FROM la_group_results WHERE measure_id = $measure AND area_code IN ($la, $england)
-UNION ALL BY NAME
-SELECT measure_id, 'all' AS pupil_group, end_year, area_code, value, value_code, NULL::INTEGER AS cohort, version,
-       source_id, source_row
-FROM la_results WHERE measure_id = $measure AND area_code IN ($la, $england)
+# Each figure with the decimals its file gives the measure for that group and year (the most any area has), so a
+# whole-number LAIT figure is never shown or compared as if it had a decimal.
+_SERIES = f"""
+WITH rows AS (
+    SELECT measure_id, pupil_group, end_year, area_code, value, value_code, cohort, version, source_id, source_row
+    FROM la_group_results WHERE measure_id = $measure AND area_code IN ($la, $england)
+    UNION ALL BY NAME
+    SELECT measure_id, 'all' AS pupil_group, end_year, area_code, value, value_code, NULL::INTEGER AS cohort, version,
+           source_id, source_row
+    FROM la_results WHERE measure_id = $measure AND area_code IN ($la, $england)
+),
+decimals AS (
+    SELECT source_id, pupil_group, end_year, {la.PUBLISHED_DECIMALS_EXPR} AS published_decimals
+    FROM (SELECT source_id, pupil_group, end_year, value::VARCHAR AS text FROM rows WHERE value IS NOT NULL)
+    GROUP BY ALL
+)
+SELECT r.*, d.published_decimals FROM rows r LEFT JOIN decimals d USING (source_id, pupil_group, end_year)
 ORDER BY pupil_group, end_year, area_code
 """
 
@@ -25,7 +36,8 @@ def group_series(con: duckdb.DuckDBPyConnection, measure_id: str, la_code: str) 
     dictionary's label for the year."""
     if not db.has_tables(con, "la_group_results"):
         return pd.DataFrame(columns=["measure_id", "pupil_group", "end_year", "area_code", "value", "value_code",
-                                     "cohort", "version", "source_id", "source_row", "year_label"])
+                                     "cohort", "version", "source_id", "source_row", "published_decimals",
+                                     "year_label"])
     frame = con.execute(_SERIES, {"measure": measure_id, "la": la_code, "england": ENGLAND_CODE}).df()
     return frame.assign(year_label=frame["end_year"].map(measures.by_id()[measure_id].year_label))
 

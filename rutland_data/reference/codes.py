@@ -112,7 +112,7 @@ PUPIL_GROUP_NOUNS = {
     "no_sen": "pupils with no identified SEN", "cla": "children looked after", "cin": "children in need",
 }
 # LA-level pupil groups the Groups page shows apart, as vulnerable groups: their figures are few pupils and
-# often suppressed, and their comparison is with the same group nationally.
+# often suppressed (children looked after and in need have no 'other pupils' figure: all pupils stand in).
 VULNERABLE_GROUPS = ("sen_support", "ehcp", "cla", "cin")
 
 # ---- English Indices of Deprivation ---------------------------------------------------------------------------

@@ -78,8 +78,9 @@ def measure_groups(con, measure_id: str, la_code: str, la_name: str, end_year: i
     if shown is None:
         return empty
     la_rows, national_rows = _lookup(frame, la_code, shown), _lookup(frame, ENGLAND_CODE, shown)
+    la_rows_before, national_rows_before = _lookup(frame, la_code, shown - 1), _lookup(frame, ENGLAND_CODE, shown - 1)
     la, national = _values(la_rows), _values(national_rows)
-    la_before, national_before = _values(_lookup(frame, la_code, shown - 1)), _values(_lookup(frame, ENGLAND_CODE, shown - 1))
+    la_before, national_before = _values(la_rows_before), _values(national_rows_before)
     wanted = [g for g in PUPIL_GROUP_LABELS if g in la_rows and g != "all" and g not in REFERENCE_ONLY
               and (g in VULNERABLE_GROUPS) == vulnerable]
     rows, ids, found_versions = [], [], []
@@ -87,7 +88,14 @@ def measure_groups(con, measure_id: str, la_code: str, la_name: str, end_year: i
         own = la_rows[group]
         compared, to_comparison, la_gap, national_gap, reference = _gaps(group, la, national, comparator)
         _, before, _, _, _ = _gaps(group, la_before, national_before, comparator)
-        change = group_gaps.gap_change(measure, shown, to_comparison, before)
+        # Every figure a gap is taken from: its sources are shown, and its decimals are the fewest any was
+        # published with (a whole-number LAIT figure never yields a gap of '24.0 points').
+        involved = {group, reference, compared.group}
+        used = [r for rows_of in (la_rows, national_rows, la_rows_before, national_rows_before)
+                for g, r in rows_of.items() if g in involved and not pd.isna(r["value"])]
+        published = [int(r["published_decimals"]) for r in used if not pd.isna(r["published_decimals"])]
+        decimals = measure.shown_decimals(min(published) if published else None)
+        change = group_gaps.gap_change(measure, shown, to_comparison, before, decimals)
         cohort = None if pd.isna(own["cohort"]) else int(own["cohort"])
         code = own["value_code"] if isinstance(own["value_code"], str) else None
         history = frame[(frame["area_code"] == la_code) & (frame["pupil_group"] == group)]
@@ -95,27 +103,31 @@ def measure_groups(con, measure_id: str, la_code: str, la_name: str, end_year: i
             int(r.end_year): (None if pd.isna(r.value) else float(r.value), None if pd.isna(r.cohort) else int(r.cohort))
             for r in history.itertuples()})
         version = None if pd.isna(own["version"]) else own["version"]
-        national_own = national_rows.get(group)
+        own_decimals = None if pd.isna(own["published_decimals"]) else int(own["published_decimals"])
+        compared_row = national_rows.get(compared.group)
+        compared_decimals = (None if compared_row is None or pd.isna(compared_row["published_decimals"])
+                             else int(compared_row["published_decimals"]))
         rows.append({
             "group": PUPIL_GROUP_LABELS[group], "pupil_group": group, "reference_group": reference,
             "year": measure.year_label(shown),
-            "figure": measure.format(la.get(group), code), "value": la.get(group), "value_code": code,
-            "pupils": cohort, "compared_with": compared.label, "comparison": measure.format(compared.value, "no figure"),
+            "figure": measure.format(la.get(group), code, own_decimals), "value": la.get(group), "value_code": code,
+            "pupils": cohort, "compared_with": compared.label,
+            "comparison": measure.format(compared.value, "no figure", compared_decimals),
             "comparison_value": compared.value,
-            "gap": group_gaps.gap_words(measure, to_comparison, compared.label), "gap_value": to_comparison,
-            "gap_in_la": group_gaps.gap_words(measure, la_gap, f"{group_gaps.group_noun(reference)} in {la_name}"),
+            "gap": group_gaps.gap_words(measure, to_comparison, compared.label, decimals), "gap_value": to_comparison,
+            "gap_in_la": group_gaps.gap_words(measure, la_gap, f"{group_gaps.group_noun(reference)} in {la_name}",
+                                              decimals),
             "la_gap_value": la_gap,
-            "national_gap": group_gaps.gap_words(measure, national_gap, f"{group_gaps.group_noun(reference)} nationally"),
+            "national_gap": group_gaps.gap_words(measure, national_gap,
+                                                 f"{group_gaps.group_noun(reference)} nationally", decimals),
             "national_gap_value": national_gap,
-            "against_national_gap": group_gaps.against_national_gap(measure, la_gap, national_gap, la_name),
+            "against_national_gap": group_gaps.against_national_gap(measure, la_gap, national_gap, la_name, decimals),
             "change": change.text, "narrowed": change.narrowed,
             "caveat": group_gaps.cohort_caveat(measure, cohort, code) or "",
             "three_years": pooled.text, "version": versions.label(version),
             "source_id": int(own["source_id"]), "source_row": int(own["source_row"]),
         })
-        ids.append(int(own["source_id"]))
-        if national_own is not None:
-            ids.append(int(national_own["source_id"]))
+        ids.extend(int(r["source_id"]) for r in [own, *used])
         found_versions.append(versions.label(version))
     if not rows:
         return MeasureGroups(measure, shown, note, pd.DataFrame(), (), ())
@@ -137,11 +149,12 @@ def phase_groups(con, phase: str, la_code: str, la_name: str, end_year: int | No
 
 
 # The columns a reader sees, in order, and their headings.
-SHOWN_COLUMNS = {"group": "Pupil group", "year": "Year", "figure": "Figure", "pupils": "Pupils",
-                 "comparison": "Comparison figure", "gap": "Gap to comparison", "change": "Gap since the year before",
-                 "gap_in_la": "Gap inside the LA", "national_gap": "Same gap nationally",
+SHOWN_COLUMNS = {"group": "Pupil group", "figure": "Figure", "pupils": "Pupils", "comparison": "Comparison figure",
+                 "gap": "Gap to comparison", "change": "Gap since the year before",
                  "against_national_gap": "LA gap against national gap", "caveat": "Small numbers",
-                 "three_years": "Three-year figure", "version": "Version", "source_row": "Source row"}
+                 "three_years": "Three-year figure", "gap_in_la": "Gap inside the LA",
+                 "national_gap": "Same gap nationally", "year": "Year", "version": "Version",
+                 "source_row": "Source row"}
 
 
 def shown_table(part: MeasureGroups) -> pd.DataFrame:

@@ -23,7 +23,7 @@ AREAS = (ENGLAND_CODE, EAST_MIDLANDS_CODE, RUTLAND)
 _GAP = {"disadvantaged": -18.0, "not_disadvantaged": 7.0, "fsm": -20.0, "not_fsm": 4.0, "sen_support": -45.0,
         "ehcp": -62.0, "sen_any": -50.0, "no_sen": 8.0, "eal": -2.0, "not_eal": 0.5, "boys": -6.0, "girls": 6.0,
         "cla": -42.0, "cin": -35.0}
-_SCALE = {"ks4_att8": 0.5, "ks4_p8": 0.022}
+_SCALE = {"ks4_att8": 0.5, "ks4_p8": 0.022, "ks2_read_prog": 0.06, "ks2_writ_prog": 0.06, "ks2_math_prog": 0.06}
 _SHARE = {"disadvantaged": 0.13, "not_disadvantaged": 0.87, "fsm": 0.07, "not_fsm": 0.93, "sen_support": 0.12,
           "ehcp": 0.03, "sen_any": 0.15, "no_sen": 0.85, "eal": 0.04, "not_eal": 0.96, "boys": 0.51,
           "girls": 0.49, "cla": 0.008, "cin": 0.025}
