@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import duckdb
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 from rutland_data.analysis import group_gaps
@@ -237,3 +239,22 @@ def test_groups_view_early_years_three_year_figure_and_published_decimals(real):
                  if p.measure.measure_id == "eyfs_gld")
     fsm = later.rows.set_index("pupil_group").loc["fsm"]
     assert fsm["figure"] == "50%" and fsm["gap"] == "24 points below non-FSM pupils nationally"
+
+
+_GAPS = st.floats(min_value=-60, max_value=60, allow_nan=False).map(lambda v: round(v, 1))
+
+
+@given(now=_GAPS, before=_GAPS, year=st.integers(min_value=2014, max_value=2026))
+def test_gap_change_rule_holds_for_all_gaps(now, before, year):
+    """Narrowed means the gap is smaller in size, widened larger, and no change is ever stated across the
+    dictionary's breaks or gaps (KS2: new series in 2015/16, no tests in 2019/20 and 2020/21, so 2021/22 has no
+    year before to compare with)."""
+    change = group_gaps.gap_change(KS2, year, now, before)
+    if KS2.new_series_in(year) or KS2.gap_covering(year - 1):
+        assert not change.comparable and change.narrowed is None
+        return
+    assert change.comparable
+    if change.narrowed is True:
+        assert abs(now) < abs(before)
+    if change.narrowed is False:
+        assert abs(now) > abs(before)
