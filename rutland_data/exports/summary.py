@@ -209,15 +209,18 @@ GAP_BULLET_GROUPS = ("disadvantaged", "fsm")
 
 def _group_gap_bullets(ctx: _Context) -> list[Bullet]:
     """The review's group bullets ('the gap between FSM pupils and all pupils in Rutland for Phonics is wider
-    than seen nationally'), from the Groups page's view for the summary's year only, with its caveats."""
+    than seen nationally'), from the Groups page's view for the summary's year only, with its caveats: for each
+    phase and group, the first of the phase's summary measures with a gap that year."""
     bullets = []
     for phase in group_views.phases():
+        done: set[str] = set()
         for part in group_views.phase_groups(ctx.con, phase, ctx.la_code, ctx.la_name, ctx.end_year, "other_group"):
-            if part.end_year != ctx.end_year:
+            if part.end_year != ctx.end_year or not part.measure.appears("summary"):
                 continue
             for row in part.rows[part.rows["pupil_group"].isin(GAP_BULLET_GROUPS)].itertuples():
-                if row.la_gap_value is None or pd.isna(row.la_gap_value):
+                if row.pupil_group in done or row.la_gap_value is None or pd.isna(row.la_gap_value):
                     continue
+                done.add(row.pupil_group)
                 measure = part.measure
                 clauses = [f"{measure.name}: the gap between {group_gaps.group_noun(row.pupil_group)} and "
                            f"{group_gaps.group_noun(row.reference_group)} in {ctx.la_name} is "

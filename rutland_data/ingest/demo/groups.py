@@ -31,11 +31,21 @@ _COHORT = {RUTLAND: 400, EAST_MIDLANDS_CODE: 52_000, ENGLAND_CODE: 620_000}
 SUPPRESS_UP_TO = 5
 
 
+def _same_figure() -> dict[tuple[str, str], str]:
+    """Group series that a dictionary measure also holds (the same LAIT code: KS2 RWM and Attainment 8 of
+    disadvantaged pupils), so the demo gives them one figure, not two."""
+    by_code = {m.lait_code: m.measure_id for m in measures.read_dictionary() if m.lait_code}
+    return {(g.measure_id, g.pupil_group): by_code[g.lait_code] for g in group_measures.read_group_measures()
+            if g.lait_code in by_code}
+
+
 def _group_rows(con, rng: np.random.Generator) -> pd.DataFrame:
+    same = _same_figure()
     base = con.execute(
         "SELECT measure_id, end_year, area_code, value FROM la_results WHERE value IS NOT NULL "
         "AND list_contains(?, measure_id) AND list_contains(?, area_code)",
-        [group_measures.measure_ids(), list(AREAS)]).df()
+        [group_measures.measure_ids() + list(same.values()), list(AREAS)]).df()
+    held = {(m, y, a): v for m, y, a, v in base.itertuples(index=False)}
     by_id = measures.by_id()
     rows = []
     for series in group_measures.read_group_measures():
@@ -44,8 +54,10 @@ def _group_rows(con, rng: np.random.Generator) -> pd.DataFrame:
         for r in base[base["measure_id"] == series.measure_id].itertuples():
             scale = _SCALE.get(series.measure_id, 1.0)
             wobble = rng.normal(1.0, 0.25) if r.area_code == RUTLAND else 1.0
-            value = min(max(r.value + _GAP[series.pupil_group] * scale * wobble + (
-                rng.normal(0, 2.0 * scale) if r.area_code == RUTLAND else 0.0), low), high)
+            noise = rng.normal(0, (2.0 if r.area_code == RUTLAND else 0.4) * scale)
+            value = min(max(r.value + _GAP[series.pupil_group] * scale * wobble + noise, low), high)
+            twin = same.get((series.measure_id, series.pupil_group))
+            value = held.get((twin, r.end_year, r.area_code), value)
             cohort = int(round(_COHORT[r.area_code] * _SHARE[series.pupil_group] * rng.uniform(0.8, 1.2)))
             code = "c" if cohort <= SUPPRESS_UP_TO else None
             rows.append([series.measure_id, series.pupil_group, measure.year_label(r.end_year), r.end_year,
