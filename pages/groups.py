@@ -64,10 +64,13 @@ for part in parts:
     show(part, part.measure.measure_id)
 
 st.header("Vulnerable groups")
-st.markdown("Pupils with SEN support or an EHC plan, children looked after and children in need, in every phase: "
+st.markdown(f"Pupils with SEN support or an EHC plan, children looked after and children in need, in {phase}: "
             "their figures cover few pupils and are often suppressed (shown by the published marker, never as 0). "
-            "EHC plan timeliness, and how many children are looked after or in need, follow.")
-for part in common.query(groups.phase_groups, None, la, la_name, year, comparator, True):
+            "EHC plan timeliness, and how many children are looked after or in need, follow for every phase.")
+vulnerable = common.query(groups.phase_groups, phase, la, la_name, year, comparator, True)
+if not vulnerable:
+    st.info(f"No figures for vulnerable groups in {la_name} in {phase}.")
+for part in vulnerable:
     show(part, f"vulnerable-{part.measure.measure_id}")
 for measure in measures.where("vulnerable"):
     figure = common.query(figures.trend, measure.measure_id, la, filters.neighbour_set, year)

@@ -258,3 +258,12 @@ def test_gap_change_rule_holds_for_all_gaps(now, before, year):
         assert abs(now) < abs(before)
     if change.narrowed is False:
         assert abs(now) > abs(before)
+
+
+def test_ehc_plan_timeliness_note_pools_three_years_by_plans(real):
+    # Rutland 20-week rates (LAIT SEN_EHC_Excpt_20wks, final) 2020 75.6, 2021 43.2, 2022 42.1 of SEN2's
+    # tot_no_exc_ehc 41, 37, 38 plans: (75.6 x 41 + 43.2 x 37 + 42.1 x 38) / 116 = 54.29; SEN2's own counts agree:
+    # no_exc_20week_ehc 31 + 16 + 16 = 63 of 116 = 54.3%
+    assert groups.new_plans_note(real, "857", 2022) == (
+        "In calendar year 2022 the percentage is of 38 new EHC plans (excluding exceptions). "
+        "Three years: 54.3% over 2020 to 2022 (116 plans).")

@@ -58,3 +58,10 @@ def latest_value(con: duckdb.DuckDBPyConnection, measure_id: str, la_code: str,
         "AND (? IS NULL OR end_year <= ?) ORDER BY end_year DESC LIMIT 1",
         [measure_id, la_code, end_year, end_year]).fetchall()
     return (int(rows[0][0]), float(rows[0][1])) if rows else None
+
+
+def values_by_year(con: duckdb.DuckDBPyConnection, measure_id: str, la_code: str) -> dict[int, float]:
+    """The LA's published values of one measure by end year (markers left out)."""
+    rows = con.execute("SELECT end_year, value FROM la_results WHERE measure_id = ? AND area_code = ? "
+                       "AND value IS NOT NULL ORDER BY end_year", [measure_id, la_code]).fetchall()
+    return {int(year): float(value) for year, value in rows}

@@ -187,14 +187,18 @@ def group_trend_frame(con, measure_id: str, pupil_group: str, la_code: str, comp
 
 
 def new_plans_note(con, la_code: str, end_year: int | None) -> str | None:
-    """How many new EHC plans the LA's 20-week percentage is of, in the latest calendar year up to `end_year`, and
-    a caveat when they are few."""
-    measure = measures.by_id()["sen2_new_plans"]
+    """How many new EHC plans the LA's 20-week percentage is of, in the latest calendar year up to `end_year`, a
+    caveat when they are few, and the three years to then pooled by plans (never an average of percentages)."""
+    measure = measures.by_id()["sen2_ehcp_20wk"]
     found = group_queries.latest_value(con, "sen2_new_plans", la_code, end_year)
     if found is None:
         return None
     year, plans = found[0], int(found[1])
     text = f"In {measure.period(year)} the percentage is of {plans} new EHC plans (excluding exceptions)"
     if plans < group_gaps.SMALL_COHORT:
-        return text + f": one plan is {100 / plans:.1f} percentage points, so one year's change can be a few plans."
-    return text + "."
+        text += f": one plan is {100 / plans:.1f} percentage points, so one year's change can be a few plans"
+    rates = group_queries.values_by_year(con, "sen2_ehcp_20wk", la_code)
+    counts = group_queries.values_by_year(con, "sen2_new_plans", la_code)
+    pooled = group_gaps.three_years(measure, year, {y: (rate, None if counts.get(y) is None else int(counts[y]))
+                                                    for y, rate in rates.items()})
+    return f"{text}. Three years: {pooled.text.replace(' pupils)', ' plans)')}."
