@@ -47,6 +47,7 @@ PLACES = {
     "overview": "the Overview: each phase's first measure with a figure",
     "summary": "the performance summary and board pack, a section per phase",
     "groups": "the summary's and pack's pupil-groups section",
+    "vulnerable": "the Groups page's vulnerable-groups section (SEND timeliness, children looked after, in need)",
     "schools": "the Schools page, under the key stage of its phase (and the summary's schools section if also a "
                "summary measure)",
     "school_context": "the School profile's context (census, absence): describes the whole school, so it has no "
