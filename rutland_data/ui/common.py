@@ -27,11 +27,11 @@ import streamlit as st
 from rutland_data import access, settings
 from rutland_data.charts import tables
 from rutland_data.charts.figures import Figure
-from rutland_data.ingest import build
+from rutland_data.ingest import build, local_returns
 from rutland_data.queries import la as la_queries
 from rutland_data.queries import sources as source_queries
 from rutland_data.reference import codes
-from rutland_data.store import db
+from rutland_data.store import db, local_db
 from rutland_data.ui import auth, routing
 
 _LOG = logging.getLogger(__name__)
@@ -114,6 +114,28 @@ def officer_query(function, *args):
     if not auth.is_officer():
         raise PermissionError(f"{function.__name__}: officer-only data asked for by a session that is not an officer's")
     return _run_officer(function, *_database(), args)
+
+
+def local_returns_file() -> tuple[str, tuple[int, int, int] | None]:
+    """The officers' database and its identity: the first arguments of every local-returns query, so a new
+    upload is a new cache key (in the officers' cache)."""
+    path = settings.load().local_db_path
+    return str(path), local_db.identity(path)
+
+
+def load_local_return(file_name: str, data: bytes) -> local_returns.Loaded:
+    """An officer's upload, checked against the main database on screen and stored in the officers' database;
+    `local_returns.Refused` (nothing stored) lists every problem. Officers only, like `officer_query`."""
+    if not auth.is_officer():
+        raise PermissionError("a local return uploaded by a session that is not an officer's")
+    configured = settings.load()
+    cursor = _open(*_database()).cursor()
+    try:
+        claims = auth.signed_in_claims() or {}
+        by = str(claims.get("email") or claims.get("name") or "signed-in officer")
+        return local_returns.load_bytes(cursor, file_name, data, by, configured.la_code, configured.local_db_path)
+    finally:
+        cursor.close()
 
 
 def la_code() -> str:
