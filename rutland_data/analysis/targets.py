@@ -25,6 +25,9 @@ from rutland_data.reference.markers import round_half_up
 COMPARISONS = ("at or above", "above", "at or below", "below", "fewer than")
 HIGHER_IS_TARGET = {"at or above", "above"}
 GREEN, AMBER, RED, NOT_RATED = "Green", "Amber", "Red", "Not rated"
+RULE = ("Green: the target is met (a count of none meets \"fewer than\"). Amber: not met, but better than when the "
+        "plan started. Red: not met and no better than when the plan started. Not rated: no latest or comparator "
+        "figure. Figures are compared as shown, rounded to the measure's decimals.")
 STATUSES = (RED, AMBER, GREEN, NOT_RATED)   # order in which the tracker lists them: worst first
 
 

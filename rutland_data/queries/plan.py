@@ -68,6 +68,12 @@ def items(con: duckdb.DuckDBPyConnection, plan_id: int) -> pd.DataFrame:
         "status, updated_at, updated_by FROM plan_items WHERE plan_id = ? ORDER BY item_id", [plan_id]).df()
 
 
+def headings(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    """(ref, text) of the current plan's priorities, issues and actions: what commentary can be about."""
+    return con.execute("SELECT ref, text FROM plan_items WHERE plan_id = (SELECT max(plan_id) FROM plans) "
+                       "AND level <> 'milestone' ORDER BY item_id").fetchall()
+
+
 def indicators(con: duckdb.DuckDBPyConnection, plan_id: int) -> pd.DataFrame:
     return con.execute(
         "SELECT indicator_id, revision, item_ref, position, measure_id, basis, comparison, comparator, target_value "
