@@ -42,7 +42,8 @@ LEVEL_LETTERS = {"priority": "P", "issue": "I", "action": "A", "milestone": "M"}
 STATUSES = ("not recorded", "not started", "in progress", "done", "dropped")
 BASES = ("la", "schools significantly below")
 COMPARATORS = ("England", "Region", "Statistical neighbours", "last year", "target value")
-_MONTH = re.compile(r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s*'?(\d{4}|\d{2})\b", re.I)
+_MONTH = re.compile(r"\b(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
+                    r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?\s*'?(\d{4}|\d{2})\b", re.I)
 _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _SEPARATORS = re.compile(r"^[\s\-–—/,to]*$")
 MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_abbr) if name}
