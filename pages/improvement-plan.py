@@ -13,6 +13,7 @@ from rutland_data import settings
 from rutland_data.analysis import targets
 from rutland_data.ingest import plan_template
 from rutland_data.queries import plan as plan_queries
+from rutland_data.reference import plan_terms
 from rutland_data.reference.codes import academic_year
 from rutland_data.store import records
 from rutland_data.ui import auth, common
@@ -83,7 +84,7 @@ else:
     with st.expander("The plan as written: priorities, issues and actions"):
         lines = []
         for item in document.items:
-            indent = "    " * plan_template.LEVELS.index(item.level)
+            indent = "    " * plan_terms.LEVELS.index(item.level)
             lines.append(f"{indent}- **{item.ref}** {item.text}" + (f" ({item.dates_text}; {item.lead})"
                                                                    if item.level == "milestone" else ""))
         st.markdown("\n".join(lines))
@@ -139,7 +140,7 @@ if plan_id is not None:
             "dates": st.column_config.TextColumn("Dates (as written)", required=True),
             "due_date": st.column_config.DateColumn("Due", format="DD MMM YYYY"),
             "lead": st.column_config.TextColumn("Lead"),
-            "status": st.column_config.SelectboxColumn("Status", options=list(plan_template.STATUSES), required=True),
+            "status": st.column_config.SelectboxColumn("Status", options=list(plan_terms.STATUSES), required=True),
         })
     if st.button("Save milestone changes", icon=":material/save:", key="save-milestones", type="primary"):
         edited = st.session_state.get(editor_key, {}).get("edited_rows", {})

@@ -21,8 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rutland_data.reference.markers import round_half_up
-
-COMPARISONS = ("at or above", "above", "at or below", "below", "fewer than")
+from rutland_data.reference.plan_terms import COMPARISONS
 HIGHER_IS_TARGET = {"at or above", "above"}
 GREEN, AMBER, RED, NOT_RATED = "Green", "Amber", "Red", "Not rated"
 RULE = ("Green: the target is met (a count of none meets \"fewer than\"). Amber: not met, but better than when the "

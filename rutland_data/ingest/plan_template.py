@@ -27,9 +27,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from rutland_data.analysis.targets import COMPARISONS
 from rutland_data.reference import measures
 from rutland_data.reference.codes import academic_year, end_year_of
+from rutland_data.reference.plan_terms import BASES, COMPARATORS, COMPARISONS, LEVELS, STATUSES
 
 PLANS_FOLDER = Path(__file__).resolve().parent.parent / "reference" / "plans"
 LASSAR_STEM = "lassar-2017-18"
@@ -37,11 +37,7 @@ SHEETS = ("About", "Plan", "Indicators")
 ABOUT_FIELDS = ("Title", "Baseline year", "Source")
 PLAN_COLUMNS = ("Priority", "Issue", "Action", "Milestone", "Dates", "Lead", "Status")
 INDICATOR_COLUMNS = ("Plan item", "Measure id", "Counted", "Comparison", "Comparator", "Target value")
-LEVELS = ("priority", "issue", "action", "milestone")
 LEVEL_LETTERS = {"priority": "P", "issue": "I", "action": "A", "milestone": "M"}
-STATUSES = ("not recorded", "not started", "in progress", "done", "dropped")
-BASES = ("la", "schools significantly below")
-COMPARATORS = ("England", "Region", "Statistical neighbours", "last year", "target value")
 _MONTH = re.compile(r"\b(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
                     r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?\s*'?(\d{4}|\d{2})\b", re.I)
 _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")

@@ -18,12 +18,12 @@ from rutland_data.queries import la as la_queries
 from rutland_data.queries import schools as school_queries
 from rutland_data.reference import measures, versions
 from rutland_data.reference.codes import KEY_STAGES, neighbour_set_for
+from rutland_data.reference.plan_terms import BASES, CLOSED
 from rutland_data.views import headlines
 from rutland_data.views import schools as school_views
 
-CLOSED = ("done", "dropped")
 COMPARATOR_ROLES = {"England": "england", "Region": "region", "Statistical neighbours": "neighbours"}
-SCHOOLS_BASIS = "schools significantly below"
+SCHOOLS_BASIS = BASES[1]
 # (item ref, measure id, basis, comparison, comparator, target value): one linked indicator, as the page passes it.
 IndicatorSpec = tuple[str, str, str, str, str, float | None]
 
