@@ -124,6 +124,43 @@ def _edits(rows: pd.DataFrame, edited_rows: dict) -> list[tuple[int, int, dict]]
     return found
 
 
+def _saved(message: str) -> None:
+    st.session_state[EDITS_KEY] = st.session_state.get(EDITS_KEY, 0) + 1   # a fresh editor over the stored plan
+    st.session_state["plan_saved"] = message
+
+
+def _save_milestones(rows: pd.DataFrame, editor_key: str) -> None:
+    """Button callback (it runs before the next script run): the edits against the rows as the officer saw them."""
+    try:
+        edits = _edits(rows, st.session_state.get(editor_key, {}).get("edited_rows", {}))
+        with records.session(configured.records_db_path) as con:
+            changed = plan_queries.update_milestones(con, edits, auth.officer_identity())
+    except (records.Conflict, ValueError) as problem:
+        st.session_state["plan_problem"] = f"Nothing was saved: {problem}"
+    else:
+        _saved(f"Saved: {changed} milestone{'s' if changed != 1 else ''} changed.")
+
+
+def _import_plan() -> None:
+    uploaded = st.session_state.get("plan-upload")
+    if uploaded is None:
+        return
+    try:
+        imported = plan_template.read_template(uploaded.getvalue(), uploaded.name)
+        with records.session(configured.records_db_path) as con:
+            plan_queries.save_plan(con, imported, auth.officer_identity())
+    except plan_template.TemplateError as problem:
+        st.session_state["plan_problem"] = f"Not imported: {problem}"
+    else:
+        _saved(f"Imported {uploaded.name}: {sum(i.level == 'milestone' for i in imported.items)} milestones, "
+               f"{len(imported.indicators)} indicators.")
+
+
+problem = st.session_state.pop("plan_problem", None)
+if problem:
+    st.error(problem, icon=":material/error:")
+
+
 if plan_id is not None:
     st.header("Update milestones", divider="gray")
     st.markdown("Change a milestone's status, lead, dates or wording in the table, then save. Every change is recorded "
@@ -142,36 +179,15 @@ if plan_id is not None:
             "lead": st.column_config.TextColumn("Lead"),
             "status": st.column_config.SelectboxColumn("Status", options=list(plan_terms.STATUSES), required=True),
         })
-    if st.button("Save milestone changes", icon=":material/save:", key="save-milestones", type="primary"):
-        edited = st.session_state.get(editor_key, {}).get("edited_rows", {})
-        try:
-            edits = _edits(milestones, edited)
-            with records.session(configured.records_db_path) as con:
-                changed = plan_queries.update_milestones(con, edits, auth.officer_identity())
-        except (records.Conflict, ValueError) as problem:
-            st.error(f"Nothing was saved: {problem}", icon=":material/error:")
-        else:
-            st.session_state[EDITS_KEY] = st.session_state.get(EDITS_KEY, 0) + 1
-            st.session_state["plan_saved"] = f"Saved: {changed} milestone{'s' if changed != 1 else ''} changed."
-            st.rerun()
+    st.button("Save milestone changes", icon=":material/save:", key="save-milestones", type="primary",
+              on_click=_save_milestones, args=(milestones, editor_key))
 
 st.header("Import a plan", divider="gray")
 st.markdown("An Excel workbook with the sheets About, Plan and Indicators, or a zip of about.csv, plan.csv and "
             "indicators.csv, as downloaded above. Importing replaces the plan's items and indicators; a file with "
             "any problem is refused whole, naming the sheet, row and column, and the stored plan stays as it was.")
-uploaded = st.file_uploader("Plan template", type=["xlsx", "zip"], key="plan-upload")
-if uploaded is not None and st.button("Replace the plan with this file", key="import-plan", icon=":material/upload:"):
-    try:
-        imported = plan_template.read_template(uploaded.getvalue(), uploaded.name)
-        with records.session(configured.records_db_path) as con:
-            plan_queries.save_plan(con, imported, auth.officer_identity())
-    except plan_template.TemplateError as problem:
-        st.error(f"Not imported: {problem}", icon=":material/error:")
-    else:
-        st.session_state[EDITS_KEY] = st.session_state.get(EDITS_KEY, 0) + 1
-        st.session_state["plan_saved"] = (f"Imported {uploaded.name}: {sum(i.level == 'milestone' for i in imported.items)} "
-                                          f"milestones, {len(imported.indicators)} indicators.")
-        st.rerun()
+if st.file_uploader("Plan template", type=["xlsx", "zip"], key="plan-upload") is not None:
+    st.button("Replace the plan with this file", key="import-plan", icon=":material/upload:", on_click=_import_plan)
 
 st.header("Changes", divider="gray")
 st.caption("The latest changes to the plan, meetings and commentary: who, when, and the row before and after.")

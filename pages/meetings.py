@@ -57,6 +57,7 @@ summary_sections = tuple(s for s in sections if s != summary.MAP)
 # A recorded meeting (?meeting=ID) carries its officers' commentary beside the figures (records database).
 configured = settings.load()
 with records.session(configured.records_db_path) as records_con:
+    plan_queries.seed_if_new(records_con, la)       # commentary can be about the plan's items
     recorded = meeting_queries.meetings(records_con)
     by_id = {str(m.meeting_id): m for m in recorded}
     meeting = by_id.get(st.query_params.get("meeting", ""))
@@ -211,35 +212,49 @@ else:
                 with st.expander(f"{title} ({len(frame)})"):
                     common.table(frame)
 
+
+
+def _record_meeting(who: str) -> None:
+    """Form callback: the meeting, with a copy of the database as it is now (its data version)."""
+    sha, _ = records.keep_database_copy(configured.db_path, configured.meetings_dir)
+    with records.session(configured.records_db_path) as records_con:
+        new_id = meeting_queries.add_meeting(records_con, st.session_state["meeting-body"],
+                                             st.session_state["meeting-date"], year, sha, who)
+    st.session_state["meeting"] = str(new_id)
+
+
+def _add_comment(meeting_id: int, who: str) -> None:
+    """Form callback: the officer's commentary on a figure (this year's, or every year's) or a plan item."""
+    text = st.session_state.get("comment-text", "")
+    if not text.strip():
+        return
+    kind, _, target = st.session_state["comment-about"].partition(":")
+    with records.session(configured.records_db_path) as records_con:
+        meeting_queries.add_comment(
+            records_con, meeting_id, text, who, measure_id=target if kind == "figure" else None,
+            item_ref=target if kind == "plan" else None,
+            end_year=year if kind == "figure" and st.session_state.get("comment-year") else None)
+    st.session_state["comment-text"] = ""
+
+
 if auth.is_officer():
     who = auth.officer_identity()
     with st.form("record-meeting"):
         st.markdown(f"**Record a meeting** for {generated.year_label}, using this data version (`{current_sha[:12]}`). "
                     "A copy of the database is kept with it, so its papers can be rebuilt later.")
-        body = st.selectbox("Body", meeting_queries.BODIES, key="meeting-body")
-        held = st.date_input("Date", value=date.today(), key="meeting-date", format="DD/MM/YYYY")
-        if st.form_submit_button("Record the meeting", icon=":material/event:"):
-            sha, _ = records.keep_database_copy(configured.db_path, configured.meetings_dir)
-            with records.session(configured.records_db_path) as records_con:
-                new_id = meeting_queries.add_meeting(records_con, body, held, year, sha, who)
-            st.query_params["meeting"] = str(new_id)
-            st.rerun()
+        st.selectbox("Body", meeting_queries.BODIES, key="meeting-body")
+        st.date_input("Date", value=date.today(), key="meeting-date", format="DD/MM/YYYY")
+        st.form_submit_button("Record the meeting", icon=":material/event:", on_click=_record_meeting, args=(who,))
     if meeting is not None:
         shown = {f"figure:{b.chart[1]}": f"{b.title} ({b.section})" for b in bullets
                  if len(b.chart) > 1 and b.chart[0] in ("trend", "schools")}
         with records.session(configured.records_db_path) as records_con:
             headings = plan_queries.headings(records_con)
         shown |= {f"plan:{ref}": f"Improvement plan {ref}: {text[:80]}" for ref, text in headings}
-        with st.form("add-comment", clear_on_submit=True):
+        with st.form("add-comment"):
             st.markdown(f"**Add commentary for {meeting.label}**: what is being done about a figure or plan item.")
-            about = st.selectbox("About", list(shown), format_func=shown.get, key="comment-about")
-            this_year_only = st.checkbox(f"Only for {generated.year_label}'s figure", value=True, key="comment-year")
-            text = st.text_area("What we are doing about it", key="comment-text")
-            if st.form_submit_button("Add commentary", icon=":material/add_comment:") and text.strip():
-                kind, _, target = about.partition(":")
-                with records.session(configured.records_db_path) as records_con:
-                    meeting_queries.add_comment(
-                        records_con, meeting.meeting_id, text, who,
-                        measure_id=target if kind == "figure" else None, item_ref=target if kind == "plan" else None,
-                        end_year=year if kind == "figure" and this_year_only else None)
-                st.rerun()
+            st.selectbox("About", list(shown), format_func=shown.get, key="comment-about")
+            st.checkbox(f"Only for {generated.year_label}'s figure", value=True, key="comment-year")
+            st.text_area("What we are doing about it", key="comment-text")
+            st.form_submit_button("Add commentary", icon=":material/add_comment:", on_click=_add_comment,
+                                  args=(meeting.meeting_id, who))

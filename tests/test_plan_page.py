@@ -18,7 +18,7 @@ PAGE = "pages/improvement-plan.py"
 
 @pytest.fixture
 def visit(demo_db, tmp_path, monkeypatch):
-    """visit(user, page, **query): a new session's first visit, with records of this test's own."""
+    """visit(user, page): a new session opening `page` from the Overview, with records of this test's own."""
     monkeypatch.setenv("DASHBOARD_DB", str(demo_db))
     monkeypatch.setenv("DASHBOARD_RECORDS_DB", str(tmp_path / "records.duckdb"))
     monkeypatch.setenv("DASHBOARD_MEETINGS_DIR", str(tmp_path / "meetings"))
@@ -28,8 +28,8 @@ def visit(demo_db, tmp_path, monkeypatch):
         at = AppTest.from_file(APP_FILE, default_timeout=180)
         at.secrets = {"dashboard": {}, "auth": AUTH}
         at.user = user
-        at.switch_page(page)
-        at.run()
+        at.run()                      # through app.py first, so later clicks reach the page (as in a browser)
+        at.switch_page(page).run()
         assert not at.exception, at.exception[0].message
         return at
     return run
@@ -90,3 +90,25 @@ def test_the_meetings_page_shows_a_meetings_commentary_beside_its_figure(visit):
     assert "    - *What we are doing about it:* Moderation visits booked." in text
     assert "Since the last meeting (Portfolio Holder, 20 January 2026)" in [s.value for s in at.subheader]
     assert "- No new releases loaded.\n- No figure revised." in text
+
+
+def test_an_officer_records_a_meeting_and_adds_commentary_on_the_meetings_page(visit):
+    configured = settings.load()
+    at = visit(OFFICER, "pages/meetings.py")
+    at.selectbox(key="meeting-body").set_value("Scrutiny")
+    at.date_input(key="meeting-date").set_value(date(2026, 2, 3))
+    next(b for b in at.button if b.label == "Record the meeting").click().run()
+    assert not at.exception, at.exception[0].message
+    with records.session(configured.records_db_path) as con:
+        [meeting] = meeting_queries.meetings(con)
+    assert (meeting.body, meeting.meeting_date, meeting.recorded_by) == ("Scrutiny", date(2026, 2, 3),
+                                                                         "sam.officer@rutland.gov.uk")
+    assert records.database_copy(configured.meetings_dir, meeting.content_sha256).exists()
+    assert at.selectbox(key="meeting").value == str(meeting.meeting_id)      # the new meeting is the one shown
+
+    at.selectbox(key="comment-about").set_value("plan:P1.I4")
+    at.text_area(key="comment-text").input("Termly review of every school below national.")
+    next(b for b in at.button if b.label == "Add commentary").click().run()
+    assert not at.exception, at.exception[0].message
+    assert "- Improvement plan P1.I4 (Masking of underperforming schools when comparing Rutland performance as a " \
+           "whole): Termly review of every school below national." in _text(at)
