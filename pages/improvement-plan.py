@@ -23,6 +23,7 @@ STATUS_SIGNS = {targets.GREEN: "✔ Green", targets.AMBER: "◐ Amber", targets.
 EDITED_COLUMNS = {"milestone": "text", "dates": "dates_text", "due_date": "due_date", "lead": "lead",
                   "status": "status"}
 EDITS_KEY = "plan_editor_version"
+OUTCOME_KEY = "plan_outcome"
 
 filters = common.global_filters()
 common.page_header(
@@ -51,9 +52,11 @@ else:
     st.markdown(f"**{about['title']}.** Started from the {academic_year(baseline)} results. "
                 f"Last changed by {about['updated_by']} on {about['updated_at']:%d %B %Y}.")
     st.caption(about["source"])
-    saved = st.session_state.pop("plan_saved", None)
-    if saved:
-        st.success(saved, icon=":material/check_circle:")
+    # The outcome of this session's last save or import, kept (not popped) until the next one: a rerun the
+    # editor starts can interrupt the run that would show it once.
+    outcome = st.session_state.get(OUTCOME_KEY)
+    if outcome is not None and outcome[0] == "saved":
+        st.success(outcome[1], icon=":material/check_circle:")
 
     # ---------------------------------------------------------------- indicators
     st.header("Indicators", divider="gray")
@@ -126,7 +129,7 @@ def _edits(rows: pd.DataFrame, edited_rows: dict) -> list[tuple[int, int, dict]]
 
 def _saved(message: str) -> None:
     st.session_state[EDITS_KEY] = st.session_state.get(EDITS_KEY, 0) + 1   # a fresh editor over the stored plan
-    st.session_state["plan_saved"] = message
+    st.session_state[OUTCOME_KEY] = ("saved", message)
 
 
 def _save_milestones(rows: pd.DataFrame, editor_key: str) -> None:
@@ -136,7 +139,7 @@ def _save_milestones(rows: pd.DataFrame, editor_key: str) -> None:
         with records.session(configured.records_db_path) as con:
             changed = plan_queries.update_milestones(con, edits, auth.officer_identity())
     except (records.Conflict, ValueError) as problem:
-        st.session_state["plan_problem"] = f"Nothing was saved: {problem}"
+        st.session_state[OUTCOME_KEY] = ("refused", f"Nothing was saved: {problem}")
     else:
         _saved(f"Saved: {changed} milestone{'s' if changed != 1 else ''} changed.")
 
@@ -150,15 +153,15 @@ def _import_plan() -> None:
         with records.session(configured.records_db_path) as con:
             plan_queries.save_plan(con, imported, auth.officer_identity())
     except plan_template.TemplateError as problem:
-        st.session_state["plan_problem"] = f"Not imported: {problem}"
+        st.session_state[OUTCOME_KEY] = ("refused", f"Not imported: {problem}")
     else:
         _saved(f"Imported {uploaded.name}: {sum(i.level == 'milestone' for i in imported.items)} milestones, "
                f"{len(imported.indicators)} indicators.")
 
 
-problem = st.session_state.pop("plan_problem", None)
-if problem:
-    st.error(problem, icon=":material/error:")
+outcome = st.session_state.get(OUTCOME_KEY)
+if outcome is not None and outcome[0] == "refused":
+    st.error(outcome[1], icon=":material/error:")
 
 
 if plan_id is not None:

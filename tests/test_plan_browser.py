@@ -7,7 +7,8 @@ import pytest
 
 from rutland_data.queries import plan as plan_queries
 from rutland_data.store import records
-from tests.test_browser import SCREENSHOTS, _require_browser, browser, screenshot, streamlit_server  # noqa: F401
+from tests.test_browser import (SCREENSHOTS, _require_browser, browser, screenshot,  # noqa: F401
+                                streamlit_server, wait_until_rendered)
 from tests.test_officer_browser import OFFICER, Visit, oidc_provider, secrets_file
 
 pytestmark = pytest.mark.browser
@@ -53,9 +54,9 @@ def test_an_officer_marks_a_milestone_done_and_the_tracker_updates(plan_app, bro
         for key, times in (("ArrowUp", 20), ("ArrowLeft", 6), ("ArrowRight", 5)):  # row 1, Ref; to Status
             for _ in range(times):
                 visit.page.keyboard.press(key)
-        visit.page.keyboard.press("Enter")
-        visit.page.keyboard.type("done")
-        visit.page.keyboard.press("Enter")
+        visit.page.keyboard.press("Enter")                              # opens the cell's list of statuses
+        visit.page.get_by_role("option", name="done", exact=True).click()
+        wait_until_rendered(visit.page)                                 # the editor's rerun has finished
         screenshot(visit.page, SHOTS / "plan-04-edited.png")
         visit.page.get_by_role("button", name="Save milestone changes").click()
         visit.page.get_by_text("Saved: 1 milestone changed.").wait_for(timeout=60_000)
