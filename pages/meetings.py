@@ -17,7 +17,7 @@ from rutland_data.queries import meetings as meeting_queries
 from rutland_data.queries import plan as plan_queries
 from rutland_data.reference import codes, measures
 from rutland_data.store import records
-from rutland_data.ui import auth, common
+from rutland_data.ui import auth, common, officer_sections
 from rutland_data.views import meetings as meeting_views
 
 PRESENTATION_CSS = """
@@ -160,11 +160,13 @@ word_column.download_button(
 st.markdown("The board pack holds the summary, one slide per chart of the chosen sections (each with its message, "
             "source, version and data date) and a sources slide. It records the database checksum and build time; "
             "building it again from the same database gives identical files.")
+with_local_returns = officer_sections.pack_with_local_returns()
 st.button("Build board pack", icon=":material/slideshow:", key="build-pack",
           on_click=lambda: st.session_state.update({"pack_requested": True}))
 if st.session_state.get("pack_requested"):
     with st.spinner("Drawing the charts…"):
-        pack = common.query(board_pack.build, la, year, sections, notes)
+        pack = (officer_sections.officer_pack(la, year, sections) if with_local_returns
+                else common.query(board_pack.build, la, year, sections, (), notes))
     for note in pack.notes:
         st.info(note, icon=":material/info:")
     pptx_column, pdf_column = st.columns(2)
@@ -175,6 +177,9 @@ if st.session_state.get("pack_requested"):
     pdf_column.download_button("Board pack (PDF)", pack.pdf, file_name=f"{pack.file_stem}.pdf", mime="application/pdf",
                                icon=":material/download:", key="download-pdf", on_click="ignore")
     st.caption(f"{len(pack.slides)} slides · {board_pack.data_version_line(pack.summary)}")
+    if pack.unvalidated:
+        st.warning("This pack holds the council's own unvalidated returns: its title slide and every slide using them "
+                   "read 'Unvalidated — not for publication'.", icon=":material/lock:")
 
 # ---------------------------------------------------------------- meetings: record, commentary, since the last one
 st.header("Meetings and commentary", divider="gray")
@@ -183,7 +188,9 @@ if meeting is not None and meeting.content_sha256 != current_sha:
     st.warning(f"{meeting.label} used data version `{meeting.content_sha256[:12]}`; the figures above are today's "
                f"(`{current_sha[:12]}`). Its own papers are rebuilt from its data version below.",
                icon=":material/history:")
-    if st.button("Rebuild this meeting's board pack", key="rebuild-meeting-pack", icon=":material/history:"):
+    st.button("Rebuild this meeting's board pack", key="rebuild-meeting-pack", icon=":material/history:",
+              on_click=lambda: st.session_state.update({"meeting_pack_requested": meeting.meeting_id}))
+    if st.session_state.get("meeting_pack_requested") == meeting.meeting_id:
         try:
             with st.spinner("Drawing the charts…"):
                 old_pack = meeting_pack.pack(configured.records_db_path, configured.meetings_dir, meeting.meeting_id,

@@ -1,4 +1,4 @@
-"""One place for every setting: which LA, where the database lives, disclosure thresholds, officers.
+"""One place for every setting: which LA, where the databases live, disclosure thresholds, officers.
 
 Each can be overridden by an environment variable so the same code serves another
 authority (``DASHBOARD_LA=850``) or a test database (``DASHBOARD_DB=/tmp/x.duckdb``).
@@ -20,6 +20,7 @@ class Settings:
     default_neighbour_set: str
     officers: str            # who may sign in as an officer: e-mails and @domains (rutland_data/access.py)
     basemap: bool = False    # external map tiles under the deprivation map: off, so it works offline and on an intranet
+    local_db_path: Path = PROJECT_ROOT / "data" / "local_returns.duckdb"  # officers' uploads (store/local_db.py)
     # What officers write (improvement plan, meetings, commentary): a writable database of its own, because the
     # main one is a snapshot rebuilt from official files. Default beside the main database, so a test's or a
     # server's records never mix with another's.
@@ -38,6 +39,7 @@ def load() -> Settings:
         default_neighbour_set=os.environ.get("DASHBOARD_NEIGHBOUR_SET", "2025-05"),
         officers=os.environ.get("DASHBOARD_OFFICERS", ""),
         basemap=os.environ.get("DASHBOARD_BASEMAP", "").strip().lower() in ("1", "true", "yes"),
+        local_db_path=Path(os.environ.get("DASHBOARD_LOCAL_DB", PROJECT_ROOT / "data" / "local_returns.duckdb")),
         records_db_path=Path(os.environ.get("DASHBOARD_RECORDS_DB", db_path.with_name("records.duckdb"))),
         meetings_dir=Path(os.environ.get("DASHBOARD_MEETINGS_DIR", db_path.with_name("meetings"))),
     )

@@ -43,7 +43,7 @@ def pack(records_path: Path, meetings_dir: Path, meeting_id: int, la_code: str,
     meeting, notes = _notes(records_path, meeting_id)
     con = db.connect_read_only(meeting_database(meetings_dir, meeting))
     try:
-        return board_pack.build(con, la_code, meeting.end_year, sections, notes)
+        return board_pack.build(con, la_code, meeting.end_year, sections, notes=notes)
     finally:
         con.close()
 
