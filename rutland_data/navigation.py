@@ -41,6 +41,7 @@ PAGES: list[PageEntry] = [
     PageEntry("pages/schools.py", "Schools", "schools", "Performance", ":material/school:"),
     PageEntry("pages/school.py", "School profile", "school", "Performance", ":material/badge:"),
     PageEntry("pages/meetings.py", "Meetings", "meetings", "Meetings", ":material/groups:"),
+    PageEntry("pages/improvement-plan.py", "Improvement plan", "improvement-plan", "Meetings", ":material/checklist:"),
     PageEntry("pages/local-data.py", "Local data", "local-data", "Officers", ":material/upload_file:", audience=OFFICER),
     PageEntry("pages/about.py", "About the data", "about", "Help", ":material/info:"),
     PageEntry("pages/accessibility.py", "Accessibility statement", "accessibility", "Help", ":material/accessibility:"),

@@ -22,16 +22,26 @@ class Settings:
     basemap: bool = False    # external map tiles under the deprivation map: off, so it works offline and on an intranet
     local_db_path: Path = PROJECT_ROOT / "data" / "local_returns.duckdb"  # officers' uploads (store/local_db.py)
     accessibility_contact: str = ""   # where the accessibility statement tells people to report a problem
+    # What officers write (improvement plan, meetings, commentary): a writable database of its own, because the
+    # main one is a snapshot rebuilt from official files. Default beside the main database, so a test's or a
+    # server's records never mix with another's.
+    records_db_path: Path | None = None
+    # A copy of the main database each meeting used (<content sha256>.duckdb): earlier packs and
+    # "since the last meeting" read it.
+    meetings_dir: Path | None = None
 
 
 def load() -> Settings:
+    db_path = Path(os.environ.get("DASHBOARD_DB", PROJECT_ROOT / "data" / "rutland.duckdb"))
     return Settings(
         la_code=os.environ.get("DASHBOARD_LA", "857"),
-        db_path=Path(os.environ.get("DASHBOARD_DB", PROJECT_ROOT / "data" / "rutland.duckdb")),
+        db_path=db_path,
         suppress_counts_up_to=int(os.environ.get("DASHBOARD_SUPPRESS_UP_TO", "5")),
         default_neighbour_set=os.environ.get("DASHBOARD_NEIGHBOUR_SET", "2025-05"),
         officers=os.environ.get("DASHBOARD_OFFICERS", ""),
         basemap=os.environ.get("DASHBOARD_BASEMAP", "").strip().lower() in ("1", "true", "yes"),
         local_db_path=Path(os.environ.get("DASHBOARD_LOCAL_DB", PROJECT_ROOT / "data" / "local_returns.duckdb")),
         accessibility_contact=os.environ.get("DASHBOARD_ACCESSIBILITY_CONTACT", "").strip(),
+        records_db_path=Path(os.environ.get("DASHBOARD_RECORDS_DB", db_path.with_name("records.duckdb"))),
+        meetings_dir=Path(os.environ.get("DASHBOARD_MEETINGS_DIR", db_path.with_name("meetings"))),
     )

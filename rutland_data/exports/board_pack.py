@@ -143,12 +143,16 @@ def _summary_slides(summary: summary_module.Summary) -> list[Slide]:
     slides = []
     for section, bullets in summary.sections.items():
         chunk: list[str] = []
-        for text in (b.text for b in bullets):
+        for text in (t for b in bullets for t in (b.text, *(f"{summary_module.COMMENTARY_LABEL}: {c}"
+                                                                for c in b.commentary))):
             if chunk and sum(map(len, chunk)) + len(text) > SUMMARY_CHARS_PER_SLIDE:
                 slides.append(Slide(title=f"Summary: {section}", bullets=tuple(chunk)))
                 chunk = []
             chunk.append(text)
         slides.append(Slide(title=f"Summary: {section}", bullets=tuple(chunk)))
+    if summary.commentary:
+        slides.append(Slide(title=f"{summary_module.COMMENTARY_LABEL}: {summary.meeting}",
+                            bullets=summary.commentary))
     slides.append(Slide(title="Data status and release dates", bullets=tuple(summary.status)))
     return slides
 
@@ -182,6 +186,7 @@ def slides_for(con, summary: summary_module.Summary, include_map: bool = True) -
         bullets=(f"Database content sha256: {summary.content_sha256}",
                  f"Database built: {summary.built_at}",
                  "Figures are frozen to this data version; rebuilding from the same database gives the same pack.",
+                 *([f"Meeting: {summary.meeting}."] if summary.meeting else []),
                  f"Sections: {', '.join(summary.sections)}.", *notes),
     )]
     slides += _summary_slides(summary)
@@ -191,7 +196,8 @@ def slides_for(con, summary: summary_module.Summary, include_map: bool = True) -
         if drawn is None:
             continue
         slides.append(Slide(title=_chart_title(con, summary, bullet),
-                            message=bullet.message + (" [Simulated data.]" if bullet.simulated else ""),
+                            message=bullet.message + (" [Simulated data.]" if bullet.simulated else "")
+                            + "".join(f" {summary_module.COMMENTARY_LABEL}: {c}" for c in bullet.commentary),
                             **drawn,
                             footer=_footer(bullet, sources, version)))
     if map_slide is not None:
@@ -383,12 +389,13 @@ def _pdf(slides: list[Slide], summary: summary_module.Summary, stamp: datetime) 
 # ---------------------------------------------------------------- the pack
 
 def build(con, la_code: str, end_year: int, sections: list[str] | None = None,
-          local_slides: tuple[Slide, ...] = ()) -> Pack:
+          local_slides: tuple[Slide, ...] = (), notes: summary_module.MeetingNotes | None = None) -> Pack:
     """PowerPoint and PDF for the chosen sections (None = every section, map included); `local_slides`
-    (an officer's pack: `build_with_local_returns`) go before the sources slide, and mark the title slide."""
+    (an officer's pack: `build_with_local_returns`) go before the sources slide, and mark the title slide;
+    `notes`: a meeting's commentary, beside its figures."""
     started = time.perf_counter()
     wanted = None if sections is None else [s for s in sections if s != summary_module.MAP]
-    summary = summary_module.build(con, la_code, end_year, wanted)
+    summary = summary_module.build(con, la_code, end_year, wanted, notes)
     include_map = sections is None or summary_module.MAP in sections
     slides, notes = slides_for(con, summary, include_map=include_map)
     if local_slides:

@@ -14,7 +14,7 @@ schools and destinations sections need their tables; a database without them sti
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import quote, urlencode
 
 import pandas as pd
@@ -25,6 +25,7 @@ from rutland_data.exports.office import add_hyperlink, built_datetime, fixed_zip
 from rutland_data.queries import admissions as admissions_queries
 from rutland_data.queries import destinations as destination_queries
 from rutland_data.queries import la as la_queries
+from rutland_data.queries.meetings import MeetingNotes
 from rutland_data.queries import schools as school_queries
 from rutland_data.queries import sources as source_queries
 from rutland_data.reference import measures, versions
@@ -54,6 +55,7 @@ class Bullet:
     source_ids: tuple[int, ...]
     simulated: bool = False
     versions: tuple[str, ...] = ()
+    commentary: tuple[str, ...] = ()   # a meeting's officers' commentary on this figure ("what we are doing")
 
     @property
     def text(self) -> str:
@@ -75,6 +77,8 @@ class Summary:
     content_sha256: str
     built_at: str
     notes: list[str] = field(default_factory=list)   # sections left out, and why
+    meeting: str | None = None                       # the meeting the papers are for, when there is one
+    commentary: tuple[str, ...] = ()                 # its commentary on plan items and on figures without a bullet
 
     @property
     def bullets(self) -> list[Bullet]:
@@ -369,8 +373,35 @@ def available_sections(con, la_code: str) -> list[str]:
     return names + [ADMISSIONS]
 
 
-def build(con, la_code: str, end_year: int, sections: list[str] | None = None) -> Summary:
-    """The summary for one year; `sections` picks and orders them (None = all available)."""
+COMMENTARY_LABEL = "What we are doing about it"
+
+
+def _with_notes(sections: dict[str, list[Bullet]], notes: MeetingNotes, end_year: int,
+                ) -> tuple[dict[str, list[Bullet]], tuple[str, ...]]:
+    """The meeting's commentary on a figure beside the first bullet about that figure (a measure's comment for
+    a year only in that year's papers); comments on plan items, and on figures with no bullet, listed apart."""
+    first: dict[str, tuple[str, int]] = {}
+    for name, bullets in sections.items():
+        for index, bullet in enumerate(bullets):
+            if len(bullet.chart) > 1 and bullet.chart[0] in ("trend", "schools"):
+                first.setdefault(bullet.chart[1], (name, index))
+    wanted = [(m, text) for m, year, text in notes.on_figures if year is None or year == end_year]
+    sections = {name: list(bullets) for name, bullets in sections.items()}
+    for measure_id, text in wanted:
+        if measure_id in first:
+            name, index = first[measure_id]
+            bullet = sections[name][index]
+            sections[name][index] = replace(bullet, commentary=bullet.commentary + (text,))
+    dictionary = measures.by_id()
+    apart = tuple(f"{dictionary[m].name}: {text}" for m, text in wanted if m not in first)
+    apart += tuple(f"Improvement plan {ref} ({item}): {text}" for ref, item, text in notes.on_plan)
+    return sections, apart
+
+
+def build(con, la_code: str, end_year: int, sections: list[str] | None = None,
+          notes: MeetingNotes | None = None) -> Summary:
+    """The summary for one year; `sections` picks and orders them (None = all available); `notes`: a meeting's
+    commentary, carried beside its figures."""
     info = source_queries.build_info(con)
     ctx = _Context(con, la_code, la_queries.area_name(con, la_code), end_year, academic_year(end_year),
                    {int(s) for s in source_queries.sources(con).query("is_simulated")["source_id"]},
@@ -384,20 +415,25 @@ def build(con, la_code: str, end_year: int, sections: list[str] | None = None) -
         if name in wanted:
             built[name] = builder(ctx)
     chosen = {name: built.get(name, []) for name in wanted if name != MAP}
-    notes = [f"{name}: no figures for {ctx.year_label}." for name, bullets in chosen.items() if not bullets]
+    left_out = [f"{name}: no figures for {ctx.year_label}." for name, bullets in chosen.items() if not bullets]
     chosen = {name: bullets for name, bullets in chosen.items() if bullets}
+    commentary: tuple[str, ...] = ()
+    if notes is not None:
+        chosen, commentary = _with_notes(chosen, notes, end_year)
     return Summary(
         la_code=la_code, la_name=ctx.la_name, end_year=end_year, year_label=ctx.year_label, sections=chosen,
         status=_status(con, chosen), content_sha256=info.get("content_sha256", "unknown"),
-        built_at=info.get("built_at", "unknown"), notes=notes,
+        built_at=info.get("built_at", "unknown"), notes=left_out,
+        meeting=None if notes is None else notes.meeting, commentary=commentary,
     )
 
 
 
-def documents(con, la_code: str, end_year: int, sections: list[str] | None, base_url: str) -> tuple[str, bytes]:
+def documents(con, la_code: str, end_year: int, sections: list[str] | None, base_url: str,
+              notes: MeetingNotes | None = None) -> tuple[str, bytes]:
     """The summary as Markdown and as Word (links made absolute from `base_url`). Writing the Word file
     takes far longer than a page rerun should, so the Meetings page caches both per database version."""
-    summary = build(con, la_code, end_year, sections)
+    summary = build(con, la_code, end_year, sections, notes)
     return to_markdown(summary, base_url), to_docx(summary, base_url)
 
 
@@ -409,10 +445,16 @@ def provenance_line(summary: Summary) -> str:
 def to_markdown(summary: Summary, base_url: str = "") -> str:
     lines = [f"# {summary.la_name} performance summary {summary.year_label}", "",
              f"_{provenance_line(summary)}_", ""]
+    if summary.meeting:
+        lines += [f"Meeting: {summary.meeting}.", ""]
     for section, bullets in summary.sections.items():
         lines += [f"## {section}", ""]
-        lines += [f"- {b.text} ([chart]({absolute(b.link, base_url)}))" for b in bullets]
+        for b in bullets:
+            lines.append(f"- {b.text} ([chart]({absolute(b.link, base_url)}))")
+            lines += [f"  - {COMMENTARY_LABEL}: {text}" for text in b.commentary]
         lines.append("")
+    if summary.commentary:
+        lines += [f"## {COMMENTARY_LABEL}", ""] + [f"- {line}" for line in summary.commentary] + [""]
     lines += ["## Data status and release dates", ""] + [f"- {line}" for line in summary.status]
     if summary.notes:
         lines += ["", "## Not included", ""] + [f"- {note}" for note in summary.notes]
@@ -424,11 +466,19 @@ def to_docx(summary: Summary, base_url: str = "") -> bytes:
     document = Document()
     document.add_heading(f"{summary.la_name} performance summary {summary.year_label}", level=1)
     document.add_paragraph().add_run(provenance_line(summary)).italic = True
+    if summary.meeting:
+        document.add_paragraph(f"Meeting: {summary.meeting}.")
     for section, bullets in summary.sections.items():
         document.add_heading(section, level=2)
         for bullet in bullets:
             paragraph = document.add_paragraph(bullet.text + " ", style="List Bullet")
             add_hyperlink(paragraph, absolute(bullet.link, base_url), "(chart)")
+            for text in bullet.commentary:
+                document.add_paragraph(f"{COMMENTARY_LABEL}: {text}", style="List Bullet 2")
+    if summary.commentary:
+        document.add_heading(COMMENTARY_LABEL, level=2)
+        for line in summary.commentary:
+            document.add_paragraph(line, style="List Bullet")
     document.add_heading("Data status and release dates", level=2)
     for line in summary.status:
         document.add_paragraph(line, style="List Bullet")

@@ -92,6 +92,12 @@ def _display_name(claims: Mapping[str, object]) -> str:
     return "unknown user"
 
 
+def officer_identity() -> str:
+    """Who the records' audit names for this session: the verified e-mail address, else the display name."""
+    claims = signed_in_claims() or {}
+    return access.verified_email(claims) or _display_name(claims)
+
+
 def _sign_in_button(key: str, **kwargs) -> None:
     if st.button("Sign in", key=key, icon=":material/login:", **kwargs):
         st.login()
