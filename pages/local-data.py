@@ -32,16 +32,16 @@ upload = st.file_uploader("Return to load (CSV in the template)", type=["csv"], 
 if st.button("Check and load", icon=":material/upload:", key="load-return", disabled=upload is None):
     try:
         loaded = common.load_local_return(upload.name, upload.getvalue())
-        st.session_state["local-outcome"] = ("loaded", f"Loaded {loaded.rows} figures from **{loaded.file_name}** "
+        st.session_state["local-outcome"] = (upload.file_id, "loaded", f"Loaded {loaded.rows} figures from **{loaded.file_name}** "
                                              f"(sha256 `{loaded.sha256[:12]}…`). They are *unvalidated* until the "
                                              "official figures are loaded.", None)
     except local_returns.Refused as refused:
-        st.session_state["local-outcome"] = ("refused", f"**{refused.file}** was refused: {len(refused.problems)} "
+        st.session_state["local-outcome"] = (upload.file_id, "refused", f"**{refused.file}** was refused: {len(refused.problems)} "
                                              f"problem{'s' if len(refused.problems) != 1 else ''} below. Nothing "
                                              "was stored; correct the file and upload it again.", refused.problems)
 outcome = st.session_state.get("local-outcome")
-if outcome is not None:
-    kind, message, problems = outcome
+if outcome is not None and upload is not None and outcome[0] == upload.file_id:  # of the file chosen now
+    _, kind, message, problems = outcome
     if kind == "loaded":
         st.success(message, icon=":material/check_circle:")
     else:

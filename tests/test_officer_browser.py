@@ -35,7 +35,7 @@ PAGE_CONTENT = "Everything on this page is for officers only."   # written only 
 # A hand-made return for two demo schools (invented URNs 9xxxxx).
 LOCAL_RETURN = ("urn,measure_id,academic_year,cohort,met,percent,score,code\n"
                 "900001,eyfs_gld,2024/25,28,20,,,\n900003,phonics_y1,2024/25,30,24,80,,\n")
-UNVALIDATED = "Unvalidated: the council's own return, not for publication"
+BAD_RETURN = LOCAL_RETURN + "123456,eyfs_gld,2024/25,28,20,,,\n900004,phonics_y1,2024/25,30,31,,,\n"
 NOT_LOCAL = re.compile(r"^https?://(?!127\.0\.0\.1[:/])")
 
 
@@ -95,6 +95,7 @@ def signed_in_app(demo_db, tmp_path_factory):
         env = {"DASHBOARD_OFFICERS": "@rutland.gov.uk", "AUTHLIB_INSECURE_TRANSPORT": "1",
                "DASHBOARD_LOCAL_DB": str(folder / "local_returns.duckdb")}
         (folder / "early_returns_2025.csv").write_text(LOCAL_RETURN, encoding="utf-8")
+        (folder / "bad_return.csv").write_text(BAD_RETURN, encoding="utf-8")
         with streamlit_server(demo_db, folder / "streamlit.log", options, env) as base:
             yield base, provider, folder / "early_returns_2025.csv"
 
@@ -194,10 +195,19 @@ def test_an_officer_signs_in_sees_the_officer_page_signs_out_and_cannot_reach_it
         assert visit.heading() == "Local data" and PAGE_CONTENT in text
         assert "No local returns are loaded yet." in text
 
-        visit.page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(local_return))
+        chooser = visit.page.locator('[data-testid="stFileUploaderDropzoneInput"]')
         load = visit.page.get_by_role("button", name="Check and load")
+        chooser.set_input_files(str(local_return.with_name("bad_return.csv")))
         expect(load).to_be_enabled()   # the file is uploaded and the page has rerun with it
-        screenshot(visit.page, SHOTS / "05a-officer-file-chosen.png")
+        load.click()
+        visit.page.get_by_text("was refused: 2 problems").wait_for()
+        text = visit.rendered("05a-officer-refused")
+        problems = visit.page.locator('[data-testid="stDataFrame"]').filter(has_text="Rule")
+        expect(problems).to_be_visible()
+        assert "No local returns are loaded yet." in text, "a refused file stores nothing"
+
+        chooser.set_input_files(str(local_return))
+        expect(visit.page.get_by_text("was refused")).to_have_count(0)   # the page has rerun with the new file
         load.click()
         visit.page.get_by_text("Loaded 2 figures from").wait_for()
         text = visit.rendered("05b-officer-uploaded")

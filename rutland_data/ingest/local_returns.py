@@ -105,6 +105,7 @@ def template_csv(example_urn: str = "900001") -> bytes:
 def template_guide() -> pd.DataFrame:
     """What each template column holds, for the page and the README."""
     ids = ", ".join(m.measure_id for m in local_measures())
+    scores = ", ".join(m.short_label for m in local_measures() if m.unit == "score")
     return pd.DataFrame([
         ("urn", "the school's 6-digit URN (or leave blank and give laestab)"),
         ("laestab", "the school's 7-digit LA and establishment number, e.g. 8572316 (or give urn)"),
@@ -113,7 +114,7 @@ def template_guide() -> pd.DataFrame:
         ("cohort", "pupils in the measure (whole number)"),
         ("met", "percentage measures: pupils who met it (0 to cohort)"),
         ("percent", "percentage measures: the percentage (0-100), instead of or as well as met; consistent with met/cohort"),
-        ("score", "score measures (EYFSP average ELGs, MTC average score): the average"),
+        ("score", f"score measures ({scores}): the average"),
         ("code", "optional: a published marker (SUPP, NE, NP, ...) standing instead of the figure; leave the figure blank"),
     ], columns=["column", "holds"])
 

@@ -37,9 +37,8 @@ def local_schools_section(la: str, la_name: str, table_columns: dict) -> None:
         st.markdown("Special, independent and other schools, apart (not compared with national):")
         common.table(held.others, {"value": held.decimals}, key="local_others", column_config=columns)
     shareable = common.officer_query(local_views.shareable_table, *local_file, la, measure_id, year_label)
-    st.download_button("Download for sharing (disclosure-controlled, unvalidated)", common.csv_bytes(shareable),
-                       file_name=f"local_{measure_id}_{la}_{year_label.replace('/', '-')}_UNVALIDATED.csv",
-                       mime="text/csv", key="local-share", icon=":material/download:", on_click="ignore")
+    common.csv_download("Download for sharing (disclosure-controlled, unvalidated)", shareable,
+                        f"local_{measure_id}_{la}_{year_label.replace('/', '-')}_UNVALIDATED.csv", "local-share")
 
 
 def pack_with_local_returns() -> bool:
