@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 from rutland_data import settings
-from rutland_data.exports import board_pack
+from rutland_data.exports import board_pack, meeting_pack
 from rutland_data.reference import codes
 from rutland_data.ingest import build
 from rutland_data.store import db
@@ -128,15 +128,24 @@ def _pack(args: argparse.Namespace) -> int:
         print(f"No database at {configured.db_path}; run `python -m rutland_data build --demo` first.", file=sys.stderr)
         return 1
     if args.meeting is not None:
-        print(f"--meeting {args.meeting}: this build keeps no meeting records yet, so the pack is the year's "
-              "pack without meeting commentary.", file=sys.stderr)
+        try:  # the meeting's papers: its year, from the data version it used, with its commentary
+            pack = meeting_pack.pack(configured.records_db_path, configured.meetings_dir, args.meeting,
+                                     configured.la_code)
+        except LookupError as error:  # no such meeting, or its data version is not kept (MissingDataVersion)
+            print(f"--meeting {args.meeting}: {error}", file=sys.stderr)
+            return 2
+        if pack.summary.end_year != end_year:
+            print(f"--meeting {args.meeting} is a meeting about {pack.summary.year_label}, not {args.year}; "
+                  "nothing was written", file=sys.stderr)
+            return 2
+    else:
+        con = db.connect_read_only(configured.db_path)
+        try:
+            pack = board_pack.build(con, configured.la_code, end_year)
+        finally:
+            con.close()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    con = db.connect_read_only(configured.db_path)
-    try:
-        pack = board_pack.build(con, configured.la_code, end_year)
-    finally:
-        con.close()
     for suffix, data in (("pptx", pack.pptx), ("pdf", pack.pdf), ("ods", pack.ods)):
         path = out / f"{pack.file_stem}.{suffix}"
         path.write_bytes(data)
@@ -177,7 +186,8 @@ def main(argv: list[str] | None = None) -> int:
     pack_cmd = commands.add_parser("pack", help="write the board pack (PowerPoint, PDF, ODS tables) for one year")
     pack_cmd.add_argument("--year", required=True, metavar="YYYY/YY", help="the academic year, e.g. 2024/25")
     pack_cmd.add_argument("--out", required=True, metavar="DIR", help="the folder to write the files to")
-    pack_cmd.add_argument("--meeting", metavar="ID", help="a meeting record's id (accepted; no records are kept yet)")
+    pack_cmd.add_argument("--meeting", type=int, metavar="ID", help="a recorded meeting's id: its papers from the data "
+                          "version it used, with its commentary")
     pack_cmd.set_defaults(run=_pack)
     commands.add_parser("bench", help="the benchmarks, same as python -m bench (run | fuzz | load | browser ...)")
     args = parser.parse_args(argv)
