@@ -87,7 +87,7 @@ def test_commentary_is_in_its_meetings_papers_and_in_no_other(folders):
                                                                                       "expected standard"))
     assert text.splitlines()[ks2_line + 1] == f"  - What we are doing about it: {KS2_COMMENT}"
     assert "Meeting: Education Performance Board, 14 November 2017." in text
-    assert f"Improvement plan P1.I5 (A small number of schools" in text and PLAN_COMMENT in text
+    assert "Improvement plan P1.I5 (A small number of schools" in text and PLAN_COMMENT in text
     assert "Only in the 2015/16 papers." not in text
 
     pack = meeting_pack.pack(records_db, meetings_dir, board.meeting_id, LA, ["KS2"])
