@@ -122,6 +122,12 @@ def load_establishments(con, source: SourceFile, source_id: int, settings):
         "is_open": column("EstablishmentStatus (name)").fillna("Open").str.startswith("Open"),
         "comparison_group": school_types.from_establishment_type(column("TypeOfEstablishment (name)")),
         "source_id": source_id,
+        "postcode": column("Postcode"),
+        "religious_character": column("ReligiousCharacter (name)"),
+        "admission_policy": column("AdmissionsPolicy (name)"),
+        "gender": column("Gender (name)"),
+        "age_low": column("StatutoryLowAge"),
+        "age_high": column("StatutoryHighAge"),
     })
     if register["name"].isna().any():
         row = int(frame.loc[register["name"].isna().to_numpy(), "_row"].iloc[0])
