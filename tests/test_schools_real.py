@@ -241,8 +241,12 @@ def test_map_says_why_no_school_is_placed_and_the_scatter_has_its_17_schools(rut
     view = deprivation_views.deprivation_view(rutland, "857", choices.la_ons, 2025, "imd", ward_set)
     # no loaded file gives a Rutland school a position: no GIAS establishment rows for 857 (dfe/README.md section 5)
     assert view.schools.empty
-    assert view.placement.startswith("No school is drawn: none of the 28 open schools has a location in the "
-                                     "loaded files")
+    # 22 of them have a postcode (EES 2023/24 full_address, KS2/KS4 PCODE, the census has none); there is no
+    # postcode lookup in ../shared/data/geo (README section 2), so the page says so rather than placing them
+    assert view.placement.startswith("No school is drawn: none of the 28 open schools has a grid reference or ward "
+                                     "in the loaded files")
+    assert "22 of them have a postcode in the loaded files, but no lookup from postcode to LSOA or ward" in view.placement
+    assert (view.unplaced["why"] == deprivation_views.NO_POSTCODE_LOOKUP).sum() == 22
     assert len(view.unplaced) == 28 and "Great Casterton Church of England Primary School" in set(view.unplaced["name"])
     assert "0 schools" not in figures.deprivation_map(rutland, "857", choices.la_ons, 2025, "imd", ward_set,
                                                       False).alt_text

@@ -219,9 +219,9 @@ def county_outline(con: duckdb.DuckDBPyConnection, la_ons: str) -> dict | None:
 
 def schools(con: duckdb.DuckDBPyConnection, la_code: str) -> pd.DataFrame:
     """Open schools of the LA with whatever location the register gives (empty if no schools are loaded).
-    Columns: urn, name, phase, comparison_group, ward_code, easting, northing, lat, lon, source_id."""
+    Columns: urn, name, phase, comparison_group, ward_code, easting, northing, lat, lon, postcode, source_id."""
     columns = ["urn", "name", "phase", "comparison_group", "ward_code", "easting", "northing", "lat", "lon",
-               "source_id"]
+               "postcode", "source_id"]
     if not db.has_tables(con, "schools"):
         return pd.DataFrame(columns=columns)
     return con.execute(

@@ -111,13 +111,19 @@ def locate_schools(found: pd.DataFrame, wards: pd.DataFrame,
     return pd.DataFrame(placed, columns=columns)
 
 
+NO_POSTCODE_LOOKUP = ("a postcode in the loaded files, but no grid reference or ward, and no postcode-to-LSOA "
+                      "lookup to place it by")
+
+
 def unplaced_schools(found: pd.DataFrame, placed: pd.DataFrame) -> pd.DataFrame:
     """The schools `locate_schools` could not put on the map, each with why (nothing is guessed).
     Columns: urn, name, phase, why."""
     missing = found[~found["urn"].isin(placed["urn"])]
+    postcodes = missing.get("postcode", pd.Series(None, index=missing.index))
     why = ["its ward (" + str(w) + ") is not among the loaded ward boundaries" if pd.notna(w) else
-           "no latitude/longitude, grid reference or ward in any loaded register file"
-           for w in missing.get("ward_code", pd.Series(None, index=missing.index))]
+           NO_POSTCODE_LOOKUP if pd.notna(p) else
+           "no grid reference, ward or postcode in any loaded register file"
+           for w, p in zip(missing.get("ward_code", pd.Series(None, index=missing.index)), postcodes)]
     return pd.DataFrame({"urn": missing["urn"], "name": missing["name"], "phase": missing["phase"], "why": why},
                         columns=["urn", "name", "phase", "why"]).reset_index(drop=True)
 
@@ -130,9 +136,15 @@ def placement_sentence(placed: pd.DataFrame, unplaced: pd.DataFrame) -> str:
     if unplaced.empty:
         return f"All {total} open schools are drawn."
     if placed.empty:
-        return (f"No school is drawn: none of the {total} open schools has a location in the loaded files (no "
-                "GIAS establishment record with latitude/longitude, grid reference or ward). They are listed beside "
-                "the map; their results are still on the Schools page and in the scatter below.")
+        with_postcode = int((unplaced["why"] == NO_POSTCODE_LOOKUP).sum())
+        postcode_clause = (f" {with_postcode} of them have a postcode in the loaded files, but no lookup from "
+                           "postcode to LSOA or ward is among them (the ONS Postcode Directory is not loaded, and "
+                           "the dashboard does not read one yet), so none is placed by postcode."
+                           if with_postcode else "")
+        return (f"No school is drawn: none of the {total} open schools has a grid reference or ward in the loaded "
+                "files (those come from a GIAS establishment extract, which is not loaded)." + postcode_clause
+                + " They are listed beside the map; their results are still on the Schools page and in the "
+                "scatter below.")
     return (f"{len(placed)} of {total} open schools are drawn; {len(unplaced)} have no location in the loaded files "
             "and are listed beside the map.")
 

@@ -11,7 +11,7 @@ import pandas as pd
 from rutland_data import settings
 from rutland_data.analysis import funnels, intervals, sqa
 from rutland_data.queries.la import area_name
-from rutland_data.queries.schools import (NOT_TESTED, las_with_schools, masking, pooled_groups, profile_results,
+from rutland_data.queries.schools import (NOT_TESTED, las_with_schools, masking, overall_effectiveness, pooled_groups, profile_results,
                                           pupil_groups, responsible_schools, result_years, school, school_links,
                                           school_options, sqa_results, with_results)
 from rutland_data.reference import measures as measure_dictionary
@@ -129,7 +129,8 @@ def sqa_priorities(con: duckdb.DuckDBPyConnection, la_code: str, latest_year: in
     listed = responsible_schools(con, la_code)
     if results.empty and listed.empty:
         return pd.DataFrame(columns=[*sqa.OUTPUT_COLUMNS, "profile"])
-    listing = sqa.prioritise(results, schools=listed, latest_year=latest_year)
+    listing = sqa.prioritise(results, schools=listed, inspections=overall_effectiveness(con, la_code),
+                             latest_year=latest_year)
     listing["profile"] = "school?urn=" + listing["urn"].astype(str)
     return listing
 
