@@ -57,10 +57,13 @@ def _healthy(base: str) -> bool:
 
 @contextmanager
 def serve(db_path: Path, la: str | None = None, script: Path = PROJECT_ROOT / "app.py",
-          log: Path | None = None) -> Iterator[Server]:
+          log: Path | None = None, options: tuple[str, ...] = (),
+          env: dict[str, str] | None = None) -> Iterator[Server]:
     """Serve `script` (the app, or a generated bare app) over `db_path` for LA `la` (None: the
-    environment's DASHBOARD_LA, else the default), until the block ends."""
-    env = {**os.environ, "DASHBOARD_DB": str(db_path)}
+    environment's DASHBOARD_LA, else the default), until the block ends. `options`: further
+    `--section.option value` arguments; `env`: further environment variables. The browser tests
+    start their servers here too."""
+    env = {**os.environ, "DASHBOARD_DB": str(db_path), **(env or {})}
     if la is not None:
         env["DASHBOARD_LA"] = la
     log = log or Path(tempfile.mkstemp(prefix="bench-streamlit-", suffix=".log")[1])
@@ -68,7 +71,8 @@ def serve(db_path: Path, la: str | None = None, script: Path = PROJECT_ROOT / "a
     with open(log, "wb") as output:
         process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
-             "--server.address", HOST, "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+             "--server.address", HOST, "--server.headless", "true", "--browser.gatherUsageStats", "false",
+             *options],
             cwd=PROJECT_ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
         )
         try:

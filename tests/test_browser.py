@@ -7,18 +7,13 @@ and saves a screenshot per page in artifacts/screenshots/ (real build: artifacts
 """
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
+from bench import server as bench_server
 from rutland_data.navigation import pages_for
 from rutland_data.settings import PROJECT_ROOT
 from tests.conftest import IN_CI
@@ -52,47 +47,16 @@ def _has_playwright() -> bool:
 
 
 def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    return bench_server.free_port()
 
 
 @contextmanager
 def streamlit_server(db_path: Path, log: Path, options: tuple[str, ...] = (), env: dict[str, str] | None = None):
-    """`streamlit run app.py` on a free port over `db_path` (which need not exist yet); its output goes to `log`.
-    `options`: further `--section.option value` arguments; `env`: further environment variables."""
+    """`streamlit run app.py` on a free port over `db_path` (which need not exist yet), started the one way the
+    benchmarks start it too (bench/server.py); its output goes to `log`. Yields the base URL."""
     _require_browser()
-    port = _free_port()
-    env = {**os.environ, "DASHBOARD_DB": str(db_path), **(env or {})}
-    with open(log, "wb") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "app.py"), "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-             *options],
-            cwd=PROJECT_ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
-        )
-        try:
-            base = f"http://127.0.0.1:{port}"
-            deadline = time.monotonic() + 60
-            while not _healthy(base):
-                if time.monotonic() > deadline or process.poll() is not None:
-                    pytest.fail(f"streamlit did not start: {log.read_text(errors='replace')[-2000:]}")
-                time.sleep(0.2)  # polling interval while the server starts
-            yield base
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-
-
-def _healthy(base: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
-            return response.read() == b"ok"
-    except OSError:
-        return False
+    with bench_server.serve(db_path, log=log, options=options, env=env) as server:
+        yield server.base
 
 
 @pytest.fixture(scope="module")

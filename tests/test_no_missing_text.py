@@ -8,12 +8,15 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from rutland_data.navigation import PAGES, PUBLIC
 from rutland_data.reference.markers import GLOSSARY
 from tests.conftest import APP_FILE
 
 MISSING = re.compile(r"\b(None|nan|NaN|NaT)\b")
-LA_PAGES = ["home", "headlines", "absence", "admissions", "destinations", "meetings", "about"]
-ALL_PAGES = LA_PAGES + ["schools", "school", "deprivation-map"]
+# Every public page, from the navigation itself, so a new page is walked here without editing this file.
+ALL_PAGES = [entry.file.removeprefix("pages/").removesuffix(".py") for entry in PAGES if entry.audience == PUBLIC]
+SCHOOL_PAGES = {"schools", "school", "deprivation-map"}  # Rutland-sized runs; Hampshire runs the LA-level ones
+LA_PAGES = [page for page in ALL_PAGES if page not in SCHOOL_PAGES]
 
 
 def shown_text(at) -> list[str]:

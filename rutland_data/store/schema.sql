@@ -55,6 +55,9 @@ CREATE TABLE areas (
 );
 
 -- LA, region and England results, one row per measure, year and area (tidy long form).
+-- Filled through ingest/importers/__init__.py insert_la_results (one precedence rule) by the importers
+-- lait.py, ees_eyfsp.py, ees_absence.py, ees_admissions.py, neet_participation.py, school_places_scorecard.py,
+-- and by ingest/demo/la_level.py for the demo; each row's source_id names its file and importer in `sources`.
 CREATE TABLE la_results (
     measure_id    TEXT NOT NULL,
     year_label    TEXT NOT NULL,          -- as published, e.g. '2016/17' or '2018 (Rev)'
