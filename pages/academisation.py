@@ -7,18 +7,20 @@ import streamlit as st
 from rutland_data.charts import figures
 from rutland_data.ui import common
 from rutland_data.views import academisation as academisation_views
+from rutland_data.views import inspections as inspection_views
 
 la = common.la_code()
 view = common.query(academisation_views.academisation_view, la)
+ofsted = common.query(inspection_views.inspection_view, la)
 
 common.page_header(
-    "Academisation",
+    "Academisation and Ofsted",
     f"Which of {view.la_name}'s state-funded schools the LA maintains and which are academies or free schools, "
-    "how that changed, the trusts they belong to and when each converted. Status is the type the loaded "
+    "how that changed, the trusts they belong to, when each converted and how Ofsted last judged each. Status is the type the loaded "
     "register files give (GIAS, performance tables, EES); where they do not say, the school is counted as "
     "'status not in the loaded files', never guessed.",
 )
-common.simulated_banner(view.source_ids)
+common.simulated_banner([*view.source_ids, *ofsted.source_ids])
 st.markdown(f"**{view.summary}**")
 if view.not_state_funded:
     st.caption(f"{view.not_state_funded} independent or non-maintained schools are left out: the LA neither "
@@ -62,3 +64,13 @@ else:
 st.header("Every open state-funded school", divider="gray")
 common.table_block(view.schools.drop(columns="source_id"), csv_name=f"school_status_{la}.csv", key="status-table",
                    source_ids=view.schools["source_id"])
+
+st.header("Ofsted judgements", divider="gray")
+st.markdown(f"**{ofsted.share_sentence}**")
+st.caption(inspection_views.REPORT_CARD_NOTE)
+if not ofsted.latest.empty:
+    common.table_block(ofsted.latest.drop(columns="source_id"), csv_name=f"ofsted_latest_{la}.csv", key="ofsted",
+                       source_ids=ofsted.source_ids, decimals={"pupils": 0})
+else:
+    st.info("Load Ofsted's management information 'State-funded schools inspections and outcomes' (latest "
+            "inspections) to see each school's latest judgement.")

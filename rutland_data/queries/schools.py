@@ -35,7 +35,6 @@ import pandas as pd
 from rutland_data.analysis import intervals, pooling, sqa
 from rutland_data.reference import measures as measure_dictionary
 from rutland_data.reference import pupil_sds, school_types, versions
-from rutland_data.store import db
 from rutland_data.reference.codes import BENCHMARK_PHASE, ENGLAND_CODE, PUPIL_GROUP_LABELS, academic_year
 
 NOT_TESTED, NOT_COMPARED = intervals.NOT_TESTED, intervals.NOT_COMPARED
@@ -434,17 +433,3 @@ def responsible_schools(con: duckdb.DuckDBPyConnection, la_code: str) -> pd.Data
 
 
 
-
-def overall_effectiveness(con: duckdb.DuckDBPyConnection, la_code: str) -> pd.DataFrame:
-    """The SQA rules' `inspections`: each graded inspection's overall effectiveness (1-4) for the LA's schools,
-    under the school open today (a predecessor's inspection under its successor, as Ofsted's MI does). Report
-    cards give no overall grade, so they are not here. Columns: urn, inspection_date, overall_effectiveness."""
-    if not db.has_tables(con, "inspections"):
-        return pd.DataFrame(columns=["urn", "inspection_date", "overall_effectiveness"])
-    return con.execute(
-        """
-        SELECT COALESCE(s.successor_urn, i.urn) AS urn, i.inspection_start AS inspection_date,
-               i.grade AS overall_effectiveness
-        FROM inspections i JOIN schools s ON s.urn = i.urn
-        WHERE s.la_code = ? AND i.framework = 'graded' AND i.area = 'Overall effectiveness' AND i.grade IS NOT NULL
-        """, [la_code]).df()

@@ -294,6 +294,7 @@ CREATE TABLE inspections (
     grade            INTEGER,             -- graded: 1-4; report card: 1-5; NULL when the file gives words only
     grade_text       TEXT NOT NULL,       -- as published ('Good', 'Expected standard', 'Met', 'Not judged')
     inspection_type  TEXT,                -- as published, e.g. 'Section 5', 'Section 8'
+    pupils           INTEGER,             -- the file's 'Total number of pupils' for the school, where given
     source_id        INTEGER NOT NULL,
     source_row       INTEGER NOT NULL,
     PRIMARY KEY (urn, inspection_start, area)

@@ -2,7 +2,8 @@
 one row per school with its latest inspection.
 
 Two layouts, each recognised by its header:
-- graded inspections (to August 2025): `URN`, `Inspection start date`, `Publication date`, `Inspection type`,
+- graded inspections (to August 2025): `URN`, `Total number of pupils`, `Inspection start date`,
+  `Publication date`, `Inspection type`,
   `Overall effectiveness` (1 Outstanding .. 4 Inadequate; 'Not judged' / blank for graded inspections from
   September 2024, which gave no overall grade) and the key judgements (`Quality of education`, `Behaviour and
   attitudes`, `Personal development`, `Effectiveness of leadership and management`);
@@ -20,7 +21,7 @@ import pandas as pd
 
 from rutland_data.ingest.importers import BadInput, Col, Importer, SourceFile, reject_duplicates
 from rutland_data.ingest.importers.gias import GIAS_URN, _dates, _urns
-from rutland_data.ingest.intake import Date
+from rutland_data.ingest.intake import COUNT, Date
 
 GRADED_AREAS = ("Overall effectiveness", "Quality of education", "Behaviour and attitudes", "Personal development",
                 "Effectiveness of leadership and management")
@@ -30,6 +31,7 @@ REPORT_CARD_AREAS = ("Inclusion", "Curriculum and teaching", "Achievement", "Att
                      "Leadership and governance", "Early years", "Sixth form", "Safeguarding")
 REPORT_CARD_WORDS = {"exceptional": 1, "strong standard": 2, "expected standard": 3, "needs attention": 4,
                      "urgent improvement": 5}
+PUPILS = "Total number of pupils"  # the MI file's pupils on roll, which Ofsted's pupil shares are weighted by
 # words published for no grade (kept as text, grade NULL)
 NO_GRADE_WORDS = {"not judged", "not applicable", "null", "met", "not met", "yes", "no", "9"}
 
@@ -58,6 +60,8 @@ def _loader(framework: str, areas: tuple[str, ...]):
         published = _dates(source, frame["_row"], "Publication date",
                            frame.get("Publication date", pd.Series("", frame.index)).fillna(""))
         kinds = frame.get("Inspection type", pd.Series("", frame.index)).fillna("").str.strip()
+        pupils = pd.to_numeric(frame.get(PUPILS, pd.Series("", frame.index)).str.replace(",", "", regex=False),
+                               errors="coerce")
         rows = []
         for position, (row, urn) in enumerate(zip(frame["_row"], frame["urn"])):
             if started[position] is None:
@@ -69,17 +73,20 @@ def _loader(framework: str, areas: tuple[str, ...]):
                 rows.append({"urn": urn, "inspection_start": started[position], "publication_date": published[position],
                              "framework": framework, "area": area.replace("wellbeing", "well-being"),
                              "grade": _grade(source, int(row), area, text, framework), "grade_text": text,
-                             "inspection_type": kinds.iloc[position] or None, "source_id": source_id,
+                             "inspection_type": kinds.iloc[position] or None,
+                             "pupils": None if pd.isna(pupils.iloc[position]) else int(pupils.iloc[position]),
+                             "source_id": source_id,
                              "source_row": int(row)})
         if not rows:
             raise BadInput(source.display_name, "holds no inspections (no row has an inspection start date)")
         incoming = pd.DataFrame(rows)
         incoming["grade"] = incoming["grade"].astype("Int64")
+        incoming["pupils"] = incoming["pupils"].astype("Int64")
         before = con.execute("SELECT count(*) FROM inspections").fetchall()[0][0]
         con.register("incoming_inspections", incoming)
         try:
             con.execute("INSERT OR IGNORE INTO inspections SELECT urn, inspection_start, publication_date, framework, "
-                        "area, grade, grade_text, inspection_type, source_id, source_row FROM incoming_inspections"
+                        "area, grade, grade_text, inspection_type, pupils, source_id, source_row FROM incoming_inspections"
                         ).fetchall()
         finally:
             con.unregister("incoming_inspections")
@@ -88,7 +95,8 @@ def _loader(framework: str, areas: tuple[str, ...]):
     return load
 
 
-_DATES = (Col("URN", GIAS_URN, blank=False), Col("Inspection start date", Date()), Col("Publication date", Date()))
+_DATES = (Col("URN", GIAS_URN, blank=False), Col("Inspection start date", Date()), Col("Publication date", Date()),
+          Col(PUPILS, COUNT))
 IMPORTERS = [
     Importer(
         name="Ofsted state-funded schools: latest inspections (graded)",
