@@ -245,7 +245,8 @@ def test_map_says_why_no_school_is_placed_and_the_scatter_has_its_17_schools(rut
     # postcode lookup in ../shared/data/geo (README section 2), so the page says so rather than placing them
     assert view.placement.startswith("No school is drawn: none of the 28 open schools has a grid reference or ward "
                                      "in the loaded files")
-    assert "22 of them have a postcode in the loaded files, but no lookup from postcode to LSOA or ward" in view.placement
+    assert ("22 of them have a postcode in the loaded files, but no ONS postcode lookup (ONS Postcode Directory or "
+            "NSPL) is loaded to place them by it.") in view.placement
     assert (view.unplaced["why"] == deprivation_views.NO_POSTCODE_LOOKUP).sum() == 22
     assert len(view.unplaced) == 28 and "Great Casterton Church of England Primary School" in set(view.unplaced["name"])
     assert "0 schools" not in figures.deprivation_map(rutland, "857", choices.la_ons, 2025, "imd", ward_set,

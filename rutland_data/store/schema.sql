@@ -299,3 +299,15 @@ CREATE TABLE inspections (
     source_row       INTEGER NOT NULL,
     PRIMARY KEY (urn, inspection_start, area)
 );
+
+-- ==== Postcode lookups (issue 14: schools on the map) ====
+-- ONS postcode directories (ONSPD / NSPL, or ONS's postcode to OA to LSOA best-fit lookup): the small areas a
+-- school's postcode lies in, kept only for postcodes the register holds (a national file has 2.7 million).
+CREATE TABLE postcode_areas (
+    postcode      TEXT PRIMARY KEY,       -- 'LE15 6RP' (upper case, one space)
+    lsoa11_code   TEXT,                   -- 2011 LSOA, where the file gives it
+    lsoa21_code   TEXT,                   -- 2021 LSOA, where the file gives it
+    ward_code     TEXT,                   -- the ward the file gives (ONSPD osward / NSPL ward)
+    source_id     INTEGER NOT NULL,
+    source_row    INTEGER NOT NULL
+);

@@ -17,7 +17,7 @@ import re
 import pandas as pd
 
 from rutland_data.ingest import intake
-from rutland_data.ingest.importers import BadInput, Col, Importer, SourceFile
+from rutland_data.ingest.importers import BadInput, Col, Importer, SourceFile, insert_areas
 from rutland_data.ingest.importers.csp_school import (RESULT_COLUMNS, Field, field_columns, insert_rows,
                                                       long_results, merge_schools, normal_postcode, text_column)
 from rutland_data.ingest.importers.ees_format import academic_year
@@ -81,6 +81,11 @@ def load(con, source: SourceFile, source_id: int, settings):
     frame[_BAND_COLUMN] = band_words.map(P8_BANDS).astype("Int64").astype(str).where(
         band_words.isin(P8_BANDS), band_words)
 
+    las = frame[text_column(frame, "old_la_code").str.fullmatch(r"\d{3}")].drop_duplicates("old_la_code")
+    insert_areas(con, pd.DataFrame({   # the LA's names and ONS code, for LAs no other file has named yet
+        "area_code": text_column(las, "old_la_code"), "name": text_column(las, "la_name"), "level": "la",
+        "old_la_code": text_column(las, "old_la_code").astype(int), "new_la_code": text_column(las, "new_la_code"),
+        "region_code": None, "is_current": True}))
     type_group = text_column(frame, "establishment_type_group").replace("", None)
     laestab = text_column(frame, "school_laestab")
     age_low, age_high = _age_range(text_column(frame, "agerange"))
