@@ -315,5 +315,5 @@ def academisation_pupils(con: duckdb.DuckDBPyConnection, la_code: str) -> Figure
     table = pupils[["year_label", "phase", "status", "value", "value_code", "version", "source_id", "source_row"]]
     return Figure("Pupils by phase in maintained schools and academies", page_spec(
         academisation_charts.pupil_lines(pupils)), academisation_charts.pupil_alt_text(pupils, la_name),
-        table.rename(columns={"year_label": "year", "value": "pupils"}), f"pupils_by_status_{la_code}.csv",
+        table.rename(columns={"year_label": "year", "value": "pupils"}), f"academisation_pupils_{la_code}.csv",
         _ids(pupils["source_id"]), {"pupils": 0}, tuple(pupils["version"].dropna()))

@@ -20,7 +20,7 @@ from __future__ import annotations
 import pandas as pd
 
 from rutland_data.ingest.importers import BadInput, Col, Importer, SourceFile, reject_duplicates
-from rutland_data.ingest.importers.gias import GIAS_URN, _dates, _urns
+from rutland_data.ingest.importers.gias import GIAS_URN, parse_dates, parse_urns
 from rutland_data.ingest.intake import COUNT, Date
 
 GRADED_AREAS = ("Overall effectiveness", "Quality of education", "Behaviour and attitudes", "Personal development",
@@ -54,10 +54,10 @@ def _grade(source: SourceFile, row: int, area: str, text: str, framework: str) -
 def _loader(framework: str, areas: tuple[str, ...]):
     def load(con, source: SourceFile, source_id: int, settings):
         frame = source.frame()
-        frame["urn"] = _urns(source, frame)
+        frame["urn"] = parse_urns(source, frame)
         reject_duplicates(source, frame, ["urn"], "URN")
-        started = _dates(source, frame["_row"], "Inspection start date", frame["Inspection start date"].fillna(""))
-        published = _dates(source, frame["_row"], "Publication date",
+        started = parse_dates(source, frame["_row"], "Inspection start date", frame["Inspection start date"].fillna(""))
+        published = parse_dates(source, frame["_row"], "Publication date",
                            frame.get("Publication date", pd.Series("", frame.index)).fillna(""))
         kinds = frame.get("Inspection type", pd.Series("", frame.index)).fillna("").str.strip()
         pupils = pd.to_numeric(frame.get(PUPILS, pd.Series("", frame.index)).str.replace(",", "", regex=False),
