@@ -19,7 +19,7 @@ GRADED = (
     "136530,8575406,Catmose College,Secondary,Rutland,1097,Section 5,14/03/2023,20/04/2023,2,2,2,1,2\n"
     "141234,8573001,Ryhall CofE Academy,Primary,Rutland,190,Section 5,01/10/2024,05/11/2024,Not judged,2,2,2,2\n"
     "142401,8572002,Cottesmore Academy,Primary,Rutland,200,Section 5,20/06/2023,15/07/2023,4,4,3,3,4\n"
-    "139611,8573003,English Martyrs',Primary,Rutland,150,,,,,,,,\n"
+    "139611,8573003,English Martyrs',Primary,Rutland,150,NULL,NULL,NULL,NULL,NULL,NULL,NULL,NULL\n"
 )
 SCHOOLS = [("136530", "Catmose College"), ("141234", "Ryhall CofE Academy"), ("142401", "Cottesmore Academy"),
            ("139611", "English Martyrs' Catholic Primary School")]

@@ -33,7 +33,7 @@ REPORT_CARD_WORDS = {"exceptional": 1, "strong standard": 2, "expected standard"
                      "urgent improvement": 5}
 PUPILS = "Total number of pupils"  # the MI file's pupils on roll, which Ofsted's pupil shares are weighted by
 # words published for no grade (kept as text, grade NULL)
-NO_GRADE_WORDS = {"not judged", "not applicable", "null", "met", "not met", "yes", "no", "9"}
+NO_GRADE_WORDS = {"not judged", "not applicable", "met", "not met", "yes", "no", "9"}
 
 
 def _grade(source: SourceFile, row: int, area: str, text: str, framework: str) -> int | None:
@@ -54,6 +54,9 @@ def _grade(source: SourceFile, row: int, area: str, text: str, framework: str) -
 def _loader(framework: str, areas: tuple[str, ...]):
     def load(con, source: SourceFile, source_id: int, settings):
         frame = source.frame()
+        for column in ("Inspection start date", "Publication date", PUPILS):
+            if column in frame.columns:
+                frame[column] = frame[column].str.strip().replace(NOT_GIVEN, "")
         frame["urn"] = parse_urns(source, frame)
         reject_duplicates(source, frame, ["urn"], "URN")
         started = parse_dates(source, frame["_row"], "Inspection start date", frame["Inspection start date"].fillna(""))
@@ -68,7 +71,7 @@ def _loader(framework: str, areas: tuple[str, ...]):
                 continue  # a school not yet inspected in its current form has no inspection row
             for area in (a for a in areas if a in frame.columns):
                 text = str(frame[area].iloc[position]).strip()
-                if not text:
+                if not text or text == NOT_GIVEN:  # a judgement this inspection did not make
                     continue
                 rows.append({"urn": urn, "inspection_start": started[position], "publication_date": published[position],
                              "framework": framework, "area": area.replace("wellbeing", "well-being"),
@@ -95,8 +98,11 @@ def _loader(framework: str, areas: tuple[str, ...]):
     return load
 
 
-_DATES = (Col("URN", GIAS_URN, blank=False), Col("Inspection start date", Date()), Col("Publication date", Date()),
-          Col(PUPILS, COUNT))
+# Ofsted's MI writes NULL where a school has no inspection (or no figure) to report.
+NOT_GIVEN = "NULL"
+_DATES = (Col("URN", GIAS_URN, blank=False), Col("Inspection start date", Date(), markers=frozenset({NOT_GIVEN})),
+          Col("Publication date", Date(), markers=frozenset({NOT_GIVEN})),
+          Col(PUPILS, COUNT, markers=frozenset({NOT_GIVEN})))
 IMPORTERS = [
     Importer(
         name="Ofsted state-funded schools: latest inspections (graded)",
