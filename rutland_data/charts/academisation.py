@@ -26,7 +26,7 @@ def _lines(data: pd.DataFrame, series: str, value: str, value_title: str, order:
         y=alt.Y(f"{value}:Q", title=value_title),
         color=alt.Color(f"{series}:N", title=None, sort=order,
                         scale=alt.Scale(domain=style["domain"], range=style["colour"]),
-                        legend=alt.Legend(orient="bottom", columns=2)),
+                        legend=alt.Legend(orient="bottom", columns=2, labelLimit=320)),
         tooltip=[alt.Tooltip("year_label:N", title="Year"), alt.Tooltip(f"{series}:N", title="Series"),
                  alt.Tooltip(f"{value}:Q", title=value_title, format=",.0f")])
     lines = base.mark_line().encode(strokeDash=alt.StrokeDash(

@@ -224,6 +224,9 @@ def interval_words(row, measure_id: str, unit: str) -> str:
     """Where the interval shown comes from, or why there is none, in words for the table and tooltip."""
     if pd.isna(row.value):
         return "no figure: a published code stands instead"
+    if measure_id.endswith("_band") and intervals.band_significance(row.published_band):
+        band = int(row.published_band)  # a measure that is DfE's band itself (ks4_p8_band): nothing to interval
+        return f"DfE's published progress band {band} ({intervals.PROGRESS_BANDS[band]}); a band has no interval"
     if isinstance(row.ci_method, str):
         method = "published by DfE" if row.ci_method == "published" else row.ci_method
         if isinstance(row.interval_version, str):
