@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
-import pytest
 
 from rutland_data.settings import PROJECT_ROOT
 from rutland_data.views import academisation
