@@ -25,7 +25,9 @@ from rutland_data.ingest.intake import COUNT, Date
 
 GRADED_AREAS = ("Overall effectiveness", "Quality of education", "Behaviour and attitudes", "Personal development",
                 "Effectiveness of leadership and management")
-GRADED_WORDS = {"outstanding": 1, "good": 2, "requires improvement": 3, "inadequate": 4}
+# GIAS and older MI files name an Inadequate school's category of concern instead of the grade
+GRADED_WORDS = {"outstanding": 1, "good": 2, "requires improvement": 3, "inadequate": 4, "serious weaknesses": 4,
+                "special measures": 4}
 REPORT_CARD_AREAS = ("Inclusion", "Curriculum and teaching", "Achievement", "Attendance and behaviour",
                      "Personal development and well-being", "Personal development and wellbeing",
                      "Leadership and governance", "Early years", "Sixth form", "Safeguarding")
