@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from bench import browser, fuzz, load, maps, meetings, pages, schools
@@ -18,12 +19,12 @@ from bench import browser, fuzz, load, maps, meetings, pages, schools
 FEATURES = {"maps": maps, "meetings": meetings, "schools": schools}
 
 
-def _run(args: argparse.Namespace) -> list[str]:
-    lines = pages.run(Path(args.source) if args.source else None)
+def _run(args: argparse.Namespace) -> Iterator[str]:
+    """The lines as each part finishes, so a long run shows its progress (and a failing part what came before)."""
+    yield from pages.run(Path(args.source) if args.source else None)
     for name, module in FEATURES.items():
-        lines.append(f"-- {name}")
-        lines.extend(module.run())
-    return lines
+        yield f"-- {name}"
+        yield from module.run()
 
 
 def _fuzz(args: argparse.Namespace) -> list[str]:

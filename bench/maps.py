@@ -113,7 +113,7 @@ def run() -> list[str]:
             holds, england_rows, first, warm, page = _measure_page(Path(scratch) / "england", True)
             counts = bench._element_counts(page)
             deck_json = page.get("deck_gl_json_chart")[0].proto.json
-            _, floor = _timed_runs(AppTest.from_string(bench.FLOOR_SCRIPT.format(counts=counts), default_timeout=120))
+            _, floor = _timed_runs(AppTest.from_string(bench.floor_script(counts), default_timeout=120))
             small_holds, small_rows, small_first, small_warm, _ = _measure_page(Path(scratch) / "rutland", False)
         finally:
             if previous is None:

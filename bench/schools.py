@@ -1,8 +1,13 @@
-"""Benchmark for the Schools page at all-England size (not a test): 20,000 schools x 10 years x 30
-measures in a temporary DuckDB, timing the masking query and the page's warm render.
+"""National scale (a benchmark, not a test): a synthetic database of 20,000 schools x 10 years x 30 measures
+(6 M school results) in all 153 LAs, with LA results for every LA, region and England. It times the masking
+query and the Schools page for the largest LA, and the Headlines page and its ranks over all 153 LAs, each
+page against a bare page of the same shell and elements (bench/pages.py), the same ranks against the demo's.
 
-Run with `python -m bench run` (or `schools.run()` alone). Targets (issue 3): masking query <= 50 ms;
-warm page render <= 1.2 x the bare-page floor (a page that only draws a title).
+Run with `python -m bench run` (or `python -m bench.schools`). Targets (issue 15): masking query <= 50 ms;
+the Schools page <= 1.2 x its floor; the Headlines ranks over all LAs no slower than on the demo database.
+
+The rows are made in DuckDB from hashes of their keys (deterministic, no Python per row). The largest LA
+(code 850, as Hampshire) has LARGEST_LA_SCHOOLS schools, as Hampshire's ~500; the rest are spread evenly.
 """
 from __future__ import annotations
 
@@ -14,101 +19,124 @@ from pathlib import Path
 
 import duckdb
 
-from rutland_data.store import db
-from rutland_data.reference import measures
+from bench import pages as bench_pages
+from rutland_data import settings
+from rutland_data.ingest import build
+from rutland_data.queries import la as la_queries
 from rutland_data.queries import schools as school_queries
-from rutland_data.settings import PROJECT_ROOT
+from rutland_data.reference import measures
+from rutland_data.store import db
 
-SCHOOLS, YEARS, MEASURES, LAS = 20_000, 10, 30, 150
+SCHOOLS, YEARS, MEASURES, LAS, REGIONS = 20_000, 10, 30, 153, 9
+LARGEST_LA, LARGEST_LA_SCHOOLS = "850", 530
 FIRST_YEAR = 2016
 QUERY_TARGET_MS = 50.0
 PAGE_TARGET_RATIO = 1.2
-BARE_PAGE = """
-from rutland_data.ui import common
-common.page_header("Floor", "A page with nothing on it.")
-common.data_version()
-"""
+REPEATS = 20
+SCHOOL_MEASURE = "ks2_rwm_exp"
+YEAR_LABEL = f"{FIRST_YEAR + YEARS - 2}/{str(FIRST_YEAR + YEARS - 1)[2:]}"   # '2023/24'
+
+
+def _label(year: str) -> str:
+    return f"({year} - 1) || '/' || right(CAST({year} AS TEXT), 2)"
 
 
 def generate(path: Path) -> duckdb.DuckDBPyConnection:
-    """A database with the real schema and dictionary and synthetic school rows (deterministic: hash-based)."""
+    """The real schema and reference data, with synthetic areas, schools and results (columns by name)."""
     con = duckdb.connect(str(path))
     con.execute("SET enable_progress_bar = false")
     db.apply_schema(con)
-    measures.load_dictionary(con)
-    measure_ids = [m.measure_id for m in measures.read_dictionary()
-                   if m.measure_id.startswith(("ks2_", "ks4_", "ks5_", "abs_", "school_"))][:MEASURES]
-    con.execute("CREATE TEMP TABLE bench_measures AS SELECT * FROM (VALUES "
-                + ", ".join(f"('{m}', {i})" for i, m in enumerate(measure_ids)) + ") t(measure_id, position)")
-    con.execute("INSERT INTO sources VALUES (1, 'benchmark', '-', 'bench', 'bench', 'none', 0, now(), true, NULL, NULL)")
-    con.execute(
-        f"""
-        INSERT INTO areas SELECT 'E92000001', 'England', 'england', 970, NULL, NULL, true;
-        INSERT INTO areas SELECT CAST(800 + i AS TEXT), 'Bench LA ' || i, 'la', 800 + i, NULL, NULL, true
-        FROM range({LAS}) r(i);
-        INSERT INTO schools
-        SELECT CAST(100000 + i AS TEXT), 'School ' || i, CAST(800 + i % {LAS} AS TEXT), CAST(2000 + i AS TEXT),
-               CASE WHEN i % 5 = 0 THEN 'Secondary' ELSE 'Primary' END, 'Academy converter', NULL, NULL, NULL,
-               NULL, NULL, NULL, NULL, NULL, true, 1, 'state-funded mainstream', NULL, NULL
+    build.load_reference(con)
+    school_ids = [m.measure_id for m in measures.read_dictionary() if "schools" in m.appears_in][:MEASURES]
+    extra = [m.measure_id for m in measures.read_dictionary() if m.measure_id.startswith(("ks", "abs_"))
+             and m.measure_id not in school_ids]
+    school_ids += extra[: MEASURES - len(school_ids)]
+    la_ids = list(dict.fromkeys(measures.ids("headlines") + measures.ids("overview")))
+    con.execute("CREATE TEMP TABLE bench_measures AS SELECT unnest(?::TEXT[]) AS measure_id", [school_ids])
+    con.execute("CREATE TEMP TABLE bench_la_measures AS SELECT unnest(?::TEXT[]) AS measure_id", [la_ids])
+    con.execute("CREATE TEMP TABLE bench_years AS SELECT range AS year FROM range(?, ?)",
+                [FIRST_YEAR, FIRST_YEAR + YEARS])
+    con.execute("""INSERT INTO sources BY NAME SELECT 1 AS source_id, 'benchmark' AS file_name, '-' AS sha256,
+                   'bench' AS importer, 'bench' AS publisher, 'none' AS licence, 0 AS rows_loaded,
+                   now() AS loaded_at, true AS is_simulated""")
+    con.execute(f"""
+        INSERT INTO areas BY NAME SELECT 'E92000001' AS area_code, 'England' AS name, 'england' AS level,
+               970 AS old_la_code, true AS is_current;
+        INSERT INTO areas BY NAME SELECT 'E1200000' || (i + 1) AS area_code, 'Region ' || (i + 1) AS name,
+               'region' AS level, true AS is_current FROM range({REGIONS}) r(i);
+        INSERT INTO areas BY NAME SELECT CAST(800 + i AS TEXT) AS area_code, 'Bench LA ' || (800 + i) AS name,
+               'la' AS level, 800 + i AS old_la_code, 'E1200000' || (i % {REGIONS} + 1) AS region_code,
+               true AS is_current FROM range({LAS}) r(i);
+        INSERT INTO stat_neighbours BY NAME SELECT '2025-05' AS set_version, CAST(800 + i AS TEXT) AS la_code,
+               CAST(800 + (i + k) % {LAS} AS TEXT) AS neighbour_code, k AS rank, 'Close' AS closeness,
+               1 AS source_id FROM range({LAS}) r(i) CROSS JOIN range(1, 11) n(k);
+        INSERT INTO la_results BY NAME
+        SELECT m.measure_id, {_label('y.year')} AS year_label, y.year AS end_year, a.area_code,
+               round(20 + hash(a.area_code, m.measure_id, y.year) % 6000 / 100.0, 1) AS value, 'final' AS version,
+               1 AS source_id, row_number() OVER () AS source_row
+        FROM areas a CROSS JOIN bench_la_measures m CROSS JOIN bench_years y;
+        INSERT INTO schools BY NAME
+        SELECT CAST(100000 + i AS TEXT) AS urn, 'School ' || i AS name,
+               CASE WHEN i < {LARGEST_LA_SCHOOLS} THEN '{LARGEST_LA}'
+                    ELSE CAST(800 + (i % ({LAS} - 1) + CASE WHEN i % ({LAS} - 1) >= {int(LARGEST_LA) - 800}
+                                                          THEN 1 ELSE 0 END) AS TEXT) END AS la_code,
+               CAST(2000 + i AS TEXT) AS estab, CASE WHEN i % 5 = 0 THEN 'Secondary' ELSE 'Primary' END AS phase,
+               'Academy converter' AS school_type, true AS is_open, 1 AS source_id,
+               'state-funded mainstream' AS comparison_group
         FROM range({SCHOOLS}) r(i);
-        """
-    )
+    """)
     # Rows arrive as the importers write them: a year's file at a time, one measure (column) after another.
-    con.execute(
-        f"""
-        INSERT INTO school_results
-        SELECT s.urn, y.year, (y.year - 1) || '/' || right(CAST(y.year AS TEXT), 2), m.measure_id, 'all',
-               10 + hash(s.urn, y.year) % 190 AS n,
-               round(40 + (hash(s.urn, m.measure_id, y.year) % 5000) / 100.0, 0) AS value, NULL,
-               NULL, NULL, NULL, NULL, 'final', 1, row_number() OVER (), 'TPUP'
-        FROM range({FIRST_YEAR}, {FIRST_YEAR + YEARS}) y(year)
-        CROSS JOIN schools s CROSS JOIN bench_measures m
+    con.execute(f"""
+        INSERT INTO school_results BY NAME
+        SELECT s.urn, y.year AS end_year, {_label('y.year')} AS year_label, m.measure_id, 'all' AS pupil_group,
+               10 + hash(s.urn, y.year) % 190 AS cohort_n,
+               round(40 + (hash(s.urn, m.measure_id, y.year) % 5000) / 100.0, 0) AS value, 'final' AS version,
+               1 AS source_id, row_number() OVER () AS source_row, 'TPUP' AS cohort_from
+        FROM bench_years y CROSS JOIN schools s CROSS JOIN bench_measures m
         ORDER BY y.year, m.measure_id, s.urn
-        """
-    )
+    """)
     # No interval is stored, as for a file that publishes none: the queries compute each one when read.
-    con.execute(
-        f"""
-        INSERT INTO school_benchmarks
-        SELECT a.area_code, 'all', y.year, (y.year - 1) || '/' || right(CAST(y.year AS TEXT), 2), m.measure_id, 'all',
-               NULL, 64.0, NULL, NULL, NULL, 'final', 1, 1
-        FROM (SELECT area_code FROM areas) a CROSS JOIN range({FIRST_YEAR}, {FIRST_YEAR + YEARS}) y(year)
-        CROSS JOIN bench_measures m
-        """
-    )
+    con.execute(f"""
+        INSERT INTO school_benchmarks BY NAME
+        SELECT a.area_code, 'all' AS school_phase, y.year AS end_year, {_label('y.year')} AS year_label,
+               m.measure_id, 'all' AS pupil_group, 64.0 AS value, 'final' AS version, 1 AS source_id, 1 AS source_row
+        FROM (SELECT area_code FROM areas WHERE level IN ('la', 'england')) a
+        CROSS JOIN bench_years y CROSS JOIN bench_measures m
+    """)
+    db.set_build_info(con, "built_at", "2026-01-01T00:00:00+00:00")
+    db.set_build_info(con, "content_sha256", db.content_digest(con))
     con.execute("CHECKPOINT")
     return con
 
 
-def _timed(function, repeats: int) -> list[float]:
+def _median_ms(function, repeats: int = REPEATS) -> float:
+    function()  # warm
     times = []
     for _ in range(repeats):
-        start = time.perf_counter()
+        started = time.perf_counter()
         function()
-        times.append((time.perf_counter() - start) * 1000)
-    return times
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
 
 
-def _page_times(db_path: Path, repeats: int) -> tuple[float, float] | None:
-    """Median warm render (ms) of the Schools page and of a bare page, with AppTest."""
-    try:
-        from streamlit.testing.v1 import AppTest
-    except ImportError:
-        return None
+def _page_against_floor(db_path: Path, la: str, page: str, query: dict[str, str]) -> tuple[float, float, dict]:
+    """(page ms, floor ms, its element counts): the page through app.py for LA `la`, warm, turn about with its floor."""
+    from streamlit.testing.v1 import AppTest
+
     previous = {k: os.environ.get(k) for k in ("DASHBOARD_DB", "DASHBOARD_LA")}
-    os.environ["DASHBOARD_DB"], os.environ["DASHBOARD_LA"] = str(db_path), "857"
+    os.environ["DASHBOARD_DB"], os.environ["DASHBOARD_LA"] = str(db_path), la
     try:
-        page = AppTest.from_file(str(PROJECT_ROOT / "pages" / "schools.py"), default_timeout=300)
-        page.query_params.update({"key_stage": "Primary (KS2)", "measure": "ks2_rwm_exp"})
-        page.run()  # cold: fills the caches
-        if page.exception:
-            raise RuntimeError(f"the Schools page failed: {page.exception[0].message}")
-        # The floor: this app's cheapest page - the shared helpers, the cached connection, a title.
-        floor = AppTest.from_string(BARE_PAGE, default_timeout=60)
+        at = AppTest.from_file(str(settings.PROJECT_ROOT / "app.py"), default_timeout=600)
+        at.query_params.update(query)
+        at.run()
+        at.switch_page(page).run()
+        if at.exception:
+            raise RuntimeError(f"{page} failed: {at.exception[0].message}")
+        counts = bench_pages._element_counts(at)
+        floor = AppTest.from_string(bench_pages.floor_script(counts), default_timeout=120)
         floor.run()
-        page_ms = statistics.median(_timed(page.run, repeats))
-        floor_ms = statistics.median(_timed(floor.run, repeats))
-        return page_ms, floor_ms
+        page_seconds, floor_seconds = bench_pages._interleaved_medians(at, floor)
+        return page_seconds * 1000, floor_seconds * 1000, counts
     finally:
         for key, value in previous.items():
             if value is None:
@@ -117,33 +145,61 @@ def _page_times(db_path: Path, repeats: int) -> tuple[float, float] | None:
                 os.environ[key] = value
 
 
-def run(repeats: int = 20, include_page: bool = True) -> list[str]:
+def _ranks_ms(con, year: int) -> float:
+    """All the Headlines ranks for one year: every headline measure's values over every LA."""
+    return _median_ms(lambda: [la_queries.values_for_ranking(con, m, year) for m in measures.ids("headlines")])
+
+
+def _demo_ranks_ms(folder: Path) -> float:
+    path = folder / "demo.duckdb"
+    previous = os.environ.get("DASHBOARD_DB")
+    os.environ["DASHBOARD_DB"] = str(path)
+    try:
+        build.build_demo(settings.load())
+    finally:
+        if previous is None:
+            os.environ.pop("DASHBOARD_DB")
+        else:
+            os.environ["DASHBOARD_DB"] = previous
+    con = db.Snapshot(path).cursor()
+    year = con.execute("SELECT max(end_year) FROM la_results").fetchone()[0]
+    return _ranks_ms(con, year)
+
+
+def run(include_pages: bool = True) -> list[str]:
     lines = []
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "bench.duckdb"
-        start = time.perf_counter()
-        con = generate(path)
-        rows = con.execute("SELECT count(*) FROM school_results").fetchall()[0][0]
-        lines.append(f"generated {rows:,} school results ({SCHOOLS:,} schools x {YEARS} years x {MEASURES} measures) "
-                     f"in {time.perf_counter() - start:.1f} s; {os.cpu_count()} CPU(s)")
-        la_code = "857"  # 20000 / 150 LAs = about 133 schools, like a county
-        school_queries.masking(con, la_code, "ks2_rwm_exp", 2019)  # warm
-        times = _timed(lambda: school_queries.masking(con, la_code, "ks2_rwm_exp", 2019), repeats)
-        median = statistics.median(times)
-        lines.append(f"masking query (LA {la_code}, {len(school_queries.masking(con, la_code, 'ks2_rwm_exp', 2019))} "
-                     f"schools): median {median:.1f} ms, max {max(times):.1f} ms over {repeats} runs; target "
-                     f"<= {QUERY_TARGET_MS:.0f} ms: {'met' if median <= QUERY_TARGET_MS else 'NOT met'}")
+        path = Path(folder) / "national.duckdb"
+        started = time.perf_counter()
+        generate(path).close()
+        con = db.Snapshot(path).cursor()  # read-only, as the app reads it
+        counted = con.execute("SELECT (SELECT count(*) FROM school_results), (SELECT count(*) FROM la_results), "
+                              f"(SELECT count(*) FROM schools WHERE la_code = '{LARGEST_LA}')").fetchone()
+        lines.append(f"generated {counted[0]:,} school results ({SCHOOLS:,} schools x {YEARS} years x {MEASURES} "
+                     f"measures), {counted[1]:,} LA results ({LAS} LAs, {REGIONS} regions, England) in "
+                     f"{time.perf_counter() - started:.1f} s; {os.cpu_count()} CPUs, load average "
+                     f"{os.getloadavg()[0]:.1f}")
+        end_year = FIRST_YEAR + YEARS - 1
+        masking_ms = _median_ms(lambda: school_queries.masking(con, LARGEST_LA, SCHOOL_MEASURE, end_year))
+        lines.append(f"  masking query, largest LA ({LARGEST_LA}, {counted[2]} schools): median {masking_ms:.1f} ms "
+                     f"over {REPEATS} runs (target <= {QUERY_TARGET_MS:.0f} ms: "
+                     f"{'met' if masking_ms <= QUERY_TARGET_MS else 'NOT met'})")
+        national_ranks = _ranks_ms(con, end_year)
         con.close()
-        if include_page:
-            found = _page_times(path, max(3, repeats // 4))
-            if found:
-                page_ms, floor_ms = found
+        demo_ranks = _demo_ranks_ms(Path(folder))
+        lines.append(f"  Headlines ranks, every headline measure over all {LAS} LAs: median {national_ranks:.1f} ms; "
+                     f"the same on the demo database {demo_ranks:.1f} ms; ratio {national_ranks / demo_ranks:.2f}")
+        if include_pages:
+            for page, query in (("pages/schools.py", {"key_stage": "Primary (KS2)", "measure": SCHOOL_MEASURE}),
+                                ("pages/headlines.py", {"phase": "KS2"})):
+                page_ms, floor_ms, counts = _page_against_floor(path, LARGEST_LA, page, {**query, "year": YEAR_LABEL})
                 ratio = page_ms / floor_ms
-                lines.append(f"warm page render (AppTest, Schools page): median {page_ms:.0f} ms; floor of a page "
-                             f"with only a title {floor_ms:.0f} ms (bench/pages.py compares with the same elements); ratio {ratio:.1f} (target <= {PAGE_TARGET_RATIO}: "
-                             f"{'met' if ratio <= PAGE_TARGET_RATIO else 'NOT met'})")
+                shape = " ".join(f"{kind}={count}" for kind, count in counts.items() if count)
+                lines.append(f"  {page} for LA {LARGEST_LA} (warm, AppTest): {page_ms:.0f} ms; floor {floor_ms:.0f} ms; "
+                             f"ratio {ratio:.2f} (target <= {PAGE_TARGET_RATIO}: "
+                             f"{'met' if ratio <= PAGE_TARGET_RATIO else 'NOT met'}) ({shape})")
     return lines
 
 
 if __name__ == "__main__":
-    print("\n".join(run()))
+    print("\n".join(run()), flush=True)

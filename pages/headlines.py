@@ -22,36 +22,43 @@ if year is None:
     st.error("The database holds no results for this local authority. See *About the data* to load files.")
     st.stop()
 
-phases = list(dict.fromkeys(m.phase for m in measures.where("headlines")))
-phase = st.pills("Phase", phases, default=phases[0], key="phase", bind="query-params") or phases[0]
-banner = st.container()  # filled once we know which figures were shown
 
-st.header(phase)
-shown_sources, shown_versions = [], []
-for measure in measures.where("headlines", phase=phase):
-    measure_id = measure.measure_id
-    figure = common.query(figures.trend, measure_id, la, filters.neighbour_set, year)
-    if figure is None:
-        continue
-    card = common.query(headlines.card, measure_id, la, year, comparator)
-    shown_sources += figure.source_ids
-    shown_versions += figure.versions
-    st.subheader(measure.name, divider="gray")
-    left, right = st.columns([1, 2.2], gap="large")
-    with left:
-        common.headline_metric(measure, card, f"{la_name}, {card.year_label}")
-        if card.missing_note:
-            st.markdown(f"*{card.missing_note}*")
-        st.markdown(f"**Change:** {card.change_text}  \n**Compared with:** {card.comparison_text}")
-        if card.rank:
-            st.markdown(f"**Rank:** {card.rank.describe()}")
-        for series, text in card.comparators:
-            st.caption(f"{series}: {text}")
-        st.caption(f"Version: {card.version_text}", help=card.version_note)
-        for note in card.review_notes:
-            st.caption(f"Council review: {note}")
-    with right:
-        common.figure_block(figure, key=measure_id)
+@st.fragment
+def phase_sections() -> None:
+    """The phase pills and what they choose: a phase change reruns only this, not the sidebar and navigation."""
+    phases = list(dict.fromkeys(m.phase for m in measures.where("headlines")))
+    phase = st.pills("Phase", phases, default=phases[0], key="phase", bind="query-params") or phases[0]
+    banner = st.container()  # filled once we know which figures were shown
 
-with banner:
-    common.simulated_banner(shown_sources, shown_versions)
+    st.header(phase)
+    shown_sources, shown_versions = [], []
+    for measure in measures.where("headlines", phase=phase):
+        measure_id = measure.measure_id
+        figure = common.query(figures.trend, measure_id, la, filters.neighbour_set, year)
+        if figure is None:
+            continue
+        card = common.query(headlines.card, measure_id, la, year, comparator)
+        shown_sources += figure.source_ids
+        shown_versions += figure.versions
+        st.subheader(measure.name, divider="gray")
+        left, right = st.columns([1, 2.2], gap="large")
+        with left:
+            common.headline_metric(measure, card, f"{la_name}, {card.year_label}")
+            if card.missing_note:
+                st.markdown(f"*{card.missing_note}*")
+            st.markdown(f"**Change:** {card.change_text}  \n**Compared with:** {card.comparison_text}")
+            if card.rank:
+                st.markdown(f"**Rank:** {card.rank.describe()}")
+            for series, text in card.comparators:
+                st.caption(f"{series}: {text}")
+            st.caption(f"Version: {card.version_text}", help=card.version_note)
+            for note in card.review_notes:
+                st.caption(f"Council review: {note}")
+        with right:
+            common.figure_block(figure, key=measure_id)
+
+    with banner:
+        common.simulated_banner(shown_sources, shown_versions)
+
+
+phase_sections()

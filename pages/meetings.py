@@ -12,7 +12,7 @@ import streamlit as st
 from rutland_data.charts import figures
 from rutland_data.exports import board_pack, summary
 from rutland_data.reference import codes, measures
-from rutland_data.ui import common
+from rutland_data.ui import common, officer_sections
 
 PRESENTATION_CSS = """
 <style>
@@ -132,11 +132,13 @@ word_column.download_button(
 st.markdown("The board pack holds the summary, one slide per chart of the chosen sections (each with its message, "
             "source, version and data date) and a sources slide. It records the database checksum and build time; "
             "building it again from the same database gives identical files.")
+with_local_returns = officer_sections.pack_with_local_returns()
 st.button("Build board pack", icon=":material/slideshow:", key="build-pack",
           on_click=lambda: st.session_state.update({"pack_requested": True}))
 if st.session_state.get("pack_requested"):
     with st.spinner("Drawing the charts…"):
-        pack = common.query(board_pack.build, la, year, sections)
+        pack = (officer_sections.officer_pack(la, year, sections) if with_local_returns
+                else common.query(board_pack.build, la, year, sections))
     for note in pack.notes:
         st.info(note, icon=":material/info:")
     pptx_column, pdf_column = st.columns(2)
@@ -147,3 +149,6 @@ if st.session_state.get("pack_requested"):
     pdf_column.download_button("Board pack (PDF)", pack.pdf, file_name=f"{pack.file_stem}.pdf", mime="application/pdf",
                                icon=":material/download:", key="download-pdf", on_click="ignore")
     st.caption(f"{len(pack.slides)} slides · {board_pack.data_version_line(pack.summary)}")
+    if pack.unvalidated:
+        st.warning("This pack holds the council's own unvalidated returns: its title slide and every slide using them "
+                   "read 'Unvalidated — not for publication'.", icon=":material/lock:")

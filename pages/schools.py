@@ -6,7 +6,7 @@ import streamlit as st
 from rutland_data.analysis import intervals, pooling
 from rutland_data.charts import figures
 from rutland_data.reference.codes import end_year_of
-from rutland_data.ui import common
+from rutland_data.ui import common, officer_sections
 from rutland_data.views import schools as school_views
 
 
@@ -100,6 +100,8 @@ else:
                 "state-funded national figure. Their group comes from the files (performance-table RECTYPE and "
                 "NFTYPE, GIAS establishment type, census school type).")
     common.table(view.others, table_decimals, key="others_table", column_config=table_columns)
+
+officer_sections.local_schools_section(la, la_name, table_columns)
 
 st.header("Pupil groups", divider="gray")
 if not view.has_groups:

@@ -1,4 +1,4 @@
-"""Command line: `python -m rutland_data build --demo | --from DIR`, `refresh`, `check`, and `bench ...`, which
+"""Command line: `python -m rutland_data build --demo | --from DIR`, `refresh`, `check`, `load-local FILE`, and `bench ...`, which
 runs the separate benchmark package (`python -m bench ...`) in its own process so the core never imports it."""
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from rutland_data.ingest import build
 from rutland_data.store import db
 from rutland_data.queries import la as la_queries
 from rutland_data.queries import sources
-from rutland_data.ingest import refresh
+from rutland_data.ingest import local_returns, refresh
 from rutland_data.ingest.importers import BadInput
 
 
@@ -87,6 +87,33 @@ def _check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _load_local(args: argparse.Namespace) -> int:
+    """A scripted load of a local return: the page's checks; every problem printed as a table, exit 2 and the
+    officers' database unchanged on refusal."""
+    configured = settings.load()
+    if not configured.db_path.exists():
+        print(f"No database at {configured.db_path}: build it first, so returns can be checked against the school "
+              "register. Nothing was stored.", file=sys.stderr)
+        return 2
+    path = Path(args.file)
+    con = db.connect_read_only(configured.db_path)
+    try:
+        loaded = local_returns.load_bytes(con, path.name, path.read_bytes(), args.by, configured.la_code,
+                                          configured.local_db_path)
+    except OSError as error:
+        print(f"Cannot read {path}: {error.strerror}. Nothing was stored.", file=sys.stderr)
+        return 2
+    except local_returns.Refused as refused:
+        print(f"{refused}\n{refused.problems.to_string(index=False)}", file=sys.stderr)
+        return 2
+    finally:
+        con.close()
+    print(f"Loaded {loaded.rows} figures from {loaded.file_name} (upload {loaded.upload_id}, sha256 "
+          f"{loaded.sha256[:12]}…) into {configured.local_db_path}, by {args.by}: unvalidated until the official "
+          "figures are loaded.")
+    return 0
+
+
 def _bench(bench_args: list[str]) -> int:
     """The benchmarks live outside the core (they drive pages through Streamlit); a child process runs them."""
     return subprocess.run([sys.executable, "-m", "bench", *bench_args], cwd=settings.PROJECT_ROOT).returncode
@@ -109,6 +136,11 @@ def main(argv: list[str] | None = None) -> int:
     refresh_cmd.add_argument("--dry-run", action="store_true", help="say what is new; download and change nothing")
     refresh_cmd.set_defaults(run=_refresh)
     commands.add_parser("check", help="list each source, its rows and what it feeds").set_defaults(run=_check)
+    local_cmd = commands.add_parser("load-local", help="load the council's own return (CSV template) into the officers' "
+                                    "database, after the same checks as the Local data page")
+    local_cmd.add_argument("file", metavar="FILE", help="a CSV in the local returns template (README: Local returns)")
+    local_cmd.add_argument("--by", default="command line", metavar="NAME", help="who is loading it (recorded)")
+    local_cmd.set_defaults(run=_load_local)
     commands.add_parser("bench", help="the benchmarks, same as python -m bench (run | fuzz | load | browser ...)")
     args = parser.parse_args(argv)
     return args.run(args)

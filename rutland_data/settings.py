@@ -1,4 +1,4 @@
-"""One place for every setting: which LA, where the database lives, disclosure thresholds, officers.
+"""One place for every setting: which LA, where the databases live, disclosure thresholds, officers.
 
 Each can be overridden by an environment variable so the same code serves another
 authority (``DASHBOARD_LA=850``) or a test database (``DASHBOARD_DB=/tmp/x.duckdb``).
@@ -20,6 +20,7 @@ class Settings:
     default_neighbour_set: str
     officers: str            # who may sign in as an officer: e-mails and @domains (rutland_data/access.py)
     basemap: bool = False    # external map tiles under the deprivation map: off, so it works offline and on an intranet
+    local_db_path: Path = PROJECT_ROOT / "data" / "local_returns.duckdb"  # officers' uploads (store/local_db.py)
 
 
 def load() -> Settings:
@@ -30,4 +31,5 @@ def load() -> Settings:
         default_neighbour_set=os.environ.get("DASHBOARD_NEIGHBOUR_SET", "2025-05"),
         officers=os.environ.get("DASHBOARD_OFFICERS", ""),
         basemap=os.environ.get("DASHBOARD_BASEMAP", "").strip().lower() in ("1", "true", "yes"),
+        local_db_path=Path(os.environ.get("DASHBOARD_LOCAL_DB", PROJECT_ROOT / "data" / "local_returns.duckdb")),
     )

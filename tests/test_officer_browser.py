@@ -3,6 +3,8 @@
 The provider is `oidc-provider-mock` on 127.0.0.1 (its login form offers predefined users); the app is
 `streamlit run app.py` with a secrets file generated for the test in a temporary folder, passed with
 Streamlit's `secrets.files` option (the project's own .streamlit/secrets.toml, if any, is not read).
+The signed-in officer uploads a hand-made local return (demo schools) through the page's file uploader and
+sees its figures, marked unvalidated; signed out, and as a non-officer, nothing of it shows.
 Screenshots of every step: artifacts/screenshots/officer/."""
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.test_browser import (FAILING_IMPACTS, SCREENSHOTS, _free_port, _require_browser, browser,  # noqa: F401
                                 screenshot, streamlit_server, wait_until_rendered)
@@ -26,9 +29,13 @@ pytestmark = pytest.mark.browser
 SHOTS = SCREENSHOTS / "officer"
 OFFICER = {"sub": "sam.officer", "email": "Sam.Officer@Rutland.gov.uk", "email_verified": True, "name": "Sam Officer"}
 OUTSIDER = {"sub": "eve.outsider", "email": "eve@evilrutland.gov.uk", "email_verified": True, "name": "Eve Outsider"}
-PAGE_CONTENT = "Uploading is not available yet"   # written only by the officer page itself
+PAGE_CONTENT = "Everything on this page is for officers only."   # written only by the officer page itself
 # Only the two local servers are reached: the provider's form asks for a stylesheet on a CDN, which is refused
 # at once instead of being waited for.
+# A hand-made return for two demo schools (invented URNs 9xxxxx).
+LOCAL_RETURN = ("urn,measure_id,academic_year,cohort,met,percent,score,code\n"
+                "900001,eyfs_gld,2024/25,28,20,,,\n900003,phonics_y1,2024/25,30,24,80,,\n")
+UNVALIDATED = "Unvalidated: the council's own return, not for publication"
 NOT_LOCAL = re.compile(r"^https?://(?!127\.0\.0\.1[:/])")
 
 
@@ -85,9 +92,11 @@ def signed_in_app(demo_db, tmp_path_factory):
     with oidc_provider(folder / "provider.log", [OFFICER, OUTSIDER]) as provider:
         options = ("--secrets.files", str(secrets_file(folder, provider)))
         # The local provider speaks plain http; Authlib accepts that only when told to (a council's is https).
-        env = {"DASHBOARD_OFFICERS": "@rutland.gov.uk", "AUTHLIB_INSECURE_TRANSPORT": "1"}
+        env = {"DASHBOARD_OFFICERS": "@rutland.gov.uk", "AUTHLIB_INSECURE_TRANSPORT": "1",
+               "DASHBOARD_LOCAL_DB": str(folder / "local_returns.duckdb")}
+        (folder / "early_returns_2025.csv").write_text(LOCAL_RETURN, encoding="utf-8")
         with streamlit_server(demo_db, folder / "streamlit.log", options, env) as base:
-            yield base, provider
+            yield base, provider, folder / "early_returns_2025.csv"
 
 
 class Visit:
@@ -156,7 +165,7 @@ class Visit:
 
 
 def test_an_officer_signs_in_sees_the_officer_page_signs_out_and_cannot_reach_it(signed_in_app, browser):  # noqa: F811
-    base, provider = signed_in_app
+    base, provider, local_return = signed_in_app
     visit = Visit(browser, base, provider)
     try:
         # The server's very first visit is the officer page's URL, by someone not signed in.
@@ -183,6 +192,23 @@ def test_an_officer_signs_in_sees_the_officer_page_signs_out_and_cannot_reach_it
 
         text = visit.open("local-data", "05-officer-local-data-by-url")  # a new session, from the cookie
         assert visit.heading() == "Local data" and PAGE_CONTENT in text
+        assert "No local returns are loaded yet." in text
+
+        visit.page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(local_return))
+        load = visit.page.get_by_role("button", name="Check and load")
+        expect(load).to_be_enabled()   # the file is uploaded and the page has rerun with it
+        screenshot(visit.page, SHOTS / "05a-officer-file-chosen.png")
+        load.click()
+        visit.page.get_by_text("Loaded 2 figures from").wait_for()
+        text = visit.rendered("05b-officer-uploaded")
+        assert "Loaded 2 figures from early_returns_2025.csv" in text
+        loaded = visit.page.locator('[data-testid="stDataFrame"]').filter(has_text="Local figure")
+        loaded.wait_for()
+        assert "Unvalidated — not for publication" in text
+        visit.assert_accessible()
+        text = visit.open("schools", "05c-officer-schools-la-held")
+        assert "LA-held results: the council's own returns (officers only)" in text
+        assert "Unvalidated — not for publication." in text
 
         visit.sign_out("06-signed-out")
         assert not visit.menu_has_local_data()
@@ -191,13 +217,15 @@ def test_an_officer_signs_in_sees_the_officer_page_signs_out_and_cannot_reach_it
         text = visit.open("local-data", "07-signed-out-local-data")
         assert visit.heading() == "Sign in required" and PAGE_CONTENT not in text
         assert not visit.menu_has_local_data()
+        text = visit.open("schools", "08-signed-out-schools")
+        assert "LA-held results" not in text and "Unvalidated" not in text
         print(f"officer sign-in: {len(list(SHOTS.glob('0*.png')))} screenshots in {SHOTS}")
     finally:
         visit.context.close()
 
 
 def test_a_signed_in_non_officer_gets_no_officer_page(signed_in_app, browser):  # noqa: F811
-    base, provider = signed_in_app
+    base, provider, _ = signed_in_app
     visit = Visit(browser, base, provider)
     try:
         visit.open("", "11-outsider-overview")
@@ -208,5 +236,8 @@ def test_a_signed_in_non_officer_gets_no_officer_page(signed_in_app, browser):  
         text = visit.open("local-data", "13-outsider-local-data")
         assert visit.heading() == "Sign in required" and PAGE_CONTENT not in text
         assert "You are signed in as Eve Outsider, which is not an officer account" in text
+        assert "Brooke Hill Primary" not in text and "Unvalidated" not in text
+        text = visit.open("schools", "14-outsider-schools")
+        assert "LA-held results" not in text and "Unvalidated" not in text
     finally:
         visit.context.close()

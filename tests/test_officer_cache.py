@@ -5,6 +5,7 @@ public door (`query`); through `officer_query` it runs only for an officer and l
 the officers' own cache, which a public session cannot reach, even with the same arguments."""
 from __future__ import annotations
 
+import ast
 import uuid
 
 import pytest
@@ -74,9 +75,24 @@ def test_officer_query_takes_only_officer_only_functions(session):
 
 
 def test_officer_pages_are_gated_before_any_officer_query():
-    """Every page that may read officer data starts with officer_page_header, and only officer pages do."""
+    """Every page that may read officer data starts with officer_page_header, and only officer pages do; a public
+    page's officer-only parts (the Schools page's LA-held results, an officer's board pack) are functions of
+    rutland_data/ui/officer_sections.py, checked below."""
     for entry in PAGES:
         source = (PROJECT_ROOT / entry.file).read_text(encoding="utf-8")
         gated = "common.officer_page_header(" in source
         assert gated == (entry.audience == OFFICER), entry.file
         assert gated or "officer_query(" not in source, f"{entry.file}: a public page reads officer-only data"
+
+
+def test_the_officer_parts_of_public_pages_do_nothing_for_anyone_else():
+    """Each function of officer_sections returns at once, before drawing or reading anything, unless the session
+    is an officer's: its first statement (after the docstring) is `if not auth.is_officer(): return ...`."""
+    tree = ast.parse((PROJECT_ROOT / "rutland_data/ui/officer_sections.py").read_text(encoding="utf-8"))
+    functions = [node for node in tree.body if isinstance(node, ast.FunctionDef)]
+    assert {f.name for f in functions} >= {"local_schools_section", "pack_with_local_returns", "officer_pack"}
+    for function in functions:
+        body = function.body[1:] if ast.get_docstring(function) else function.body
+        guard = body[0]
+        assert isinstance(guard, ast.If) and ast.unparse(guard.test) == "not auth.is_officer()", function.name
+        assert len(guard.body) == 1 and isinstance(guard.body[0], ast.Return), function.name

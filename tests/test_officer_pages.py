@@ -19,7 +19,7 @@ AUTH = {"redirect_uri": "http://127.0.0.1:8501/oauth2callback", "cookie_secret":
 ROLE = {"officer_claim": "roles", "officer_role": "education-officer"}
 OFFICER = {"is_logged_in": True, "email": "Sam.Officer@Rutland.gov.uk", "email_verified": True, "name": "Sam Officer"}
 LOCAL_DATA = "pages/local-data.py"
-PAGE_CONTENT = "Uploading is not available yet"   # a line only the officer page itself writes
+PAGE_CONTENT = "Everything on this page is for officers only."   # a line only the officer page itself writes
 
 
 @pytest.fixture

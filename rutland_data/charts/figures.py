@@ -8,6 +8,7 @@ version (rutland_data/ui/common.py) and the pack calls it directly. None means t
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import duckdb
@@ -19,6 +20,7 @@ from rutland_data.charts import admissions as admissions_charts
 from rutland_data.charts import destinations as destination_charts
 from rutland_data.charts import maps
 from rutland_data.charts import schools as school_charts
+from rutland_data.charts import tables
 from rutland_data.charts import trend as trend_charts
 from rutland_data.charts.style import page_spec
 from rutland_data.queries import absence as absence_queries
@@ -50,6 +52,12 @@ class Figure:
     decimals: dict[str, int]      # how the table's value columns are rounded on screen (the CSV keeps them as stored)
     versions: tuple[str, ...] = ()
     abridged: bool = False        # the chart shows only the highest and lowest rows; the table holds every one
+
+    @functools.cached_property
+    def shown_table(self) -> pd.DataFrame:
+        """The table as a reader sees it (`tables.display_table`). Worked out once: the UI's query cache stores it
+        with the figure, so a rerun that draws the figure again does not format every cell again."""
+        return tables.display_table(self.table, self.decimals)
 
 
 def _ids(*columns) -> tuple[int, ...]:

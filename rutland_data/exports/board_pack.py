@@ -19,7 +19,7 @@ import textwrap
 import time
 import zlib
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 import pandas as pd
@@ -30,6 +30,7 @@ from pptx.util import Emu, Pt
 from pypdf import PageObject, PdfWriter
 from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject, NumberObject, StreamObject
 
+from rutland_data import access
 from rutland_data.charts import figures
 from rutland_data.charts.style import json_spec
 from rutland_data.exports import summary as summary_module
@@ -37,6 +38,7 @@ from rutland_data.exports.office import built_datetime, fixed_zip
 from rutland_data.queries import sources as source_queries
 from rutland_data.reference import versions
 from rutland_data.views import deprivation as deprivation_views
+from rutland_data.views import local_returns as local_views
 
 SLIDE_WIDTH_PT, SLIDE_HEIGHT_PT = 960, 540          # 13.333 x 7.5 inches, 16:9
 CHART_WIDTH_PX, CHART_HEIGHT_PX = 820, 300          # the chart's plotting size before it is fitted to the slide
@@ -57,6 +59,7 @@ class Slide:
     chart_alt: str = ""
     footer: tuple[str, ...] = ()
     table: pd.DataFrame | None = None
+    unvalidated: bool = False        # uses the council's own returns: every writer marks it UNVALIDATED_MARK
 
 
 @dataclass(frozen=True)
@@ -69,9 +72,13 @@ class Pack:
     seconds: float = 0.0
 
     @property
+    def unvalidated(self) -> bool:
+        return any(slide.unvalidated for slide in self.slides)
+
+    @property
     def file_stem(self) -> str:
         return (f"board_pack_{self.summary.la_code}_{self.summary.year_label.replace('/', '-')}_"
-                f"{self.summary.content_sha256[:8]}")
+                f"{self.summary.content_sha256[:8]}" + ("_UNVALIDATED" if self.unvalidated else ""))
 
 
 # ---------------------------------------------------------------- charts behind the bullets
@@ -223,6 +230,8 @@ def _pptx(slides: list[Slide], summary: summary_module.Summary, stamp: datetime)
         title.left, title.top, title.width, title.height = Pt(40), Pt(20), Pt(880), Pt(60)
         title.text = content.title
         title.text_frame.paragraphs[0].font.size = Pt(28)
+        if content.unvalidated:
+            text_box(slide, 560, 2, 380, 20, [local_views.UNVALIDATED_MARK], 12, bold=True)
         top = 85
         if content.message:
             text_box(slide, 40, top, 880, 55, [content.message], 16, bold=True)
@@ -325,6 +334,8 @@ def _image_xobject(writer, png: bytes):
 
 def _pdf_page(writer, content: Slide, fonts) -> None:
     text = _PageText()
+    if content.unvalidated:
+        text.lines([local_views.UNVALIDATED_MARK], 11, x=620, bold=True, top=2)
     text.lines(_wrap(content.title, 24, 880), 24, bold=True, top=20)
     if content.message:
         text.lines(_wrap(content.message, 14, 880), 14, bold=True, top=text.y + 8)
@@ -384,13 +395,38 @@ def _pdf(slides: list[Slide], summary: summary_module.Summary,
 
 # ---------------------------------------------------------------- the pack
 
-def build(con, la_code: str, end_year: int, sections: list[str] | None = None) -> Pack:
-    """PowerPoint and PDF for the chosen sections (None = every section, map included)."""
+def build(con, la_code: str, end_year: int, sections: list[str] | None = None,
+          local_slides: tuple[Slide, ...] = ()) -> Pack:
+    """PowerPoint and PDF for the chosen sections (None = every section, map included); `local_slides`
+    (an officer's pack: `build_with_local_returns`) go before the sources slide, and mark the title slide."""
     started = time.perf_counter()
     wanted = None if sections is None else [s for s in sections if s != summary_module.MAP]
     summary = summary_module.build(con, la_code, end_year, wanted)
     include_map = sections is None or summary_module.MAP in sections
     slides, notes = slides_for(con, summary, include_map=include_map)
+    if local_slides:
+        slides = [replace(slides[0], unvalidated=True), *slides[1:-1], *local_slides, slides[-1]]
     stamp = built_datetime(summary.built_at)
     return Pack(pptx=_pptx(slides, summary, stamp), pdf=_pdf(slides, summary, stamp), slides=slides,
                 summary=summary, notes=notes, seconds=time.perf_counter() - started)
+
+
+@access.officer_only
+def build_with_local_returns(con, la_code: str, end_year: int, sections: list[str] | None, local_path: str,
+                             local_identity) -> Pack:
+    """An officer's pack: the pack, plus a slide per LA-held measure of the council's own unvalidated returns (its
+    latest year), as disclosure-controlled tables; those slides and the title slide read UNVALIDATED_MARK."""
+    choices = local_views.choices(con, local_path, local_identity, la_code)
+    local_slides = []
+    for measure_id, label in choices.measures.items():
+        year_label = choices.years[measure_id][-1]
+        table = local_views.shareable_table(con, local_path, local_identity, la_code, measure_id, year_label)
+        if table.empty:  # every figure of that year is superseded: the official ones are in the pack already
+            continue
+        local_slides.append(Slide(
+            title=f"LA-held results: {label} {year_label}", unvalidated=True,
+            message=f"The council's own returns, not published figures. {local_views.UNVALIDATED_MARK}.",
+            table=table.astype(str),
+            footer=("Source: the council's own school returns (Local data page), checked on upload; counts of 1-5, "
+                    "and any count they could be worked out from, are hidden (DNS).",)))
+    return build(con, la_code, end_year, sections, tuple(local_slides))

@@ -239,7 +239,21 @@ class _Stack:
 
 def validate(file: str, frame: pd.DataFrame, columns: Sequence[Col]) -> None:
     """Refuse the first cell, by row, that breaks its column's declaration (`frame` holds every cell as
-    text, as `SourceFile.frame` reads it, with the spreadsheet row number in `_row`).
+    text, as `SourceFile.frame` reads it, with the spreadsheet row number in `_row`)."""
+    failures = _failures(frame, columns, every=False)
+    if failures:
+        first = min(failures)
+        raise BadInput(file, first.message, row=first.row, column=first.column)
+
+
+def every_failure(frame: pd.DataFrame, columns: Sequence[Col]) -> list[tuple[int, str, str]]:
+    """Every cell that breaks its column's declaration, as (row, column, message) in row order: for a file
+    refused with all its problems listed at once (the officers' local returns) rather than the first one."""
+    return [(f.row, f.column, f.message) for f in sorted(_failures(frame, columns, every=True))]
+
+
+def _failures(frame: pd.DataFrame, columns: Sequence[Col], every: bool) -> list[_Failure]:
+    """The failing cells: the first of each rule's (by row), or with `every` all of them.
 
     Cells that cannot be read as the rule's type (text where a number belongs, a marker the format does
     not publish, a blank where one is not allowed) are found while parsing; the parsed values of every
@@ -279,13 +293,12 @@ def validate(file: str, frame: pd.DataFrame, columns: Sequence[Col]) -> None:
                               (out_of_rule, rule.expected())):
             if bad.any():
                 candidates = np.flatnonzero(bad)
-                first = candidates[np.lexsort((stack.order[candidates], rows[stack.position[candidates]]))[0]]
-                failures.append(_Failure(int(rows[stack.position[first]]), int(stack.order[first]),
-                                         stack.headers[stack.column[first]],
-                                         f"found {_found(stack.text[int(first)].as_py())}; expected {expected}"))
-    if failures:
-        first = min(failures)
-        raise BadInput(file, first.message, row=first.row, column=first.column)
+                ordered = candidates[np.lexsort((stack.order[candidates], rows[stack.position[candidates]]))]
+                for cell in ordered if every else ordered[:1]:
+                    failures.append(_Failure(int(rows[stack.position[cell]]), int(stack.order[cell]),
+                                             stack.headers[stack.column[cell]],
+                                             f"found {_found(stack.text[int(cell)].as_py())}; expected {expected}"))
+    return failures
 
 
 def _text(cells: pd.Series) -> pa.Array:

@@ -208,8 +208,9 @@ def masking(con: duckdb.DuckDBPyConnection, la_code: str, measure_id: str, end_y
     frame["below_national"] = frame["compared"] & frame["value"].notna() & (national is not None) \
         & (frame["value"] < (national or 0))
     unit = measure_dictionary.by_id()[measure_id].unit
-    frame["interval_from"] = [interval_words(r, measure_id, unit) for r in frame.itertuples()]
-    frame["published_as"] = [published_as(r) for r in frame.itertuples()]
+    rows = list(frame.itertuples())  # once for both columns: over a large LA's schools this is the slow part
+    frame["interval_from"] = [interval_words(r, measure_id, unit) for r in rows]
+    frame["published_as"] = [published_as(r) for r in rows]
     frame["profile"] = "school?urn=" + frame["urn"].astype(str)
     return frame
 

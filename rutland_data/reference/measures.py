@@ -54,6 +54,8 @@ PLACES = {
     "admissions": "the School admissions page's offers by preference and trend, by school phase",
     "admissions_average": "the School admissions page's five-year averages and the summary's admissions section",
     "destinations": "the Destinations page's trend of one destination category",
+    "local_returns": "the officers' local returns: a school-level result the LA holds, which an officer may upload "
+                     "(rutland_data/ingest/local_returns.py; its year group is in YEAR_GROUPS there)",
 }
 SCHOOL_PHASES = {"primary", "secondary", "special", "all"}
 COMPARATOR_KINDS = {

@@ -78,15 +78,18 @@ def remove_stale_builds(db_path: Path) -> None:
         leftover.unlink(missing_ok=True)
 
 
-def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute(SCHEMA_FILE.read_text(encoding="utf-8"))
+def apply_schema(con: duckdb.DuckDBPyConnection, schema: Path = SCHEMA_FILE) -> None:
+    con.execute(schema.read_text(encoding="utf-8"))
 
 
-def build_atomically(db_path: Path, populate: Callable[[duckdb.DuckDBPyConnection], None]) -> str:
+def build_atomically(db_path: Path, populate: Callable[[duckdb.DuckDBPyConnection], None],
+                     schema: Path = SCHEMA_FILE) -> str:
     """Create a new database with `populate`, then swap it in; return its content digest.
 
     The new file's name is unique to this build (threads of one server share a process id), and files
-    left by a killed build are removed once this build holds the lock."""
+    left by a killed build are removed once this build holds the lock. `schema` is the main database's
+    unless another database (the officers' local returns, store/local_db.py) is built the same way; it
+    must have a `build_info` table."""
     db_path = Path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     with build_lock(db_path):
@@ -95,7 +98,7 @@ def build_atomically(db_path: Path, populate: Callable[[duckdb.DuckDBPyConnectio
         con = duckdb.connect(str(building))
         con.execute("SET enable_progress_bar = false")
         try:
-            apply_schema(con)
+            apply_schema(con, schema)
             populate(con)
             set_build_info(con, "built_at", datetime.now(timezone.utc).isoformat(timespec="seconds"))
             digest = content_digest(con)

@@ -8,12 +8,13 @@ in. So nothing unvalidated or officer-only may enter a cache entry a public sess
   cache, and its cache is a function of its own (`_run_officer`, a distinct name: Streamlit keys a
   cache by the cached function's name and code), which nothing else calls.
 - `query` (the public cache, `_run`) refuses an officer-only function outright.
-- Caches keyed by the data themselves (`csv_bytes`) are safe either way: to hit an entry a session
-  must already hold the same table.
+- Caches keyed by the data themselves (`_displayed`) are safe either way: to hit an entry a session must
+  already hold the same table. CSV downloads are made from the table the session holds, when clicked.
 tests/test_officer_cache.py asserts each of these.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import marshal
@@ -26,11 +27,11 @@ import streamlit as st
 from rutland_data import access, settings
 from rutland_data.charts import tables
 from rutland_data.charts.figures import Figure
-from rutland_data.ingest import build
+from rutland_data.ingest import build, local_returns
 from rutland_data.queries import la as la_queries
 from rutland_data.queries import sources as source_queries
 from rutland_data.reference import codes
-from rutland_data.store import db
+from rutland_data.store import db, local_db
 from rutland_data.ui import auth, routing
 
 _LOG = logging.getLogger(__name__)
@@ -60,8 +61,13 @@ def _database() -> tuple[str, tuple[int, int, int]]:
 def _function_key(function: types.FunctionType) -> str:
     """What a cached result is filed under for the function that made it: its qualified name and a digest of
     its compiled code (SQL strings included), so an edited function never reads an old entry."""
-    return (f"{function.__module__}.{function.__qualname__}:"
-            f"{hashlib.sha256(marshal.dumps(function.__code__)).hexdigest()}")
+    return _code_key(function.__module__, function.__qualname__, function.__code__)
+
+
+@functools.lru_cache(maxsize=4096)
+def _code_key(module: str, qualname: str, code: types.CodeType) -> str:
+    """Worked out once per code object (an edited function has a new one), not on every cache lookup."""
+    return f"{module}.{qualname}:{hashlib.sha256(marshal.dumps(code)).hexdigest()}"
 
 
 _BY_FUNCTION = {types.FunctionType: _function_key}
@@ -70,9 +76,12 @@ _BY_FUNCTION = {types.FunctionType: _function_key}
 def _call(function, db_path: str, identity: tuple[int, int, int], args: tuple):
     cursor = _open(db_path, identity).cursor()
     try:
-        return function(cursor, *args)
+        result = function(cursor, *args)
     finally:
         cursor.close()
+    if isinstance(result, Figure):
+        result.shown_table  # worked out once here and cached with the figure, not on every rerun that draws it
+    return result
 
 
 @st.cache_data(show_spinner=False, max_entries=2000, hash_funcs=_BY_FUNCTION)
@@ -105,6 +114,28 @@ def officer_query(function, *args):
     if not auth.is_officer():
         raise PermissionError(f"{function.__name__}: officer-only data asked for by a session that is not an officer's")
     return _run_officer(function, *_database(), args)
+
+
+def local_returns_file() -> tuple[str, tuple[int, int, int] | None]:
+    """The officers' database and its identity: the first arguments of every local-returns query, so a new
+    upload is a new cache key (in the officers' cache)."""
+    path = settings.load().local_db_path
+    return str(path), local_db.identity(path)
+
+
+def load_local_return(file_name: str, data: bytes) -> local_returns.Loaded:
+    """An officer's upload, checked against the main database on screen and stored in the officers' database;
+    `local_returns.Refused` (nothing stored) lists every problem. Officers only, like `officer_query`."""
+    if not auth.is_officer():
+        raise PermissionError("a local return uploaded by a session that is not an officer's")
+    configured = settings.load()
+    cursor = _open(*_database()).cursor()
+    try:
+        claims = auth.signed_in_claims() or {}
+        by = str(claims.get("email") or claims.get("name") or "signed-in officer")
+        return local_returns.load_bytes(cursor, file_name, data, by, configured.la_code, configured.local_db_path)
+    finally:
+        cursor.close()
 
 
 def la_code() -> str:
@@ -204,15 +235,39 @@ def _source_line(db_path: str, identity: tuple[int, int, int], source_ids: tuple
     return "Source: " + "; ".join(parts) if parts else "Source: none"
 
 
-@st.cache_data(show_spinner=False, max_entries=500)
 def csv_bytes(table: pd.DataFrame) -> bytes:
     """CSV for download: values left blank where a published marker stands, the marker in its own column."""
     return tables.csv_table(table).to_csv(index=False).encode("utf-8")
 
 
+def csv_download(label: str, table: pd.DataFrame, file_name: str, key: str) -> None:
+    """A CSV download button whose file is made when it is clicked: a rerun neither writes nor hashes the CSV."""
+    st.download_button(label, functools.partial(csv_bytes, table), file_name=file_name, mime="text/csv", key=key,
+                       icon=":material/download:")
+
+
+# From this many rows a table's display form is cached: a cache hit on a 500-row table costs a third to a half of
+# formatting its cells again, while for a table of a few rows the hash costs more than the formatting.
+CACHED_TABLE_ROWS = 100
+
+
 def table(frame: pd.DataFrame, decimals: dict[str, int] | None = None, **options) -> None:
     """`st.dataframe` of `frame` as a reader should see it (`tables.display_table`: no None, nan or NaT)."""
-    st.dataframe(tables.display_table(frame, decimals), **{"hide_index": True, "width": "stretch", **options})
+    shown = _displayed(frame, decimals) if len(frame) >= CACHED_TABLE_ROWS else tables.display_table(frame, decimals)
+    shown_table(shown, **options)
+
+
+@st.cache_data(show_spinner=False, max_entries=500)
+def _displayed(frame: pd.DataFrame, decimals: dict[str, int] | None) -> pd.DataFrame:
+    """`tables.display_table` for a large table, kept by the table's content, so a rerun does not format each of
+    its cells again (a large LA's Schools tables have 500 rows). A session hits an entry only with the same table
+    in hand, so this cache is safe for every session (see the cache rule above)."""
+    return tables.display_table(frame, decimals)
+
+
+def shown_table(shown: pd.DataFrame, **options) -> None:
+    """`st.dataframe` of a table already as a reader sees it."""
+    st.dataframe(shown, **{"hide_index": True, "width": "stretch", **options})
 
 
 def table_block(frame: pd.DataFrame, *, csv_name: str, key: str, source_ids=None, csv: pd.DataFrame | None = None,
@@ -221,8 +276,7 @@ def table_block(frame: pd.DataFrame, *, csv_name: str, key: str, source_ids=None
     """A table as a reader should see it, its CSV download (`csv`, default the table itself) and, given its
     sources, where its figures came from: every table a page shows that is not behind a chart."""
     table(frame, decimals, **options)
-    st.download_button(download_label, csv_bytes(frame if csv is None else csv), file_name=csv_name,
-                       mime="text/csv", key=f"csv-{key}", icon=":material/download:")
+    csv_download(download_label, frame if csv is None else csv, csv_name, f"csv-{key}")
     if source_ids is not None:
         st.caption(source_line(source_ids))
 
@@ -242,11 +296,11 @@ def figure_block(figure: Figure, key: str) -> None:
     """A registry figure: its chart with its alt text, its data as a table, a CSV download and where the
     figures came from (rutland_data/charts/figures.py). Altair's schema check is left to the chart builders'
     tests: repeating it on every rerun only costs time. The table's value columns are rounded on screen by the
-    dictionary's decimals; the CSV keeps them as stored."""
+    dictionary's decimals (`Figure.shown_table`, worked out once per cached figure); the CSV keeps them as
+    stored and is made only when its button is clicked."""
     st.vega_lite_chart(described(figure.spec, figure.alt_text), width="stretch", key=f"chart-{key}")
     with st.expander(f"Show data: {figure.title}"):
         st.markdown(f"**Chart description.** {figure.alt_text}")
-        table(figure.table, figure.decimals)
-        st.download_button("Download CSV (with published codes)", csv_bytes(figure.table), file_name=figure.csv_name,
-                           mime="text/csv", key=f"csv-{key}", icon=":material/download:")
+        shown_table(figure.shown_table)
+        csv_download("Download CSV (with published codes)", figure.table, figure.csv_name, f"csv-{key}")
     st.caption(source_line(figure.source_ids))
