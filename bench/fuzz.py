@@ -93,6 +93,9 @@ BASES = [
          "ees/eyfsp.csv", rows=200),
     Base(DFE + "ees_la_level/absence_by_term_2012-13_to_2016-17/extract_rutland_absence_by_term.csv",
          "ees/absence_by_term.csv", rows=200),
+    Base(DFE + "ees_la_level/ks4_la_characteristics_2018-19/"
+         "extract_rutland_201819_LA_characteristics_data_including_sen_description.csv", "ees/ks4_la_char.csv", rows=150),
+    Base(DFE + "ees_la_level/ehc_plans_sen2_2014_to_2022/extract_rutland_sen2_mi.csv", "ees/sen2_mi.csv", rows=60),
     Base(EES + "attendance_year_to_date/extract_rutland_EES_ytd_data_202526.csv", "ees/ytd.csv", rows=150),
     Base(EES + "admissions_applications_offers/extract_rutland_appsandoffers_2021.csv", "ees/apps.csv", rows=200),
     Base(EES + "ks4_destinations_national/ks4_dm_ud_202122_nat_prov.csv.gz", "ees/ks4_dm_nat.csv",

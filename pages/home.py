@@ -1,11 +1,15 @@
-"""Overview: the latest headline figure for each phase, for a Portfolio Holder's first look."""
+"""Overview: the latest headline figure for each phase, for a Portfolio Holder's first look, and the release
+calendar: what is due to be published before the next meeting and what is overdue to load."""
 from __future__ import annotations
+
+from datetime import date
 
 import streamlit as st
 
 from rutland_data.queries import sources
 from rutland_data.ui import common
 from rutland_data.views import headlines
+from rutland_data.views import releases as release_views
 
 filters = common.global_filters()
 la, la_name, comparator, year_label, year = (filters.la, filters.la_name, filters.comparator, filters.year_label,
@@ -48,3 +52,24 @@ for placed, overview in enumerate(common.query(headlines.overview_cards, la, yea
 
 with banner:
     common.simulated_banner(shown_sources, shown_versions)
+
+# ---------------------------------------------------------------- release calendar (the dictionary's cadence)
+st.header("Release calendar", divider="gray")
+today = date.today()
+meeting = st.date_input("Next meeting", value=release_views.default_meeting(today), min_value=today,
+                        key="next-meeting", format="DD/MM/YYYY",
+                        help="Releases published by this date are listed as due. The default is eight weeks from today.")
+release_calendar = common.query(release_views.calendar, la, today, meeting)
+st.subheader("Overdue to load")
+if release_calendar.overdue.empty:
+    st.markdown("Nothing overdue: every release published so far is loaded.")
+else:
+    st.markdown("Published (by the dictionary's calendar) but not in this database: load the files and rebuild.")
+    common.table(release_calendar.overdue)
+st.subheader(f"Due before the meeting on {meeting:%d %B %Y}")
+if release_calendar.due.empty:
+    st.markdown("No release is expected before the meeting.")
+else:
+    common.table(release_calendar.due)
+with st.expander("Each measure's last loaded release"):
+    common.table(release_calendar.last_loaded)

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import streamlit as st
 
 from rutland_data.charts import figures
-from rutland_data.exports import board_pack, summary
+from rutland_data.exports import board_pack, spreadsheet, summary
 from rutland_data.reference import codes, measures
 from rutland_data.ui import common, officer_sections
 
@@ -141,13 +141,16 @@ if st.session_state.get("pack_requested"):
                 else common.query(board_pack.build, la, year, sections))
     for note in pack.notes:
         st.info(note, icon=":material/info:")
-    pptx_column, pdf_column = st.columns(2)
+    pptx_column, pdf_column, ods_column = st.columns(3)
     pptx_column.download_button(
         "Board pack (PowerPoint)", pack.pptx, file_name=f"{pack.file_stem}.pptx",
         mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
         icon=":material/download:", key="download-pptx", on_click="ignore")
     pdf_column.download_button("Board pack (PDF)", pack.pdf, file_name=f"{pack.file_stem}.pdf", mime="application/pdf",
                                icon=":material/download:", key="download-pdf", on_click="ignore")
+    ods_column.download_button("Pack tables (ODS spreadsheet)", pack.ods, file_name=f"{pack.file_stem}.ods",
+                               mime=spreadsheet.ODS_MIME, icon=":material/download:", key="download-pack-ods",
+                               on_click="ignore")
     st.caption(f"{len(pack.slides)} slides · {board_pack.data_version_line(pack.summary)}")
     if pack.unvalidated:
         st.warning("This pack holds the council's own unvalidated returns: its title slide and every slide using them "

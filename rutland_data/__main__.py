@@ -1,14 +1,17 @@
-"""Command line: `python -m rutland_data build --demo | --from DIR`, `refresh`, `check`, `load-local FILE`, and `bench ...`, which
+"""Command line: `python -m rutland_data build --demo | --from DIR`, `refresh`, `check`, `load-local FILE`, `pack`, and `bench ...`, which
 runs the separate benchmark package (`python -m bench ...`) in its own process so the core never imports it."""
 from __future__ import annotations
 
 import argparse
+import re
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 from rutland_data import settings
+from rutland_data.exports import board_pack
+from rutland_data.reference import codes
 from rutland_data.ingest import build
 from rutland_data.store import db
 from rutland_data.queries import la as la_queries
@@ -114,6 +117,36 @@ def _load_local(args: argparse.Namespace) -> int:
     return 0
 
 
+def _pack(args: argparse.Namespace) -> int:
+    """The Meetings page's board pack (every section, map included) as files, for scripted papers."""
+    configured = settings.load()
+    end_year = codes.end_year_of(args.year) if re.fullmatch(r"\d{4}/\d{2}", args.year) else None
+    if end_year is None or codes.academic_year(end_year) != args.year:
+        print(f"--year '{args.year}': expected an academic year such as 2024/25", file=sys.stderr)
+        return 2
+    if not configured.db_path.exists():
+        print(f"No database at {configured.db_path}; run `python -m rutland_data build --demo` first.", file=sys.stderr)
+        return 1
+    if args.meeting is not None:
+        print(f"--meeting {args.meeting}: this build keeps no meeting records yet, so the pack is the year's "
+              "pack without meeting commentary.", file=sys.stderr)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    con = db.connect_read_only(configured.db_path)
+    try:
+        pack = board_pack.build(con, configured.la_code, end_year)
+    finally:
+        con.close()
+    for suffix, data in (("pptx", pack.pptx), ("pdf", pack.pdf), ("ods", pack.ods)):
+        path = out / f"{pack.file_stem}.{suffix}"
+        path.write_bytes(data)
+        print(f"wrote {path} ({len(data):,} bytes)")
+    for note in pack.notes:
+        print(f"note: {note}")
+    print(board_pack.data_version_line(pack.summary))
+    return 0
+
+
 def _bench(bench_args: list[str]) -> int:
     """The benchmarks live outside the core (they drive pages through Streamlit); a child process runs them."""
     return subprocess.run([sys.executable, "-m", "bench", *bench_args], cwd=settings.PROJECT_ROOT).returncode
@@ -141,6 +174,11 @@ def main(argv: list[str] | None = None) -> int:
     local_cmd.add_argument("file", metavar="FILE", help="a CSV in the local returns template (README: Local returns)")
     local_cmd.add_argument("--by", default="command line", metavar="NAME", help="who is loading it (recorded)")
     local_cmd.set_defaults(run=_load_local)
+    pack_cmd = commands.add_parser("pack", help="write the board pack (PowerPoint, PDF, ODS tables) for one year")
+    pack_cmd.add_argument("--year", required=True, metavar="YYYY/YY", help="the academic year, e.g. 2024/25")
+    pack_cmd.add_argument("--out", required=True, metavar="DIR", help="the folder to write the files to")
+    pack_cmd.add_argument("--meeting", metavar="ID", help="a meeting record's id (accepted; no records are kept yet)")
+    pack_cmd.set_defaults(run=_pack)
     commands.add_parser("bench", help="the benchmarks, same as python -m bench (run | fuzz | load | browser ...)")
     args = parser.parse_args(argv)
     return args.run(args)

@@ -33,6 +33,7 @@ class PageEntry:
 PAGES: list[PageEntry] = [
     PageEntry("pages/home.py", "Overview", "overview", "Performance", ":material/home:", default=True),
     PageEntry("pages/headlines.py", "Headline trends", "headlines", "Performance", ":material/trending_up:"),
+    PageEntry("pages/groups.py", "Pupil groups", "groups", "Performance", ":material/diversity_3:"),
     PageEntry("pages/deprivation-map.py", "Deprivation map", "deprivation-map", "Places", ":material/map:"),
     PageEntry("pages/destinations.py", "Post-16 destinations", "destinations", "Performance", ":material/route:"),
     PageEntry("pages/absence.py", "Absence", "absence", "Performance", ":material/event_busy:"),
@@ -43,6 +44,7 @@ PAGES: list[PageEntry] = [
     PageEntry("pages/meetings.py", "Meetings", "meetings", "Meetings", ":material/groups:"),
     PageEntry("pages/local-data.py", "Local data", "local-data", "Officers", ":material/upload_file:", audience=OFFICER),
     PageEntry("pages/about.py", "About the data", "about", "Help", ":material/info:"),
+    PageEntry("pages/accessibility.py", "Accessibility statement", "accessibility", "Help", ":material/accessibility:"),
 ]
 
 

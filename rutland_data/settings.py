@@ -21,6 +21,7 @@ class Settings:
     officers: str            # who may sign in as an officer: e-mails and @domains (rutland_data/access.py)
     basemap: bool = False    # external map tiles under the deprivation map: off, so it works offline and on an intranet
     local_db_path: Path = PROJECT_ROOT / "data" / "local_returns.duckdb"  # officers' uploads (store/local_db.py)
+    accessibility_contact: str = ""   # where the accessibility statement tells people to report a problem
 
 
 def load() -> Settings:
@@ -32,4 +33,5 @@ def load() -> Settings:
         officers=os.environ.get("DASHBOARD_OFFICERS", ""),
         basemap=os.environ.get("DASHBOARD_BASEMAP", "").strip().lower() in ("1", "true", "yes"),
         local_db_path=Path(os.environ.get("DASHBOARD_LOCAL_DB", PROJECT_ROOT / "data" / "local_returns.duckdb")),
+        accessibility_contact=os.environ.get("DASHBOARD_ACCESSIBILITY_CONTACT", "").strip(),
     )

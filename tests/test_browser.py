@@ -1,9 +1,10 @@
 """Real browser: Playwright drives Debian's Chromium against `streamlit run` on 127.0.0.1.
 
-Opens every public page in the navigation, on the demo database and on a real build from ../shared/data
-(skipped without it, run in CI), waits until the script has finished and its charts are drawn,
-fails on any exception element, console error or page error, checks accessibility with axe-core,
-and saves a screenshot per page in artifacts/screenshots/ (real build: artifacts/screenshots/real/).
+Opens every public page in the navigation, on the demo database and on real builds from ../shared/data for
+Rutland and for Hampshire (skipped without it, run in CI), waits until the script has finished and its charts
+are drawn, fails on any exception element, console error or page error, checks accessibility with axe-core,
+and saves a screenshot per page in artifacts/screenshots/ (real builds: artifacts/screenshots/real/ and
+hampshire/). A keyboard check reaches a chart's table with Tab and Enter alone.
 """
 from __future__ import annotations
 
@@ -66,13 +67,21 @@ def server(demo_db, tmp_path_factory):
         yield base
 
 
-@pytest.fixture(scope="module", params=["demo", "real"])
+# Each build the pages are opened on: its database fixture, the LA the server is set to, its screenshot folder.
+BUILDS = {"demo": ("demo_db", "857", SCREENSHOTS), "real": ("real_db", "857", SCREENSHOTS / "real"),
+          "hampshire": ("real_db_hampshire", "850", SCREENSHOTS / "hampshire")}
+
+
+@pytest.fixture(scope="module", params=list(BUILDS))
 def served(request, tmp_path_factory):
-    """(base URL, screenshot folder): the app over the demo database, then over a real build of
-    ../shared/data (skipped with a reason on a machine without it, run when CI=true)."""
-    db_path = request.getfixturevalue("demo_db" if request.param == "demo" else "real_db")
-    with streamlit_server(db_path, tmp_path_factory.mktemp(request.param) / "streamlit.log") as base:
-        yield base, SCREENSHOTS if request.param == "demo" else SCREENSHOTS / "real"
+    """(base URL, screenshot folder): the app over the demo database, then over real builds of ../shared/data
+    for Rutland and for Hampshire (a large LA: many schools, wards and areas; DASHBOARD_LA=850), skipped with a
+    reason on a machine without ../shared, run when CI=true."""
+    fixture, la_code, screenshots = BUILDS[request.param]
+    db_path = request.getfixturevalue(fixture)
+    with streamlit_server(db_path, tmp_path_factory.mktemp(request.param) / "streamlit.log",
+                          env={"DASHBOARD_LA": la_code}) as base:
+        yield base, screenshots
 
 
 @pytest.fixture(scope="module")
@@ -196,5 +205,31 @@ def test_page_opens_without_errors_and_passes_axe(served, browser, entry):
             print(f"axe {violation['impact']}: {violation['id']} - {violation['help']} at {targets}")
         failing = [v["id"] for v in violations if v["impact"] in FAILING_IMPACTS]
         assert not failing, f"axe serious/critical violations on {entry.url_path}: {failing}"
+    finally:
+        page.close()
+
+
+def test_a_charts_table_is_reached_and_opened_with_the_keyboard_alone(server, browser):
+    """Tab from the top of Headline trends to the first chart's 'Show data' control, Enter opens it: the chart's
+    description and its table are then on screen, no mouse used."""
+    page, problems = start_page(browser, f"{server}/headlines")
+    try:
+        wait_until_rendered(page)
+        page.locator("body").focus()
+        for _ in range(80):
+            page.keyboard.press("Tab")
+            focused = page.evaluate("() => document.activeElement.matches('summary') ? document.activeElement.innerText : ''")
+            if "Show data:" in focused:   # the summary of the chart's expander (its icon name comes first)
+                break
+        else:
+            pytest.fail("Tab never reached a chart's 'Show data' control")
+        assert page.evaluate("() => document.activeElement.matches(':focus-visible')"), "focus must be visible"
+        page.keyboard.press("Enter")
+        page.wait_for_function("""() => {
+            const details = document.activeElement.closest('details');
+            const text = details?.querySelector('strong');
+            return details?.open && text?.innerText === 'Chart description.' && text.checkVisibility()
+                   && details.querySelector('[data-testid="stDataFrame"]')?.checkVisibility(); }""", timeout=10_000)
+        assert not problems.all(), "\n".join(problems.all())
     finally:
         page.close()

@@ -42,6 +42,7 @@ def test_build_board_pack_offers_powerpoint_and_pdf(app):
     assert not at.exception
     labels = [d.label for d in at.get("download_button")]
     assert "Board pack (PowerPoint)" in labels and "Board pack (PDF)" in labels
+    assert "Pack tables (ODS spreadsheet)" in labels
     assert any(c.value.startswith("5 slides · Data version: database content sha256") for c in at.caption)
 
 

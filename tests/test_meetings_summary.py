@@ -107,7 +107,7 @@ def test_release_status_and_provenance(built):
 def test_every_bullet_has_a_link_and_a_chart(built):
     for bullet in built.bullets:
         assert "?" in bullet.link and "year=2016/17" in bullet.link, bullet
-        assert bullet.chart[0] in {"trend", "schools", "destinations", "council_destinations", "admissions"}
+        assert bullet.chart[0] in {"trend", "schools", "destinations", "council_destinations", "admissions", "group_trend"}
 
 
 def test_sections_can_be_chosen(demo_db):

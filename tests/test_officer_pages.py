@@ -53,7 +53,7 @@ def assert_prompt_only(at, says: str) -> None:
     assert says in everything(at)
     assert PAGE_CONTENT not in everything(at)
     assert "Local data" not in menu(at)
-    assert menu(at)[-1] == "About the data", "the sidebar is app.py's: the prompt was served through app.py"
+    assert menu(at)[-1] == "Accessibility statement", "the sidebar is app.py's: the prompt was served through app.py"
 
 
 def test_without_auth_the_app_is_public_pages_only_as_before(visit):

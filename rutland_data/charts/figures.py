@@ -31,11 +31,12 @@ from rutland_data.queries import la as la_queries
 from rutland_data.queries import schools as school_queries
 from rutland_data.analysis import pooling
 from rutland_data.reference import measures
-from rutland_data.reference.codes import IOD_INDICATORS, academic_year, neighbour_set_for
+from rutland_data.reference.codes import IOD_INDICATORS, PUPIL_GROUP_NOUNS, academic_year, neighbour_set_for
 from rutland_data.views import absence as absence_views
 from rutland_data.views import academisation as academisation_views
 from rutland_data.views import deprivation as deprivation_views
 from rutland_data.views import destinations as destination_views
+from rutland_data.views import groups as group_views
 from rutland_data.views import schools as school_views
 
 
@@ -297,6 +298,8 @@ def for_bullet(con: duckdb.DuckDBPyConnection, la_code: str, end_year: int, char
         return council_destinations(con, la_code, key)
     if kind == "admissions":
         return preferences(con, la_code, key, end_year, neighbour_set)
+    if kind == "group_trend":
+        return group_trend(con, key[0], key[1], la_code, "other_group", end_year)
     raise ValueError(f"unknown chart kind {kind!r}")
 
 
@@ -325,3 +328,21 @@ def academisation_pupils(con: duckdb.DuckDBPyConnection, la_code: str) -> Figure
         academisation_charts.pupil_lines(pupils)), academisation_charts.pupil_alt_text(pupils, la_name),
         table.rename(columns={"year_label": "year", "value": "pupils"}), f"academisation_pupils_{la_code}.csv",
         _ids(pupils["source_id"]), {"pupils": 0}, tuple(pupils["version"].dropna()))
+
+
+# ---------------------------------------------------------------- pupil groups
+
+def group_trend(con: duckdb.DuckDBPyConnection, measure_id: str, pupil_group: str, la_code: str, comparator: str,
+                selected_year: int | None = None) -> Figure | None:
+    """One pupil group's figure by year in the LA against the same group nationally and the group it is compared
+    with (other pupils, or all pupils where no figure for them is published), drawn as the trend chart draws
+    comparators (the Groups page)."""
+    frame = group_views.group_trend_frame(con, measure_id, pupil_group, la_code, comparator)
+    if not frame["value"].notna().any():
+        return None
+    measure = measures.by_id()[measure_id]
+    title = f"{measure.short_label}: {PUPIL_GROUP_NOUNS[pupil_group]}"
+    return Figure(title, page_spec(trend_charts.trend_chart(frame, measure, selected_year)),
+                  trend_charts.trend_alt_text(frame, measure), trend_charts.trend_table(frame, measure),
+                  f"{measure_id}_{pupil_group}_{la_code}.csv", _ids(frame["source_id"]), {"value": measure.decimals},
+                  tuple(frame["version"].dropna()))

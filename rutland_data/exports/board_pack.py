@@ -6,37 +6,39 @@ can be traced to the exact data it came from. Every date written into the files 
 core properties, zip entry times, PDF metadata) is the database's build time, never now(),
 so two builds from the same database give byte-identical files.
 
-Charts are drawn once as SVG with vl-convert: the PDF embeds the SVG (vector, real text),
-the PowerPoint a PNG rendered from the same SVG. The PDF pages are SVG pages converted by
-vl-convert and joined with pypdf - no extra dependency.
+Charts are drawn once with vl-convert, as a PNG both files embed with the chart's alt text. The PDF
+is an accessible tagged PDF (PDF/UA-1) that WeasyPrint writes from an HTML page of the same slides:
+headings, lists, tables with column headers and images with alt text become its structure tree.
 """
 from __future__ import annotations
 
+import base64
 import io
 import json
 import re
-import textwrap
 import time
-import zlib
 from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from html import escape
 
 import pandas as pd
 import vl_convert
-from PIL import Image
+import weasyprint
 from pptx import Presentation
 from pptx.util import Emu, Pt
-from pypdf import PageObject, PdfWriter
-from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject, NumberObject, StreamObject
 
 from rutland_data import access
+from rutland_data.analysis import titles
 from rutland_data.charts import figures
 from rutland_data.charts.style import json_spec
+from rutland_data.exports import spreadsheet
 from rutland_data.exports import summary as summary_module
 from rutland_data.exports.office import built_datetime, fixed_zip
+from rutland_data.queries import la as la_queries
 from rutland_data.queries import sources as source_queries
-from rutland_data.reference import versions
+from rutland_data.reference import measures, versions
+from rutland_data.reference.codes import neighbour_set_for
 from rutland_data.views import deprivation as deprivation_views
 from rutland_data.views import local_returns as local_views
 
@@ -45,6 +47,7 @@ CHART_WIDTH_PX, CHART_HEIGHT_PX = 820, 300          # the chart's plotting size 
 CHART_BOX = (40, 150, 880, 300)                      # x, y, width, height (points) where a chart goes
 PNG_SCALE = 1.25                                     # about 120 dpi on the slide
 SUMMARY_CHARS_PER_SLIDE = 900
+TITLE_CHARS_AT_FULL_SIZE = 60                       # a longer message title is set smaller, to stay in two lines
 MAP_NOTE = ("Deprivation map: not included - no deprivation figures are loaded for this LA's small areas; "
             "open the dashboard's Deprivation map page instead.")
 
@@ -60,12 +63,15 @@ class Slide:
     footer: tuple[str, ...] = ()
     table: pd.DataFrame | None = None
     unvalidated: bool = False        # uses the council's own returns: every writer marks it UNVALIDATED_MARK
+    chart_data: pd.DataFrame | None = None   # the table behind the chart (in the pack's spreadsheet)
+    chart_name: str = ""                     # the chart's short title: the spreadsheet's sheet name
 
 
 @dataclass(frozen=True)
 class Pack:
     pptx: bytes
     pdf: bytes
+    ods: bytes              # the pack's tables: one sheet per chart's data, then the sources
     slides: list[Slide]
     summary: summary_module.Summary
     notes: list[str] = field(default_factory=list)
@@ -106,7 +112,8 @@ def _drawn_chart(con, summary: summary_module.Summary, bullet: summary_module.Bu
     key = (summary.content_sha256, summary.la_code, summary.end_year, bullet.chart)
     if key not in _DRAWN:
         figure = figures.for_bullet(con, summary.la_code, summary.end_year, bullet.chart)
-        _DRAWN[key] = None if figure is None else {"chart_alt": figure.alt_text, **rendered(figure.spec)}
+        _DRAWN[key] = None if figure is None else {"chart_alt": figure.alt_text, "chart_data": figure.table,
+                                                   "chart_name": figure.title, **rendered(figure.spec)}
         while len(_DRAWN) > _DRAWN_LIMIT:
             _DRAWN.popitem(last=False)
     return _DRAWN[key]
@@ -183,7 +190,7 @@ def slides_for(con, summary: summary_module.Summary, include_map: bool = True) -
         drawn = _drawn_chart(con, summary, bullet)
         if drawn is None:
             continue
-        slides.append(Slide(title=f"{bullet.section}: {bullet.title}",
+        slides.append(Slide(title=_chart_title(con, summary, bullet),
                             message=bullet.message + (" [Simulated data.]" if bullet.simulated else ""),
                             **drawn,
                             footer=_footer(bullet, sources, version)))
@@ -191,6 +198,18 @@ def slides_for(con, summary: summary_module.Summary, include_map: bool = True) -
         slides.append(map_slide)
     slides.append(_sources_slide(con, summary))
     return slides, notes
+
+
+def _chart_title(con, summary: summary_module.Summary, bullet: summary_module.Bullet) -> str:
+    """A trend's slide title states its message (analysis/titles.py: no significance without an interval, polarity,
+    series breaks); other charts keep the bullet's topic."""
+    if bullet.chart[0] != "trend":
+        return f"{bullet.section}: {bullet.title}"
+    measure = measures.by_id()[bullet.chart[1]]
+    frame = la_queries.trend(con, measure.measure_id, summary.la_code, neighbour_set_for("England"))
+    by_role = {role: {int(r.end_year): None if pd.isna(r.value) else float(r.value)
+                      for r in frame[frame["role"] == role].itertuples()} for role in ("la", "england")}
+    return titles.message_title(measure, summary.end_year, by_role["la"], by_role["england"])
 
 
 def _map_slide(con, summary: summary_module.Summary, version: str) -> Slide | None:
@@ -203,7 +222,7 @@ def _map_slide(con, summary: summary_module.Summary, version: str) -> Slide | No
     names = "; ".join(f"{r.file_name} ({'simulated' if r.is_simulated else r.publisher})" for r in sources.itertuples())
     return Slide(title=figure.title,
                  message=newest.message + (" [Simulated, approximate shapes.]" if newest.is_simulated else ""),
-                 chart_alt=figure.alt_text, **rendered(figure.spec),
+                 chart_alt=figure.alt_text, chart_data=figure.table, chart_name=figure.title, **rendered(figure.spec),
                  footer=(f"Source: {names}.", "Wards are not official IoD geographies; LSOAs are shown on their own "
                          f"{newest.lsoa_vintage} boundaries.", version))
 
@@ -229,7 +248,7 @@ def _pptx(slides: list[Slide], summary: summary_module.Summary, stamp: datetime)
         title = slide.shapes.title
         title.left, title.top, title.width, title.height = Pt(40), Pt(20), Pt(880), Pt(60)
         title.text = content.title
-        title.text_frame.paragraphs[0].font.size = Pt(28)
+        title.text_frame.paragraphs[0].font.size = Pt(28 if len(content.title) <= TITLE_CHARS_AT_FULL_SIZE else 22)
         if content.unvalidated:
             text_box(slide, 560, 2, 380, 20, [local_views.UNVALIDATED_MARK], 12, bold=True)
         top = 85
@@ -285,112 +304,80 @@ def _fit_size(width: float, height: float, box: tuple[float, float, float, float
 
 # ---------------------------------------------------------------- PDF
 
-def _pdf_string(text: str) -> str:
-    """Text as a PDF literal string in WinAnsi (the standard Helvetica's encoding)."""
-    raw = text.encode("cp1252", errors="replace").decode("latin-1")
-    return "(" + raw.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)") + ")"
+PDF_LANGUAGE = "en-GB"
+PDF_FONT = "DejaVu Sans"   # Debian's fonts-dejavu-core: one named font, so every machine with it writes the same bytes
+PDF_CSS = f"""
+@page {{ size: {SLIDE_WIDTH_PT}pt {SLIDE_HEIGHT_PT}pt; margin: 20pt 40pt 30pt 40pt;
+        @bottom-left {{ content: var(--stamp); font-size: 7pt; color: #505a5f; }}
+        @bottom-right {{ content: "Page " counter(page) " of " counter(pages); font-size: 7pt; color: #505a5f; }} }}
+html {{ font-family: "{PDF_FONT}"; color: #0b0c0c; font-size: 12pt; }}
+section {{ break-after: page; }}
+section:last-of-type {{ break-after: auto; }}
+h1, h2 {{ font-size: 22pt; margin: 0 0 8pt 0; }}
+.message {{ font-weight: bold; font-size: 14pt; margin: 0 0 6pt 0; }}
+ul {{ margin: 4pt 0; padding-left: 16pt; }}
+ul.dense {{ font-size: 10pt; }}
+li {{ margin-bottom: 4pt; }}
+figure {{ margin: 4pt 0; text-align: center; }}
+figure img {{ max-width: 880pt; max-height: 270pt; }}
+table {{ border-collapse: collapse; font-size: 8pt; width: 100%; }}
+th, td {{ border: 0.5pt solid #b1b4b6; padding: 2pt 4pt; text-align: left; vertical-align: top; }}
+th {{ background: #f3f2f1; }}
+.footer {{ font-size: 8pt; color: #0b0c0c; margin: 6pt 0 0 0; }}
+.footer p {{ margin: 0; }}
+.unvalidated {{ font-weight: bold; font-size: 11pt; margin: 0 0 4pt 0; }}
+"""
 
 
-def _wrap(text: str, size: float, width: float, indent: str = "") -> list[str]:
-    """Lines that fit `width` points in Helvetica (average glyph about 0.52 em)."""
-    return textwrap.wrap(text, width=max(20, int(width / (size * 0.52))), subsequent_indent=indent) or [""]
-
-
-class _PageText:
-    """PDF text operators for one page, written top-down in slide coordinates (y from the top)."""
-
-    def __init__(self):
-        self.operators: list[str] = ["0.043 0.047 0.047 rg"]
-        self.y = 0.0
-
-    def lines(self, lines: list[str], size: float, *, x: float = 40, bold: bool = False, top: float | None = None):
-        self.y = self.y if top is None else top
-        for line in lines:
-            self.y += size * 1.3
-            self.operators.append(f"BT /{'PackF2' if bold else 'PackF1'} {size} Tf {x} {SLIDE_HEIGHT_PT - self.y:.1f} Td "
-                                  f"{_pdf_string(line)} Tj ET")
-
-    def content(self) -> bytes:
-        return "\n".join(self.operators).encode("latin-1")
-
-
-def _image_xobject(writer, png: bytes):
-    """The chart PNG as a PDF image (RGB on white, Flate-compressed): deterministic, unlike
-    vector PDF output whose internal resource names change from run to run."""
-    with Image.open(io.BytesIO(png)) as image:
-        flat = Image.new("RGB", image.size, "white")
-        rgba = image.convert("RGBA")
-        flat.paste(rgba, mask=rgba.getchannel("A"))
-    made = StreamObject()
-    made._data = zlib.compress(flat.tobytes(), 3)
-    made.update({
-        NameObject("/Type"): NameObject("/XObject"), NameObject("/Subtype"): NameObject("/Image"),
-        NameObject("/Width"): NumberObject(flat.width), NameObject("/Height"): NumberObject(flat.height),
-        NameObject("/ColorSpace"): NameObject("/DeviceRGB"), NameObject("/BitsPerComponent"): NumberObject(8),
-        NameObject("/Filter"): NameObject("/FlateDecode"),
-    })
-    return writer._add_object(made)
-
-
-def _pdf_page(writer, content: Slide, fonts) -> None:
-    text = _PageText()
+def _slide_html(content: Slide, heading: str) -> str:
+    """One slide as an HTML section: its heading, message, bullets, chart (an image named by its alt text),
+    table (with column headers) and footer, in reading order."""
+    parts = [f"<{heading}>{escape(content.title)}</{heading}>"]
     if content.unvalidated:
-        text.lines([local_views.UNVALIDATED_MARK], 11, x=620, bold=True, top=2)
-    text.lines(_wrap(content.title, 24, 880), 24, bold=True, top=20)
+        parts.insert(0, f'<p class="unvalidated">{escape(local_views.UNVALIDATED_MARK)}</p>')
     if content.message:
-        text.lines(_wrap(content.message, 14, 880), 14, bold=True, top=text.y + 8)
+        parts.append(f'<p class="message">{escape(content.message)}</p>')
     if content.bullets:
-        size = 11 if sum(map(len, content.bullets)) > 500 else 14
-        for bullet in content.bullets:
-            text.lines(_wrap("• " + bullet, size, 870, "   "), size, top=text.y + 5)
-    if content.table is not None:
-        text.y += 8
-        for index, row in enumerate([list(content.table.columns)] + content.table.astype(str).values.tolist()):
-            text.lines(_wrap(" | ".join(row), 8, 880, "    "), 8, bold=index == 0, top=text.y + 2)
-    if content.footer:
-        footer = [line for item in content.footer for line in _wrap(item, 8, 880, "  ")]
-        text.lines(footer, 8, top=SLIDE_HEIGHT_PT - 14 - 8 * 1.3 * len(footer))
-    resources = DictionaryObject({NameObject("/Font"): fonts})
+        dense = ' class="dense"' if sum(map(len, content.bullets)) > 500 else ""
+        parts.append(f"<ul{dense}>" + "".join(f"<li>{escape(b)}</li>" for b in content.bullets) + "</ul>")
     if content.chart_png:
-        x, y, w, h = _fit_size(*content.chart_size, CHART_BOX)
-        text.operators.append(f"q {w:.2f} 0 0 {h:.2f} {x:.2f} {SLIDE_HEIGHT_PT - y - h:.2f} cm /PackChart Do Q")
-        resources[NameObject("/XObject")] = DictionaryObject(
-            {NameObject("/PackChart"): _image_xobject(writer, content.chart_png)})
-    stream = DecodedStreamObject()
-    stream.set_data(text.content())
-    page = writer.add_page(PageObject.create_blank_page(width=SLIDE_WIDTH_PT, height=SLIDE_HEIGHT_PT))
-    page[NameObject("/Contents")] = writer._add_object(stream)
-    page[NameObject("/Resources")] = resources
+        source = "data:image/png;base64," + base64.b64encode(content.chart_png).decode("ascii")
+        parts.append(f'<figure><img src="{source}" alt="{escape(content.chart_alt, quote=True)}"></figure>')
+    if content.table is not None:
+        head = "".join(f'<th scope="col">{escape(str(c))}</th>' for c in content.table.columns)
+        rows = "".join("<tr>" + "".join(f"<td>{escape(str(v))}</td>" for v in row) + "</tr>"
+                       for row in content.table.itertuples(index=False))
+        parts.append(f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
+    if content.footer:
+        parts.append('<div class="footer">' + "".join(f"<p>{escape(line)}</p>" for line in content.footer) + "</div>")
+    return "<section>" + "".join(parts) + "</section>"
 
 
-def _pdf_date(stamp: datetime) -> str:
-    return stamp.strftime("D:%Y%m%d%H%M%SZ")
+def pack_html(slides: list[Slide], summary: summary_module.Summary, stamp: datetime) -> str:
+    """The pack as one HTML document, a section per slide: the PDF is written from it. The dates in its
+    metadata are the database's build time, so the PDF's bytes depend on the data version only."""
+    title = f"{summary.la_name}: education performance {summary.year_label}"
+    when = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+    meta = {"author": "Education performance dashboard", "description": "Board pack",
+            "keywords": f"content_sha256={summary.content_sha256}; built_at={summary.built_at}",
+            "generator": "rutland_data.board_pack (vl-convert, WeasyPrint)",
+            "dcterms.created": when, "dcterms.modified": when}
+    head = "".join(f'<meta name="{name}" content="{escape(value, quote=True)}">' for name, value in meta.items())
+    body = "".join(_slide_html(content, "h1" if index == 0 else "h2") for index, content in enumerate(slides))
+    return (f'<!DOCTYPE html><html lang="{PDF_LANGUAGE}"><head><meta charset="utf-8"><title>{escape(title)}</title>'
+            f"{head}<style>{PDF_CSS.replace('var(--stamp)', _css_string(data_version_line(summary)))}</style>"
+            f"</head><body>{body}</body></html>")
 
 
-def _pdf(slides: list[Slide], summary: summary_module.Summary,
-         stamp: datetime) -> bytes:
-    """Text in the standard Helvetica (no font embedded, text extractable), charts as vector pages."""
-    writer = PdfWriter()
-    fonts = DictionaryObject({
-        NameObject(f"/{key}"): writer._add_object(DictionaryObject({
-            NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
-            NameObject("/BaseFont"): NameObject(f"/{base}"), NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
-        })) for key, base in (("PackF1", "Helvetica"), ("PackF2", "Helvetica-Bold"))
-    })
-    for content in slides:
-        _pdf_page(writer, content, fonts)
-    writer.add_metadata({
-        "/Title": f"{summary.la_name}: education performance {summary.year_label}",
-        "/Subject": "Board pack",
-        "/Author": "Education performance dashboard",
-        "/Keywords": f"content_sha256={summary.content_sha256}; built_at={summary.built_at}",
-        "/Producer": "rutland_data.board_pack (vl-convert, pypdf)",
-        "/CreationDate": _pdf_date(stamp),
-        "/ModDate": _pdf_date(stamp),
-    })
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
+def _css_string(text: str) -> str:
+    """Text as a CSS string literal (the page-foot stamp is generated content, an artifact outside the tags)."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3C ") + '"'
+
+
+def _pdf(slides: list[Slide], summary: summary_module.Summary, stamp: datetime) -> bytes:
+    """A tagged PDF/UA-1 file (structure tree, headings, table headers, figure alt text, language, title)
+    written by WeasyPrint from `pack_html`, with the data version at the foot of every page."""
+    return weasyprint.HTML(string=pack_html(slides, summary, stamp)).write_pdf(pdf_variant="pdf/ua-1")
 
 
 # ---------------------------------------------------------------- the pack
@@ -407,8 +394,8 @@ def build(con, la_code: str, end_year: int, sections: list[str] | None = None,
     if local_slides:
         slides = [replace(slides[0], unvalidated=True), *slides[1:-1], *local_slides, slides[-1]]
     stamp = built_datetime(summary.built_at)
-    return Pack(pptx=_pptx(slides, summary, stamp), pdf=_pdf(slides, summary, stamp), slides=slides,
-                summary=summary, notes=notes, seconds=time.perf_counter() - started)
+    return Pack(pptx=_pptx(slides, summary, stamp), pdf=_pdf(slides, summary, stamp), ods=_ods(slides, stamp),
+                slides=slides, summary=summary, notes=notes, seconds=time.perf_counter() - started)
 
 
 @access.officer_only
@@ -430,3 +417,11 @@ def build_with_local_returns(con, la_code: str, end_year: int, sections: list[st
             footer=("Source: the council's own school returns (Local data page), checked on upload; counts of 1-5, "
                     "and any count they could be worked out from, are hidden (DNS).",)))
     return build(con, la_code, end_year, sections, tuple(local_slides))
+
+
+def _ods(slides: list[Slide], stamp: datetime) -> bytes:
+    """The data behind each chart (values as stored, published markers as codes) and the sources table."""
+    sheets = [(s.chart_name, s.chart_data) for s in slides if s.chart_data is not None]
+    sheets += [(s.title, s.table) for s in slides if s.table is not None]
+    names = spreadsheet.sheet_names([name for name, _ in sheets])
+    return spreadsheet.ods_bytes(dict(zip(names, (frame for _, frame in sheets))), stamp)

@@ -21,12 +21,13 @@ def built_datetime(summary_built_at: str) -> datetime:
 
 
 def fixed_zip(data: bytes, stamp: datetime) -> bytes:
-    """Rewrite an Office file's zip with every entry dated `stamp`, so equal content gives equal bytes."""
+    """Rewrite an Office file's zip with every entry dated `stamp`, so equal content gives equal bytes. An
+    OpenDocument file's `mimetype` entry stays uncompressed, as the format requires."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for item in source.infolist():
             info = zipfile.ZipInfo(item.filename, date_time=stamp.timetuple()[:6])
-            info.compress_type = zipfile.ZIP_DEFLATED
+            info.compress_type = zipfile.ZIP_STORED if item.filename == "mimetype" else zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             target.writestr(info, source.read(item.filename))
     return out.getvalue()

@@ -20,7 +20,7 @@ from urllib.parse import quote, urlencode
 import pandas as pd
 from docx import Document
 
-from rutland_data.analysis import ranks
+from rutland_data.analysis import group_gaps, ranks
 from rutland_data.exports.office import add_hyperlink, built_datetime, fixed_zip
 from rutland_data.queries import admissions as admissions_queries
 from rutland_data.queries import destinations as destination_queries
@@ -31,6 +31,7 @@ from rutland_data.reference import measures, versions
 from rutland_data.reference.codes import KEY_STAGES, academic_year, neighbour_set_for
 from rutland_data.store import db
 from rutland_data.views import headlines
+from rutland_data.views import groups as group_views
 from rutland_data.views import schools as school_views
 
 SCHOOLS = "Schools"
@@ -198,8 +199,41 @@ def _phase_sections(ctx: _Context) -> dict[str, list[Bullet]]:
         sections[phase] = [b for b in bullets if b is not None]
     bullets = [measure_bullet(ctx, GROUPS, measure, link("meetings", year=ctx.year_label, chart=measure.measure_id))
                for measure in measures.where("groups")]
-    sections[GROUPS] = [b for b in bullets if b is not None]
+    sections[GROUPS] = [b for b in bullets if b is not None] + _group_gap_bullets(ctx)
     return sections
+
+
+# The groups whose gap the review reports by phase (Appendix B: disadvantaged and FSM pupils).
+GAP_BULLET_GROUPS = ("disadvantaged", "fsm")
+
+
+def _group_gap_bullets(ctx: _Context) -> list[Bullet]:
+    """The review's group bullets ('the gap between FSM pupils and all pupils in Rutland for Phonics is wider
+    than seen nationally'), from the Groups page's view for the summary's year only, with its caveats: for each
+    phase and group, the first of the phase's summary measures with a gap that year."""
+    bullets = []
+    for phase in group_views.phases():
+        done: set[str] = set()
+        for part in group_views.phase_groups(ctx.con, phase, ctx.la_code, ctx.la_name, ctx.end_year, "other_group"):
+            if part.end_year != ctx.end_year or not part.measure.appears("summary"):
+                continue
+            for row in part.rows[part.rows["pupil_group"].isin(GAP_BULLET_GROUPS)].itertuples():
+                if row.pupil_group in done or row.la_gap_value is None or pd.isna(row.la_gap_value):
+                    continue
+                done.add(row.pupil_group)
+                measure = part.measure
+                clauses = [f"{measure.name}: the gap between {group_gaps.group_noun(row.pupil_group)} and "
+                           f"{group_gaps.group_noun(row.reference_group)} in {ctx.la_name} is "
+                           f"{row.against_national_gap}.",
+                           f"{row.group}: {row.figure} ({versions.phrase(row.version)}), {row.gap}.",
+                           f"Since the year before, the gap to {row.compared_with}: {row.change}."]
+                if row.caveat:
+                    clauses.append(f"Small numbers: {row.caveat}.")
+                bullets.append(ctx.bullet(GROUPS, f"{measure.short_label}: {group_gaps.group_noun(row.pupil_group)}", clauses,
+                                          link("groups", year=ctx.year_label, phase=phase),
+                                          ("group_trend", (measure.measure_id, row.pupil_group)), part.source_ids,
+                                          part.versions))
+    return bullets
 
 
 def _school_section(ctx: _Context) -> list[Bullet]:

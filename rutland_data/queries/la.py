@@ -90,12 +90,13 @@ def years_with_results(con: duckdb.DuckDBPyConnection, la_code: str) -> list[int
     return [r[0] for r in rows]
 
 
-# How many decimals each file gives a measure in a year (the most any of its areas has).
-_PUBLISHED_DECIMALS = """
-SELECT source_id, end_year,
-       max(CASE WHEN contains(text, 'e') THEN 6
+# The decimals a stored value was published with, over a column `text` holding value::VARCHAR (the most of a group).
+PUBLISHED_DECIMALS_EXPR = """max(CASE WHEN contains(text, 'e') THEN 6
                 WHEN contains(text, '.') AND NOT ends_with(text, '.0') THEN length(split_part(text, '.', 2))
-                ELSE 0 END) AS published_decimals
+                ELSE 0 END)"""
+# How many decimals each file gives a measure in a year (the most any of its areas has).
+_PUBLISHED_DECIMALS = f"""
+SELECT source_id, end_year, {PUBLISHED_DECIMALS_EXPR} AS published_decimals
 FROM (SELECT source_id, end_year, value::VARCHAR AS text FROM la_results WHERE measure_id = $measure AND value IS NOT NULL)
 GROUP BY source_id, end_year
 """

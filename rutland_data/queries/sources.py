@@ -46,3 +46,17 @@ def source_feeds(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         ORDER BY s.source_id
         """
     ).df()
+
+
+def loaded_releases(con: duckdb.DuckDBPyConnection, la_code: str) -> pd.DataFrame:
+    """Each measure's years loaded for the LA: the version shown (NULL: not stated) and the file it came from,
+    with when that file was loaded and its release note - what the release calendar checks against."""
+    return con.execute(
+        """
+        SELECT r.measure_id, r.end_year, r.version, s.file_name, s.loaded_at, s.release_note, s.is_simulated
+        FROM la_results r JOIN sources s USING (source_id)
+        WHERE r.area_code = ? AND r.value IS NOT NULL
+        ORDER BY r.measure_id, r.end_year
+        """,
+        [la_code],
+    ).df()

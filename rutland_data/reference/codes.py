@@ -99,7 +99,21 @@ PUPIL_GROUP_LABELS = {
     "all": "All pupils", "disadvantaged": "Disadvantaged", "not_disadvantaged": "Not disadvantaged",
     "boys": "Boys", "girls": "Girls", "low_prior": "Low prior attainment", "middle_prior": "Middle prior attainment",
     "high_prior": "High prior attainment", "eal": "English as an additional language", "non_mobile": "Non-mobile",
+    "fsm": "Eligible for free school meals", "not_fsm": "Not eligible for free school meals",
+    "sen_support": "SEN support", "ehcp": "EHC plan or statement", "sen_any": "Any SEN", "no_sen": "No identified SEN",
+    "not_eal": "First language English", "cla": "Children looked after", "cin": "Children in need",
 }
+# How a sentence names each group ('the gap between FSM pupils and all pupils').
+PUPIL_GROUP_NOUNS = {
+    "all": "all pupils", "disadvantaged": "disadvantaged pupils", "not_disadvantaged": "non-disadvantaged pupils",
+    "boys": "boys", "girls": "girls", "eal": "pupils with English as an additional language",
+    "not_eal": "pupils whose first language is English", "fsm": "FSM pupils", "not_fsm": "non-FSM pupils",
+    "sen_support": "pupils with SEN support", "ehcp": "pupils with an EHC plan", "sen_any": "pupils with any SEN",
+    "no_sen": "pupils with no identified SEN", "cla": "children looked after", "cin": "children in need",
+}
+# LA-level pupil groups the Groups page shows apart, as vulnerable groups: their figures are few pupils and
+# often suppressed (children looked after and in need have no 'other pupils' figure: all pupils stand in).
+VULNERABLE_GROUPS = ("sen_support", "ehcp", "cla", "cin")
 
 # ---- English Indices of Deprivation ---------------------------------------------------------------------------
 LSOAS_IN_ENGLAND = {"2011": 32844, "2021": 33755}

@@ -14,6 +14,12 @@ of the academic year, e.g. 2017 for 2016/17):
 - `gap 2020-2021: no KS2 tests (COVID-19)` - nothing was published for 2019/20 and 2020/21. A gap
   is not a new series: the years are simply missing. `gap 2024-` is open-ended (not published since).
 
+A release calendar (`release_calendar`) is written `VERSION MONTH[-MONTH][ +N|-N]`, separated by ';': the
+version published, the month or months it comes out, and the year counted from the figure's end year (KS2
+2024/25, end year 2025: `provisional Sep; revised Dec` are September and December 2025; KS4's `revised Feb +1`
+is February 2026; admissions offers for September 2025 entry, end year 2026, `final Jun -1` are June 2025).
+Blank: the dashboard does not track when it is published.
+
 A possible range is written `LOW to HIGH: why` (`-9 to 9: (Attainment 8 - its estimate) / 10`): what the
 score can take by how it is built, not what anyone has scored, so a swapped or mis-read column fails.
 
@@ -22,6 +28,7 @@ code reads the dictionary from here, and tests/test_dictionary.py checks the cop
 """
 from __future__ import annotations
 
+import calendar
 import csv
 import functools
 import re
@@ -40,6 +47,7 @@ PLACES = {
     "overview": "the Overview: each phase's first measure with a figure",
     "summary": "the performance summary and board pack, a section per phase",
     "groups": "the summary's and pack's pupil-groups section",
+    "vulnerable": "the Groups page's vulnerable-groups section (SEND timeliness, children looked after, in need)",
     "schools": "the Schools page, under the key stage of its phase (and the summary's schools section if also a "
                "summary measure)",
     "school_context": "the School profile's context (census, absence): describes the whole school, so it has no "
@@ -66,6 +74,9 @@ COMPARATOR_KINDS = {
     "same_phase": "a school's national and LA figures are those of its own phase (census, absence)",
 }
 _BREAK = re.compile(r"^(new|gap) (\d{4})(?:(-)(\d{4})?)?: (\S.*)$")
+_RELEASE = re.compile(r"^(provisional|revised|final) ([A-Z][a-z]{2})(?:-([A-Z][a-z]{2}))?(?: ([+-]\d))?$")
+MONTHS = {name: number for number, name in enumerate(calendar.month_abbr) if name}
+VERSION_ORDER = ("provisional", "revised", "final")   # the order releases come out in
 _RANGE = re.compile(r"^(-?\d+(?:\.\d+)?) to (-?\d+(?:\.\d+)?): (\S.*)$")
 
 
@@ -96,6 +107,32 @@ def parse_breaks(text: str) -> tuple[SeriesBreak, ...]:
             raise ValueError(f"'{part}': the gap ends before it starts")
         found.append(SeriesBreak(kind, int(first), end if kind == "gap" else None, reason.strip()))
     return tuple(sorted(found, key=lambda b: b.first))
+
+
+@dataclass(frozen=True)
+class ReleaseRule:
+    """One release of a measure's figures for a year: its version, its months and its year after the end year."""
+    version: str
+    first_month: int
+    last_month: int
+    year_offset: int
+
+
+def parse_calendar(text: str) -> tuple[ReleaseRule, ...]:
+    """A `release_calendar` cell's releases; ValueError names the part it cannot read."""
+    rules = []
+    for part in filter(None, (p.strip() for p in (text or "").split(";"))):
+        match = _RELEASE.match(part)
+        if not match or match.group(2) not in MONTHS or (match.group(3) and match.group(3) not in MONTHS):
+            raise ValueError(f"'{part}' should read 'VERSION MONTH[-MONTH][ +N]', e.g. 'revised Feb +1'")
+        version, first, last, offset = match.groups()
+        if MONTHS[last or first] < MONTHS[first]:
+            raise ValueError(f"'{part}': the months run backwards")
+        rules.append(ReleaseRule(version, MONTHS[first], MONTHS[last or first], int(offset or 0)))
+    versions = [r.version for r in rules]
+    if versions != sorted(set(versions), key=VERSION_ORDER.index):
+        raise ValueError(f"'{text}': each version once, in the order {', '.join(VERSION_ORDER)}")
+    return tuple(rules)
 
 
 @dataclass(frozen=True)
@@ -142,6 +179,10 @@ class Measure:
     breakdown_label: str | None
     polarity_noun: str | None
     possible_range: PossibleRange | None
+    release_calendar: str
+
+    def releases(self) -> tuple[ReleaseRule, ...]:
+        return parse_calendar(self.release_calendar)
 
     def appears(self, place: str) -> bool:
         return place in self.appears_in
@@ -196,7 +237,7 @@ class Measure:
 
 _COLUMNS = ("measure_id", "phase", "name", "short_label", "unit", "polarity", "decimals", "year_type", "description",
             "series_breaks", "lait_code", "sort_order", "appears_in", "school_phase", "comparators", "ranked",
-            "chart_title", "axis_label", "breakdown_label", "polarity_noun", "possible_range")
+            "chart_title", "axis_label", "breakdown_label", "polarity_noun", "possible_range", "release_calendar")
 
 
 def _problem(row: dict, seen: set[str]) -> tuple[str, str] | None:
@@ -224,7 +265,8 @@ def _problem(row: dict, seen: set[str]) -> tuple[str, str] | None:
     for column, failed, why in checks:
         if failed:
             return column, why
-    for column, parse in (("series_breaks", parse_breaks), ("possible_range", parse_range)):
+    for column, parse in (("series_breaks", parse_breaks), ("possible_range", parse_range),
+                          ("release_calendar", parse_calendar)):
         try:
             parse(row[column])
         except ValueError as error:
@@ -252,7 +294,7 @@ def read_dictionary(path: Path = MEASURES_FILE) -> tuple[Measure, ...]:
                 comparators=_list(row["comparators"]), ranked=row["ranked"] == "true",
                 chart_title=row["chart_title"], axis_label=row["axis_label"],
                 breakdown_label=row["breakdown_label"] or None, polarity_noun=row["polarity_noun"] or None,
-                possible_range=parse_range(row["possible_range"])))
+                possible_range=parse_range(row["possible_range"]), release_calendar=row["release_calendar"]))
     return tuple(sorted(measures, key=lambda m: m.sort_order))
 
 

@@ -40,7 +40,8 @@ CREATE TABLE measures (
     axis_label     TEXT NOT NULL,
     breakdown_label TEXT,                 -- its label beside sibling measures ('First preference', 'Autumn term')
     polarity_noun  TEXT,                  -- what 'lower' refers to in a sentence, for lower-is-better measures
-    possible_range TEXT                   -- 'LOW to HIGH: why', for scores (checked at intake)
+    possible_range TEXT,                  -- 'LOW to HIGH: why', for scores (checked at intake)
+    release_calendar TEXT                 -- 'VERSION MONTH[-MONTH][ +N]; ...': when its figures are published
 );
 
 -- Every geography a result can belong to.
@@ -310,4 +311,26 @@ CREATE TABLE postcode_areas (
     ward_code     TEXT,                   -- the ward the file gives (ONSPD osward / NSPL ward)
     source_id     INTEGER NOT NULL,
     source_row    INTEGER NOT NULL
+);
+
+-- ==== LA-level pupil groups ====
+-- LA, region and England results of one pupil group (tidy long form): the base measure's dictionary row
+-- (unit, decimals, polarity, series breaks) holds for every group; the series loaded are those listed in
+-- rutland_data/reference/group_measures.csv. The all-pupils figure stays in la_results.
+CREATE TABLE la_group_results (
+    measure_id    TEXT NOT NULL,          -- the base measure, e.g. 'ks2_rwm_exp'
+    pupil_group   TEXT NOT NULL,          -- reference/codes.py PUPIL_GROUP_LABELS: 'disadvantaged', 'fsm', 'girls', ...
+    year_label    TEXT NOT NULL,          -- as published
+    end_year      INTEGER NOT NULL,
+    area_code     TEXT NOT NULL,
+    value         DOUBLE,                 -- NULL when the publisher gave a marker instead
+    value_code    TEXT,                   -- the published marker; never turned into 0
+    cohort        INTEGER,                -- pupils in the group the figure covers, where a file publishes it (filled in
+                                          -- from another file that gives the same value with its cohort)
+    version       TEXT CHECK (version IN ('provisional', 'revised', 'final')),  -- NULL where the file does not say
+    source_id     INTEGER NOT NULL,
+    source_row    INTEGER NOT NULL,
+    PRIMARY KEY (measure_id, pupil_group, end_year, area_code),
+    CHECK (value IS NOT NULL OR value_code IS NOT NULL),
+    CHECK (cohort IS NULL OR cohort >= 0)
 );

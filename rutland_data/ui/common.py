@@ -27,6 +27,7 @@ import streamlit as st
 from rutland_data import access, settings
 from rutland_data.charts import tables
 from rutland_data.charts.figures import Figure
+from rutland_data.exports import spreadsheet
 from rutland_data.ingest import build, local_returns
 from rutland_data.queries import la as la_queries
 from rutland_data.queries import sources as source_queries
@@ -246,6 +247,12 @@ def csv_download(label: str, table: pd.DataFrame, file_name: str, key: str) -> N
                        icon=":material/download:")
 
 
+def ods_download(table: pd.DataFrame, stem: str, key: str, sheet: str | None = None) -> None:
+    """The same table as an ODS spreadsheet (markers as codes), also made only when its button is clicked."""
+    st.download_button("Download ODS spreadsheet", functools.partial(spreadsheet.ods_bytes, {sheet or stem: table}),
+                       file_name=f"{stem}.ods", mime=spreadsheet.ODS_MIME, key=key, icon=":material/download:")
+
+
 # From this many rows a table's display form is cached: a cache hit on a 500-row table costs a third to a half of
 # formatting its cells again, while for a table of a few rows the hash costs more than the formatting.
 CACHED_TABLE_ROWS = 100
@@ -273,10 +280,12 @@ def shown_table(shown: pd.DataFrame, **options) -> None:
 def table_block(frame: pd.DataFrame, *, csv_name: str, key: str, source_ids=None, csv: pd.DataFrame | None = None,
                 decimals: dict[str, int] | None = None, download_label: str = "Download CSV (with published codes)",
                 **options) -> None:
-    """A table as a reader should see it, its CSV download (`csv`, default the table itself) and, given its
+    """A table as a reader should see it, its CSV and ODS downloads (`csv`, default the table itself) and, given its
     sources, where its figures came from: every table a page shows that is not behind a chart."""
     table(frame, decimals, **options)
-    csv_download(download_label, frame if csv is None else csv, csv_name, f"csv-{key}")
+    downloaded = frame if csv is None else csv
+    csv_download(download_label, downloaded, csv_name, f"csv-{key}")
+    ods_download(downloaded, csv_name.removesuffix(".csv"), f"ods-{key}")
     if source_ids is not None:
         st.caption(source_line(source_ids))
 
@@ -293,7 +302,7 @@ def described(spec: dict, alt_text: str) -> dict:
 
 
 def figure_block(figure: Figure, key: str) -> None:
-    """A registry figure: its chart with its alt text, its data as a table, a CSV download and where the
+    """A registry figure: its chart with its alt text, its data as a table, CSV and ODS downloads and where the
     figures came from (rutland_data/charts/figures.py). Altair's schema check is left to the chart builders'
     tests: repeating it on every rerun only costs time. The table's value columns are rounded on screen by the
     dictionary's decimals (`Figure.shown_table`, worked out once per cached figure); the CSV keeps them as
@@ -303,4 +312,5 @@ def figure_block(figure: Figure, key: str) -> None:
         st.markdown(f"**Chart description.** {figure.alt_text}")
         shown_table(figure.shown_table)
         csv_download("Download CSV (with published codes)", figure.table, figure.csv_name, f"csv-{key}")
+        ods_download(figure.table, figure.csv_name.removesuffix(".csv"), f"ods-{key}", sheet=figure.title)
     st.caption(source_line(figure.source_ids))

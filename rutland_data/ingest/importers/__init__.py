@@ -499,45 +499,73 @@ def insert_la_results(con: duckdb.DuckDBPyConnection, results: pd.DataFrame) -> 
 
     `results` has the la_results columns. Returns (rows added or replaced, note for the sources table).
     """
+    return _insert_winners(con, results, "la_results", ("measure_id", "end_year", "area_code"), LA_RESULT_COLUMNS)
+
+
+def insert_la_group_results(con: duckdb.DuckDBPyConnection, results: pd.DataFrame) -> tuple[int, str | None]:
+    """`insert_la_results` for pupil-group figures (table la_group_results), under the same version rule. Where
+    the figure kept has no cohort (LAIT publishes none) and this file gives the same value with its cohort, the
+    cohort is filled in from this file: it counts the pupils of that very figure."""
+    added, note = _insert_winners(con, results, "la_group_results",
+                                  ("measure_id", "pupil_group", "end_year", "area_code"), LA_GROUP_RESULT_COLUMNS)
+    con.register("incoming_cohorts", results[results["cohort"].notna()][
+        ["measure_id", "pupil_group", "end_year", "area_code", "value", "cohort"]])
+    try:
+        con.execute(
+            """
+            UPDATE la_group_results g SET cohort = i.cohort
+            FROM incoming_cohorts i
+            WHERE g.cohort IS NULL AND g.measure_id = i.measure_id AND g.pupil_group = i.pupil_group
+              AND g.end_year = i.end_year AND g.area_code = i.area_code AND abs(g.value - i.value) < 1e-9
+            """
+        )
+    finally:
+        con.unregister("incoming_cohorts")
+    return added, note
+
+
+# The tables and key columns `_insert_winners` writes: fixed names, never from input.
+_WINNER_TABLES = {"la_results", "la_group_results"}
+
+
+def _insert_winners(con: duckdb.DuckDBPyConnection, results: pd.DataFrame, table: str, keys: tuple[str, ...],
+                    columns: list[str]) -> tuple[int, str | None]:
+    """Insert into `table` the winner of each key among the incoming and stored rows (the version rule)."""
+    if table not in _WINNER_TABLES:
+        raise ValueError(f"not a results table: {table}")
     order = versions.winner_order_sql()
-    con.register("incoming_results", results)
+    key_list = ", ".join(keys)
+    matched = " AND ".join(f"i.{k} = r.{k}" for k in keys)
+    column_list = ", ".join(columns)
+    con.register("incoming_results", results[columns])
     try:
         overlap, differing = con.execute(
-            """
+            f"""
             SELECT count(*), count(*) FILTER (WHERE r.value IS DISTINCT FROM i.value)
-            FROM incoming_results i JOIN la_results r USING (measure_id, end_year, area_code)
+            FROM incoming_results i JOIN {table} r USING ({key_list})
             """
         ).fetchall()[0]
         con.execute(
             f"""
-            CREATE OR REPLACE TEMP TABLE la_results_winners AS
+            CREATE OR REPLACE TEMP TABLE results_winners AS
             WITH candidates AS (
-                SELECT measure_id, year_label, end_year, area_code, value, value_code, version, source_id,
-                       source_row, true AS is_incoming
-                FROM incoming_results
+                SELECT {column_list}, true AS is_incoming FROM incoming_results
                 UNION ALL
-                SELECT r.*, false AS is_incoming FROM la_results r
-                WHERE EXISTS (SELECT 1 FROM incoming_results i WHERE i.measure_id = r.measure_id
-                              AND i.end_year = r.end_year AND i.area_code = r.area_code)
+                SELECT {", ".join(f"r.{c}" for c in columns)}, false AS is_incoming FROM {table} r
+                WHERE EXISTS (SELECT 1 FROM incoming_results i WHERE {matched})
             )
-            SELECT *, count(*) FILTER (WHERE NOT is_incoming)
-                          OVER (PARTITION BY measure_id, end_year, area_code) > 0 AS replaces
+            SELECT *, count(*) FILTER (WHERE NOT is_incoming) OVER (PARTITION BY {key_list}) > 0 AS replaces
             FROM candidates
-            QUALIFY row_number() OVER (PARTITION BY measure_id, end_year, area_code ORDER BY {order}) = 1
+            QUALIFY row_number() OVER (PARTITION BY {key_list} ORDER BY {order}) = 1
             """
         )
         added, replaced = con.execute(
             "SELECT count(*) FILTER (WHERE is_incoming), count(*) FILTER (WHERE is_incoming AND replaces) "
-            "FROM la_results_winners"
+            "FROM results_winners"
         ).fetchall()[0]
-        con.execute(
-            """
-            INSERT OR REPLACE INTO la_results
-            SELECT measure_id, year_label, end_year, area_code, value, value_code, version, source_id, source_row
-            FROM la_results_winners WHERE is_incoming
-            """
-        )
-        con.execute("DROP TABLE la_results_winners")
+        con.execute(f"INSERT OR REPLACE INTO {table} ({column_list}) SELECT {column_list} FROM results_winners "
+                    "WHERE is_incoming")
+        con.execute("DROP TABLE results_winners")
     finally:
         con.unregister("incoming_results")
     note = None
@@ -552,6 +580,8 @@ def insert_la_results(con: duckdb.DuckDBPyConnection, results: pd.DataFrame) -> 
 
 LA_RESULT_COLUMNS = ["measure_id", "year_label", "end_year", "area_code", "value", "value_code", "version",
                      "source_id", "source_row"]
+LA_GROUP_RESULT_COLUMNS = ["measure_id", "pupil_group", "year_label", "end_year", "area_code", "value", "value_code",
+                           "cohort", "version", "source_id", "source_row"]
 
 
 def wide_la_results(source: SourceFile, frame: pd.DataFrame, measure_by_column: dict[str, object],

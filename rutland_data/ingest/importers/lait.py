@@ -2,7 +2,8 @@
 
 Every LA, region and England, all years, one row per measure/year/area with the value
 as text. Only measures named in the indicator dictionary (`lait_code`) are loaded, for
-every area, because ranks and quartiles need all LAs.
+every area, because ranks and quartiles need all LAs; the pupil-group series named in
+`reference/group_measures.csv` go to `la_group_results` (LAIT publishes no cohort sizes).
 """
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import re
 
 import pandas as pd
 
+from rutland_data.reference import group_measures
 from rutland_data.reference import measures as measure_dictionary
 from rutland_data.ingest.importers import (
     BadInput,
@@ -17,6 +19,7 @@ from rutland_data.ingest.importers import (
     Importer,
     SourceFile,
     insert_areas,
+    insert_la_group_results,
     insert_la_results,
     parse_values,
     reject_duplicates,
@@ -50,8 +53,9 @@ def _area_code(la_number: float) -> str:
 
 def load(con, source: SourceFile, source_id: int, settings) -> tuple[int, str | None]:
     wanted = {m.lait_code: m for m in measure_dictionary.read_dictionary() if m.lait_code}
+    groups = group_measures.by_lait_code()
     frame = source.frame()
-    frame = frame[frame["Short Desc"].isin(wanted)].copy()
+    frame = frame[frame["Short Desc"].isin(wanted.keys() | groups.keys())].copy()
     if frame.empty:
         raise BadInput(source.display_name, "holds none of the dictionary's LAIT measures", column="Short Desc")
     if frame["LA Number"].isna().any():
@@ -74,7 +78,6 @@ def load(con, source: SourceFile, source_id: int, settings) -> tuple[int, str | 
     years = frame["Years"].astype(str).map(parsed_years)
     frame["end_year"] = years.map(lambda pair: pair[0])
     frame["version"] = _versions(frame, years.map(lambda pair: pair[1]))
-    frame["measure_id"] = frame["Short Desc"].map(lambda code: wanted[code].measure_id)
     frame["area_code"] = frame["LA Number"].map(_area_code)
     reject_duplicates(source, frame, ["Short Desc", "end_year", "LA Number"], "measure, year and LA")
 
@@ -84,11 +87,17 @@ def load(con, source: SourceFile, source_id: int, settings) -> tuple[int, str | 
     frame["source_row"] = frame["_row"]
 
     insert_areas(con, _areas(frame))
-    added, note = insert_la_results(
-        con,
-        frame[["measure_id", "year_label", "end_year", "area_code", "value", "value_code",
-               "version", "source_id", "source_row"]],
-    )
+    is_group = frame["Short Desc"].isin(groups.keys())
+    headline = frame[~is_group].assign(measure_id=lambda f: f["Short Desc"].map(lambda code: wanted[code].measure_id))
+    added, note = insert_la_results(con, headline)
+    grouped = frame[is_group].assign(
+        measure_id=lambda f: f["Short Desc"].map(lambda code: groups[code].measure_id),
+        pupil_group=lambda f: f["Short Desc"].map(lambda code: groups[code].pupil_group),
+        cohort=None)
+    if not grouped.empty:
+        group_added, group_note = insert_la_group_results(con, grouped)
+        added += group_added
+        note = "; ".join(filter(None, [note, group_note and f"pupil groups: {group_note}"])) or None
     return added, note
 
 
@@ -124,8 +133,12 @@ LA_NUMBER = Number("an LA number (LAIT numbers regions 970-990)", 100, 999, whol
 
 
 def _value_rules() -> dict[str, Number]:
-    """Each dictionary measure's LAIT code -> the rule for its values (its unit and possible range)."""
-    return {m.lait_code: measure_rule(m) for m in measure_dictionary.read_dictionary() if m.lait_code}
+    """Each dictionary measure's LAIT code -> the rule for its values (its unit and possible range); a pupil
+    group's code takes its base measure's rule."""
+    rules = {m.lait_code: measure_rule(m) for m in measure_dictionary.read_dictionary() if m.lait_code}
+    by_id = measure_dictionary.by_id()
+    rules.update({code: measure_rule(by_id[g.measure_id]) for code, g in group_measures.by_lait_code().items()})
+    return rules
 
 
 def _la_number_rules() -> dict[str, Number]:
