@@ -1,7 +1,8 @@
 """Mutation testing of intake: corrupt copies of the real files, each built in a folder of its own.
 
 For every base (a small extract of a real file in ../shared/data; at least one per importer, a few made
-from a real file by renaming its header where no real file has that layout) the fuzz writes the clean
+from a real file by renaming its header where no real file has that layout, and hand-made files for the two
+formats no file in ../shared has at all: Ofsted report cards, ONS postcode lookups) the fuzz writes the clean
 file and mutations of it: values out of range, decimal commas, non-finite and huge numbers, fractional
 counts, truncation mid-row, ragged rows, swapped and renamed headers, re-encodings (UTF-16, Latin-1,
 binary), BOMs, duplicated rows, corrupt gzip, zip and parquet, and GeoJSON faults (NaN coordinates,
@@ -71,6 +72,7 @@ class Base:
     where: tuple[str, str] | None = None
     renames: tuple[tuple[str, str], ...] = ()
     keep: tuple[str, ...] = ()
+    text: str | None = None   # a hand-made file, for a format no real file in ../shared has (`source` names it)
 
     @property
     def kind(self) -> str:
@@ -160,6 +162,21 @@ BASES = [
     Base("geo/rutland_iod2019_file1_imd.csv", "iod/iod2025_file1.csv",
          renames=(("LSOA code (2011)", "LSOA code (2021)"),
                   ("Local Authority District code (2019)", "Local Authority District code (2024)"))),
+    Base(EES + "ks4_information_about_schools_2023-24/extract_rutland_202324_information_about_schools_final.csv",
+         "ees/ks4_information_about_schools.csv"),
+    # Ofsted's graded layout from GIAS's own copy of each school's latest Ofsted rating and inspection date
+    Base("dfe/gias_format_samples/extract_hampshire_20220420_gias.csv", "ofsted/graded.csv", rows=80,
+         renames=(("OfstedRating (name)", "Overall effectiveness"), ("OfstedLastInsp", "Inspection start date")),
+         keep=("URN", "Inspection start date", "Overall effectiveness")),
+    # No report-card MI file or ONS postcode lookup is in ../shared: hand-made files in their layouts
+    Base("hand-made: Ofsted report cards", "ofsted/report_cards.csv", text=(
+        "URN,Inspection start date,Publication date,Inclusion,Curriculum and teaching,Achievement,Safeguarding\n"
+        "136629,2026-01-20,2026-02-27,Expected standard,Strong standard,Needs attention,Met\n"
+        "136530,2026-02-03,2026-03-10,Strong standard,Expected standard,Expected standard,Met\n")),
+    Base("hand-made: ONS postcode lookup", "geo/postcodes.csv", text=(
+        "pcds,osward,lsoa11,lsoa21\n"
+        "LE15 6RP,E05012643,E01013794,E01013794\n"
+        "LE15 9TJ,E05012645,E01013787,E01013787\n")),
 ]
 
 
@@ -220,7 +237,7 @@ def _read_clean(root: Path, base: Base) -> Clean:
             clean.content = _csv_bytes(clean.header, clean.rows)
             return clean
         return Clean(base, _importer_for(list(frame.columns)), _parquet_bytes(frame), frame=frame)
-    data = _source_bytes(root, base.source)
+    data = base.text.encode("utf-8") if base.text is not None else _source_bytes(root, base.source)
     if source_kind == "geojson":
         document = json.loads(data)
         return Clean(base, _importer_for(list(document["features"][0]["properties"])), json.dumps(document).encode(),

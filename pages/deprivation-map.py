@@ -134,8 +134,8 @@ with tab_schools:
         common.table(schools[["urn", "name", "phase", "ward_name", "location_method", "lat", "lon"]],
                      {"lat": 5, "lon": 5})
     if not view.unplaced.empty:
-        st.markdown("Not on the map: no location in the loaded files (load the GIAS establishment register to "
-                    "place them).")
+        st.markdown("Not on the map: no grid reference or ward in the loaded files (load the GIAS establishment "
+                    "register, whose Easting/Northing places them).")
         common.table(view.unplaced)
 st.caption(common.source_line(source_ids))
 

@@ -40,8 +40,14 @@ st.markdown(profile.details)
 if profile.links:
     st.caption(profile.links)
 
+if profile.inspection is not None:
+    st.subheader("Ofsted", divider="gray")
+    st.markdown(profile.inspection_note)
+    common.table(profile.inspection.drop(columns="source_id"))
+
 if not profile.has_results:
     st.info("No results are loaded for this school.")
+    common.simulated_banner(profile.source_ids)
     st.stop()
 
 if profile.metrics:

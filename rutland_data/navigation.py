@@ -40,6 +40,7 @@ PAGES: list[PageEntry] = [
     PageEntry("pages/admissions.py", "School admissions", "admissions", "Pupils and places", ":material/how_to_reg:"),
     PageEntry("pages/schools.py", "Schools", "schools", "Performance", ":material/school:"),
     PageEntry("pages/school.py", "School profile", "school", "Performance", ":material/badge:"),
+    PageEntry("pages/academisation.py", "Academisation and Ofsted", "academisation", "Pupils and places", ":material/account_balance:"),
     PageEntry("pages/meetings.py", "Meetings", "meetings", "Meetings", ":material/groups:"),
     PageEntry("pages/improvement-plan.py", "Improvement plan", "improvement-plan", "Meetings", ":material/checklist:"),
     PageEntry("pages/local-data.py", "Local data", "local-data", "Officers", ":material/upload_file:", audience=OFFICER),

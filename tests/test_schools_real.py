@@ -58,7 +58,8 @@ def test_rutland_schools_are_in_the_groups_the_files_give(rutland):
     # P rows 11, 12, 16: NFTYPE ACC (academy converter) -> state-funded mainstream
     assert {groups[u] for u in ("137340", "136530", "136629")} == {school_types.MAINSTREAM}
     assert groups["120322"] == groups["120320"] == school_types.INDEPENDENT  # P rows 13, 17: NFTYPE IND
-    # P rows 14, 15, 18: NFTYPE INDSPEC (The Shires, The Shires Oakham, Wilds Lodge School)
+    # P rows 14, 15, 18: NFTYPE INDSPEC (The Shires, The Shires Oakham - named 'The Shires at Oakham' by the
+    # 2023/24 EES KS4 file, which loads first -, Wilds Lodge School)
     assert groups["131018"] == groups["142635"] == groups["134938"] == school_types.INDEPENDENT_SPECIAL
     # K2: Great Casterton (row 294) and Exton & Greetham (row 288) are RECTYPE 1, and ks2_meta.csv 2018-2019
     # lists only state-funded types under RECTYPE 1
@@ -79,7 +80,7 @@ def test_rutland_ks4_masking_sentence_counts_only_state_funded_mainstream_school
     assert school_views.not_compared_sentence(frame).endswith(
         "2 independent schools, 1 independent special school with a figure.")
     assert set(frame.loc[~frame["compared"], "school"]) == {"Wilds Lodge School", "Oakham School", "Uppingham School",
-                                                            "The Shires", "The Shires Oakham"}
+                                                            "The Shires", "The Shires at Oakham"}
     assert set(frame.loc[~frame["compared"], "significance"]) == {NOT_COMPARED}
 
 
@@ -147,7 +148,7 @@ def test_sqa_uses_dfes_published_band_and_names_figure_year_and_file(rutland):
 def test_sqa_lists_only_open_state_funded_schools_and_never_no_concerns_without_evidence(rutland):
     listing = school_views.sqa_priorities(rutland, "857")
     names = set(listing["school_name"])
-    assert not names & {"Oakham School", "Uppingham School", "Wilds Lodge School", "The Shires", "The Shires Oakham"}
+    assert not names & {"Oakham School", "Uppingham School", "Wilds Lodge School", "The Shires", "The Shires at Oakham"}
     urns = set(listing["urn"])
     assert not urns & {"120185", "120177", "120184", "120181"}  # closed: their successors are listed instead
     assert {"146397", "146425", "146428", "148948"} <= urns   # 148948: L, 120181 -> 148948 on 31-05-2023
@@ -241,8 +242,13 @@ def test_map_says_why_no_school_is_placed_and_the_scatter_has_its_17_schools(rut
     view = deprivation_views.deprivation_view(rutland, "857", choices.la_ons, 2025, "imd", ward_set)
     # no loaded file gives a Rutland school a position: no GIAS establishment rows for 857 (dfe/README.md section 5)
     assert view.schools.empty
-    assert view.placement.startswith("No school is drawn: none of the 28 open schools has a location in the "
-                                     "loaded files")
+    # 22 of them have a postcode (EES 2023/24 full_address, KS2/KS4 PCODE, the census has none); there is no
+    # postcode lookup in ../shared/data/geo (README section 2), so the page says so rather than placing them
+    assert view.placement.startswith("No school is drawn: none of the 28 open schools has a grid reference or ward "
+                                     "in the loaded files")
+    assert ("22 of them have a postcode in the loaded files, but no ONS postcode lookup (ONS Postcode Directory or "
+            "NSPL) is loaded to place them by it.") in view.placement
+    assert (view.unplaced["why"] == deprivation_views.NO_POSTCODE_LOOKUP).sum() == 22
     assert len(view.unplaced) == 28 and "Great Casterton Church of England Primary School" in set(view.unplaced["name"])
     assert "0 schools" not in figures.deprivation_map(rutland, "857", choices.la_ons, 2025, "imd", ward_set,
                                                       False).alt_text

@@ -15,6 +15,7 @@ import duckdb
 import pandas as pd
 
 from rutland_data.charts import absence as absence_charts
+from rutland_data.charts import academisation as academisation_charts
 from rutland_data.charts import admissions as admissions_charts
 from rutland_data.charts import destinations as destination_charts
 from rutland_data.charts import maps
@@ -32,6 +33,7 @@ from rutland_data.analysis import pooling
 from rutland_data.reference import measures
 from rutland_data.reference.codes import IOD_INDICATORS, PUPIL_GROUP_NOUNS, academic_year, neighbour_set_for
 from rutland_data.views import absence as absence_views
+from rutland_data.views import academisation as academisation_views
 from rutland_data.views import deprivation as deprivation_views
 from rutland_data.views import destinations as destination_views
 from rutland_data.views import groups as group_views
@@ -299,6 +301,33 @@ def for_bullet(con: duckdb.DuckDBPyConnection, la_code: str, end_year: int, char
     if kind == "group_trend":
         return group_trend(con, key[0], key[1], la_code, "other_group", end_year)
     raise ValueError(f"unknown chart kind {kind!r}")
+
+
+# ---------------------------------------------------------------- academisation
+
+def academisation_status(con: duckdb.DuckDBPyConnection, la_code: str) -> Figure | None:
+    """The LA's state-funded schools by status (maintained, converter, sponsored, free school) by school year."""
+    view = academisation_views.academisation_view(con, la_code)
+    if view.over_time.empty:
+        return None
+    return Figure("State-funded schools by status", page_spec(
+        academisation_charts.status_lines(view.over_time, academisation_views.STATUSES)),
+        academisation_charts.status_alt_text(view.over_time, view.la_name),
+        view.over_time[["year_label", "status", "schools"]].rename(columns={"year_label": "school year"}),
+        f"schools_by_status_{la_code}.csv", view.source_ids, {"schools": 0})
+
+
+def academisation_pupils(con: duckdb.DuckDBPyConnection, la_code: str) -> Figure | None:
+    """Pupils on roll by phase in maintained schools and academies, by year (the review's table)."""
+    pupils = academisation_views.academisation_view(con, la_code).pupils
+    if not pupils["value"].notna().any():
+        return None
+    la_name = la_queries.area_name(con, la_code)
+    table = pupils[["year_label", "phase", "status", "value", "value_code", "version", "source_id", "source_row"]]
+    return Figure("Pupils by phase in maintained schools and academies", page_spec(
+        academisation_charts.pupil_lines(pupils)), academisation_charts.pupil_alt_text(pupils, la_name),
+        table.rename(columns={"year_label": "year", "value": "pupils"}), f"academisation_pupils_{la_code}.csv",
+        _ids(pupils["source_id"]), {"pupils": 0}, tuple(pupils["version"].dropna()))
 
 
 # ---------------------------------------------------------------- pupil groups

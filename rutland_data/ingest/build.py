@@ -7,14 +7,14 @@ from pathlib import Path
 
 import duckdb
 
-from rutland_data.ingest.demo import geography, groups, la_level, post16, schools
+from rutland_data.ingest.demo import geography, groups, inspections, la_level, post16, schools
 from rutland_data.ingest.formats import all_importers
 from rutland_data.ingest.importers import BadInput, Importer, SourceFile, gias, iter_source_files
 from rutland_data.reference import measures, review_figures
 from rutland_data.settings import Settings
 from rutland_data.store import db
 
-DEMO_PARTS = (la_level, groups, schools, geography, post16)   # generated in this order
+DEMO_PARTS = (la_level, groups, schools, geography, post16, inspections)   # generated in this order
 
 
 @dataclass

@@ -5,12 +5,13 @@ A new format is a module in `importers/` and a line here.
 from __future__ import annotations
 
 from rutland_data.ingest.importers import (Importer, csp_destinations, csp_school, ees_absence, ees_admissions, ees_eyfsp,
-                                           ees_ks4_characteristics, ees_ks4_destinations, ees_sen2, gias, iod, lait,
-                                           neet_participation, ons_geo, school_places_scorecard, stat_neighbours)
+                                           ees_ks4_characteristics, ees_ks4_destinations, ees_ks4_schools, ees_sen2,
+                                           gias, iod, lait, neet_participation, ofsted, ons_geo, ons_postcodes,
+                                           school_places_scorecard, stat_neighbours)
 
 _MODULES = (csp_destinations, csp_school, ees_absence, ees_admissions, ees_eyfsp, ees_ks4_characteristics,
-            ees_ks4_destinations, ees_sen2, gias, iod, lait, neet_participation, ons_geo, school_places_scorecard,
-            stat_neighbours)
+            ees_ks4_destinations, ees_ks4_schools, ees_sen2, gias, iod, lait, neet_participation, ofsted, ons_geo,
+            ons_postcodes, school_places_scorecard, stat_neighbours)
 
 
 def all_importers() -> list[Importer]:

@@ -392,7 +392,8 @@ def _parse_codes(text: pa.Array, rule: Code, markers: frozenset[str], blank: boo
 
 
 def _parse_dates(text: pa.Array, rule: Date, markers: frozenset[str], blank: bool) -> tuple[np.ndarray, np.ndarray]:
-    """(dates, unreadable): each distinct text parsed once, in the rule's layouts."""
+    """(dates, unreadable): each distinct text parsed once, in the rule's layouts; an allowed marker (Ofsted's
+    NULL) is not a date and not unreadable."""
     cells = text.to_pandas()
     distinct = pd.Series(cells.unique())
     parsed = pd.Series(pd.NaT, index=distinct.index, dtype="datetime64[ns]")
@@ -401,7 +402,8 @@ def _parse_dates(text: pa.Array, rule: Date, markers: frozenset[str], blank: boo
         parsed[missing] = pd.to_datetime(distinct[missing], format=layout, errors="coerce")
     dates = cells.map(dict(zip(distinct, parsed))).astype("datetime64[ns]")
     is_blank = (cells == "").to_numpy()
-    return dates.to_numpy(), (dates.isna().to_numpy() & ~is_blank) | (is_blank & (not blank))
+    is_marker = cells.isin(markers).to_numpy()
+    return dates.to_numpy(), (dates.isna().to_numpy() & ~is_blank & ~is_marker) | (is_blank & (not blank))
 
 
 def _check_geometry(frame: pd.DataFrame, order: int, header: str, rule: Geometry) -> list[_Failure]:

@@ -218,14 +218,30 @@ def county_outline(con: duckdb.DuckDBPyConnection, la_ons: str) -> dict | None:
 
 
 def schools(con: duckdb.DuckDBPyConnection, la_code: str) -> pd.DataFrame:
-    """Open schools of the LA with whatever location the register gives (empty if no schools are loaded).
-    Columns: urn, name, phase, comparison_group, ward_code, easting, northing, lat, lon, source_id."""
+    """Open schools of the LA with whatever location the register gives (empty if no schools are loaded), and
+    where a loaded ONS postcode lookup places the school's postcode: its LSOA (2021 first), that LSOA's label
+    point and the lookup's ward. Columns: urn, name, phase, comparison_group, ward_code, easting, northing, lat,
+    lon, postcode, source_id, postcode_lsoa, postcode_lon, postcode_lat, postcode_ward, postcode_source_id,
+    postcode_lookup_loaded."""
     columns = ["urn", "name", "phase", "comparison_group", "ward_code", "easting", "northing", "lat", "lon",
-               "source_id"]
+               "postcode", "source_id"]
+    postcode_columns = ["postcode_lsoa", "postcode_lon", "postcode_lat", "postcode_ward", "postcode_source_id",
+                        "postcode_lookup_loaded"]
     if not db.has_tables(con, "schools"):
-        return pd.DataFrame(columns=columns)
+        return pd.DataFrame(columns=columns + postcode_columns)
     return con.execute(
-        f"SELECT {', '.join(columns)} FROM schools WHERE la_code = ? AND is_open ORDER BY name", [la_code]).df()
+        f"""
+        SELECT {', '.join('s.' + c for c in columns)},
+               COALESCE(g21.code, g11.code) AS postcode_lsoa, COALESCE(g21.label_lon, g11.label_lon) AS postcode_lon,
+               COALESCE(g21.label_lat, g11.label_lat) AS postcode_lat, p.ward_code AS postcode_ward,
+               p.source_id AS postcode_source_id,
+               EXISTS (SELECT 1 FROM sources WHERE importer = 'ONS postcode lookup') AS postcode_lookup_loaded
+        FROM schools s
+        LEFT JOIN postcode_areas p ON p.postcode = s.postcode
+        LEFT JOIN geographies g21 ON g21.kind = 'lsoa' AND g21.vintage = '2021' AND g21.code = p.lsoa21_code
+        LEFT JOIN geographies g11 ON g11.kind = 'lsoa' AND g11.vintage = '2011' AND g11.code = p.lsoa11_code
+        WHERE s.la_code = ? AND s.is_open ORDER BY s.name
+        """, [la_code]).df()
 
 
 def school_results_for_scatter(con: duckdb.DuckDBPyConnection, la_code: str, measure_id: str) -> pd.DataFrame:

@@ -225,6 +225,9 @@ def interval_words(row, measure_id: str, unit: str) -> str:
     """Where the interval shown comes from, or why there is none, in words for the table and tooltip."""
     if pd.isna(row.value):
         return "no figure: a published code stands instead"
+    if measure_id.endswith("_band") and intervals.band_significance(row.published_band):
+        band = int(row.published_band)  # a measure that is DfE's band itself (ks4_p8_band): nothing to interval
+        return f"DfE's published progress band {band} ({intervals.PROGRESS_BANDS[band]}); a band has no interval"
     if isinstance(row.ci_method, str):
         method = "published by DfE" if row.ci_method == "published" else row.ci_method
         if isinstance(row.interval_version, str):
@@ -431,5 +434,6 @@ def responsible_schools(con: duckdb.DuckDBPyConnection, la_code: str) -> pd.Data
     return con.execute("SELECT urn, name AS school_name, comparison_group FROM schools "
                        "WHERE la_code = ? AND is_open AND list_contains(?, comparison_group) ORDER BY name",
                        [la_code, list(school_types.STATE_FUNDED)]).df()
+
 
 

@@ -195,7 +195,14 @@ CREATE TABLE schools (
                                  'alternative provision', 'non-maintained special', 'independent special',
                                  'independent')),
     successor_urn   TEXT,                 -- the school that carries on this one (end of GIAS 'Successor' links)
-    replaced_on     DATE                  -- GIAS link date of the first successor link
+    replaced_on     DATE,                 -- GIAS link date of the first successor link
+    -- Register details as the files word them (GIAS, the performance-table spine, EES school files):
+    postcode        TEXT,                 -- 'LE15 6RP' (upper case, one space)
+    religious_character TEXT,             -- GIAS ReligiousCharacter / spine RELDENOM / EES reldenom
+    admission_policy TEXT,               -- GIAS AdmissionsPolicy / spine ADMPOL / EES admpol_pt
+    gender          TEXT,                 -- 'Mixed', 'Boys', 'Girls'
+    age_low         INTEGER,              -- statutory age range
+    age_high        INTEGER
 );
 
 -- School-level results, one row per school x measure x pupil group x year x version (tidy long form), as
@@ -271,6 +278,39 @@ CREATE TABLE review_figures (
     document      TEXT NOT NULL,          -- short name, e.g. 'LaSSAR 2016-17'
     citation      TEXT NOT NULL,          -- document, section and the quoted words
     PRIMARY KEY (publisher_la, measure_id, end_year, area_code)
+);
+
+-- ==== Ofsted inspections (issue 14) ====
+-- Ofsted's management information 'State-funded schools inspections and outcomes as at ...' (latest
+-- inspections): one row per school x inspection x judgement area, as published. Up to August 2025 the
+-- framework gave an overall effectiveness grade (1 Outstanding .. 4 Inadequate; none for graded
+-- inspections from September 2024); report cards from November 2025 grade each evaluation area on a
+-- five-point scale (1 Exceptional .. 5 Urgent improvement) and give no overall grade.
+CREATE TABLE inspections (
+    urn              TEXT NOT NULL,
+    inspection_start DATE NOT NULL,
+    publication_date DATE,
+    framework        TEXT NOT NULL CHECK (framework IN ('graded', 'report card')),
+    area             TEXT NOT NULL,       -- 'Overall effectiveness', 'Quality of education', 'Inclusion', ...
+    grade            INTEGER,             -- graded: 1-4; report card: 1-5; NULL when the file gives words only
+    grade_text       TEXT NOT NULL,       -- as published ('Good', 'Expected standard', 'Met', 'Not judged')
+    inspection_type  TEXT,                -- as published, e.g. 'Section 5', 'Section 8'
+    pupils           INTEGER,             -- the file's 'Total number of pupils' for the school, where given
+    source_id        INTEGER NOT NULL,
+    source_row       INTEGER NOT NULL,
+    PRIMARY KEY (urn, inspection_start, area)
+);
+
+-- ==== Postcode lookups (issue 14: schools on the map) ====
+-- ONS postcode directories (ONSPD / NSPL, or ONS's postcode to OA to LSOA best-fit lookup): the small areas a
+-- school's postcode lies in, kept only for postcodes the register holds (a national file has 2.7 million).
+CREATE TABLE postcode_areas (
+    postcode      TEXT PRIMARY KEY,       -- 'LE15 6RP' (upper case, one space)
+    lsoa11_code   TEXT,                   -- 2011 LSOA, where the file gives it
+    lsoa21_code   TEXT,                   -- 2021 LSOA, where the file gives it
+    ward_code     TEXT,                   -- the ward the file gives (ONSPD osward / NSPL ward)
+    source_id     INTEGER NOT NULL,
+    source_row    INTEGER NOT NULL
 );
 
 -- ==== LA-level pupil groups ====

@@ -76,28 +76,36 @@ def locate_schools(found: pd.DataFrame, wards: pd.DataFrame,
                    other_ward_points: dict[str, tuple[float, float]] | None = None) -> pd.DataFrame:
     """Give every school a map position and a ward, saying how each was found.
 
-    Position: the register's latitude/longitude, else its Easting/Northing converted, else the
-    label point of its ward (approximate; `other_ward_points` covers wards of another set than the one
-    drawn). Ward: the register's if it is among `wards`, else the drawn ward the point falls in.
+    Position: the register's latitude/longitude, else its Easting/Northing converted, else the label point of
+    the LSOA a loaded ONS postcode lookup puts its postcode in, else the label point of its ward (both
+    approximate; `other_ward_points` covers wards of another set than the one drawn). Ward: the register's (or
+    the postcode lookup's) if it is among `wards`, else the drawn ward the point falls in.
     Adds lon, lat, location_method, ward_code, ward_name; drops schools that cannot be placed at all.
     """
     shapes = {row.ward_code: shape(json.loads(row.display_geometry)) for row in wards.itertuples()}
     labels = {**(other_ward_points or {}),
               **{row.ward_code: (row.label_lon, row.label_lat) for row in wards.itertuples()}}
     names = dict(zip(wards["ward_code"], wards["ward_name"]))
-    sharing: dict[str, list] = {}
+    sharing: dict[str, list] = {}   # schools placed at one area's label point, set around it
     for school in found.to_dict("records"):
+        if pd.notna(school.get("postcode_lsoa")):
+            sharing.setdefault(school["postcode_lsoa"], []).append(school["urn"])
         if pd.notna(school.get("ward_code")):
             sharing.setdefault(school["ward_code"], []).append(school["urn"])
     placed = []
     for school in found.to_dict("records"):
-        ward = school.get("ward_code") if pd.notna(school.get("ward_code")) else None
+        ward = next((school[c] for c in ("ward_code", "postcode_ward") if pd.notna(school.get(c))), None)
+        lsoa = school.get("postcode_lsoa")
         if pd.notna(school.get("lat")) and pd.notna(school.get("lon")):
             lon, lat, method = float(school["lon"]), float(school["lat"]), "register latitude/longitude"
         elif pd.notna(school.get("easting")) and pd.notna(school.get("northing")):
             lon, lat = bng_to_wgs84(float(school["easting"]), float(school["northing"]))
             method = "register Easting/Northing (British National Grid)"
-        elif ward in labels:
+        elif pd.notna(lsoa) and pd.notna(school.get("postcode_lon")):
+            lon, lat = _spread((float(school["postcode_lon"]), float(school["postcode_lat"])),
+                               sharing[lsoa].index(school["urn"]), len(sharing[lsoa]))
+            method = f"approximate: near the centre of its postcode's LSOA ({lsoa}; ONS postcode lookup)"
+        elif ward in labels and ward in sharing:
             lon, lat = _spread(labels[ward], sharing[ward].index(school["urn"]), len(sharing[ward]))
             method = "approximate: near the centre of its ward"
         else:
@@ -111,30 +119,49 @@ def locate_schools(found: pd.DataFrame, wards: pd.DataFrame,
     return pd.DataFrame(placed, columns=columns)
 
 
+NO_POSTCODE_LOOKUP = ("a postcode in the loaded files, but no grid reference or ward, and no postcode-to-LSOA "
+                      "lookup to place it by")
+
+
 def unplaced_schools(found: pd.DataFrame, placed: pd.DataFrame) -> pd.DataFrame:
     """The schools `locate_schools` could not put on the map, each with why (nothing is guessed).
     Columns: urn, name, phase, why."""
     missing = found[~found["urn"].isin(placed["urn"])]
+    blank = pd.Series(None, index=missing.index)
     why = ["its ward (" + str(w) + ") is not among the loaded ward boundaries" if pd.notna(w) else
-           "no latitude/longitude, grid reference or ward in any loaded register file"
-           for w in missing.get("ward_code", pd.Series(None, index=missing.index))]
+           (f"its postcode ({p}) is not in the loaded ONS postcode lookup, or its LSOA has no loaded boundary"
+            if pd.notna(loaded) and bool(loaded) else NO_POSTCODE_LOOKUP) if pd.notna(p) else
+           "no grid reference, ward or postcode in any loaded register file"
+           for w, p, loaded in zip(missing.get("ward_code", blank), missing.get("postcode", blank),
+                                   missing.get("postcode_lookup_loaded", blank))]
     return pd.DataFrame({"urn": missing["urn"], "name": missing["name"], "phase": missing["phase"], "why": why},
                         columns=["urn", "name", "phase", "why"]).reset_index(drop=True)
 
 
 def placement_sentence(placed: pd.DataFrame, unplaced: pd.DataFrame) -> str:
-    """How many of the LA's open schools are drawn, and why the rest are not."""
+    """How many of the LA's open schools are drawn, how (exactly, or approximately by postcode or ward), and why
+    the rest are not."""
     total = len(placed) + len(unplaced)
     if not total:
         return "No open schools of this local authority are loaded, so none is drawn."
+    with_postcode = int((unplaced["why"] == NO_POSTCODE_LOOKUP).sum()) if not unplaced.empty else 0
+    postcode_clause = (f" {with_postcode} of them have a postcode in the loaded files, but no ONS postcode lookup "
+                       "(ONS Postcode Directory or NSPL) is loaded to place them by it." if with_postcode else "")
     if unplaced.empty:
-        return f"All {total} open schools are drawn."
-    if placed.empty:
-        return (f"No school is drawn: none of the {total} open schools has a location in the loaded files (no "
-                "GIAS establishment record with latitude/longitude, grid reference or ward). They are listed beside "
-                "the map; their results are still on the Schools page and in the scatter below.")
-    return (f"{len(placed)} of {total} open schools are drawn; {len(unplaced)} have no location in the loaded files "
-            "and are listed beside the map.")
+        sentence = f"All {total} open schools are drawn."
+    elif placed.empty:
+        sentence = (f"No school is drawn: none of the {total} open schools has a grid reference or ward in the loaded "
+                    "files (grid references come from a GIAS establishment extract)." + postcode_clause
+                    + " They are listed beside the map; their results are still on the Schools page and in the "
+                    "scatter below.")
+    else:
+        sentence = (f"{len(placed)} of {total} open schools are drawn; {len(unplaced)} cannot be placed from the "
+                    "loaded files and are listed beside the map." + postcode_clause.replace("of them", "of those"))
+    by_postcode = int(placed["location_method"].str.contains("postcode", regex=False).sum()) if not placed.empty else 0
+    if by_postcode:
+        sentence += (f" {by_postcode} {'is' if by_postcode == 1 else 'are'} placed approximately, near the centre of "
+                     "their postcode's LSOA (ONS postcode lookup), not at the school itself.")
+    return sentence
 
 
 @dataclass(frozen=True)

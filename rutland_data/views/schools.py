@@ -11,6 +11,8 @@ import pandas as pd
 from rutland_data import settings
 from rutland_data.analysis import funnels, intervals, sqa
 from rutland_data.queries.la import area_name
+from rutland_data.queries.inspections import latest_judgements, overall_effectiveness
+from rutland_data.views.inspections import overall_words
 from rutland_data.queries.schools import (NOT_TESTED, las_with_schools, masking, pooled_groups, profile_results,
                                           pupil_groups, responsible_schools, result_years, school, school_links,
                                           school_options, sqa_results, with_results)
@@ -129,7 +131,8 @@ def sqa_priorities(con: duckdb.DuckDBPyConnection, la_code: str, latest_year: in
     listed = responsible_schools(con, la_code)
     if results.empty and listed.empty:
         return pd.DataFrame(columns=[*sqa.OUTPUT_COLUMNS, "profile"])
-    listing = sqa.prioritise(results, schools=listed, latest_year=latest_year)
+    listing = sqa.prioritise(results, schools=listed, inspections=overall_effectiveness(con, la_code),
+                             latest_year=latest_year)
     listing["profile"] = "school?urn=" + listing["urn"].astype(str)
     return listing
 
@@ -177,6 +180,29 @@ class SchoolProfile:
     context: pd.DataFrame                      # the context measures over time (may be empty)
     source_ids: list
     versions: list
+    inspection: pd.DataFrame | None = None     # the latest Ofsted inspection's judgements, as published
+    inspection_note: str | None = None         # which inspection, under which URN, which framework
+
+
+def _inspection(con: duckdb.DuckDBPyConnection, urn: str) -> tuple[pd.DataFrame | None, str | None]:
+    """The school's latest inspection: every judgement in Ofsted's words, and a line saying when and how."""
+    judged = latest_judgements(con, "", urn)
+    if judged.empty:
+        return None, None
+    first = judged.iloc[0]
+    under = ("" if first["published_urn"] == urn else
+             f" of the predecessor school {first['published_name']} (URN {first['published_urn']})")
+    scale = ("graded: 1 Outstanding to 4 Inadequate" if first["framework"] == "graded" else
+             "report card: each area from Exceptional to Urgent improvement, no overall grade")
+    note = (f"Latest Ofsted inspection{under}: started {pd.Timestamp(first['inspection_start']):%d %B %Y}"
+            + (f", published {pd.Timestamp(first['publication_date']):%d %B %Y}"
+               if pd.notna(first["publication_date"]) else "") + f" ({scale}).")
+    table = pd.DataFrame({
+        "judgement": judged["area"],
+        "grade": [overall_words(g, t) if f == "graded" else t
+                  for g, t, f in zip(judged["grade"], judged["grade_text"], judged["framework"])],
+        "as published": judged["grade_text"], "source_id": judged["source_id"], "source_row": judged["source_row"]})
+    return table, note
 
 
 def history_note(results: pd.DataFrame) -> str | None:
@@ -219,6 +245,10 @@ def school_profile(con: duckdb.DuckDBPyConnection, urn: str) -> SchoolProfile | 
                                if isinstance(info.get("trust"), str) else info.get("trust_type") or "none recorded"),
         "Academy since": (f"{pd.Timestamp(info['conversion_date']):%d %B %Y}"
                           if pd.notna(info.get("conversion_date")) else "not an academy, or not recorded"),
+        "Age range": (f"{int(info['age_low'])} to {int(info['age_high'])}"
+                      if pd.notna(info.get("age_low")) and pd.notna(info.get("age_high")) else "not recorded"),
+        "Religious character": info.get("religious_character") or "not recorded",
+        "Admissions": info.get("admission_policy") or "not recorded",
         "Open": "yes" if info.get("is_open") else "closed",
         "Compared with national": (f"yes: a {group} school, compared with the state-funded national figure"
                                    if group == school_types.COMPARED else
@@ -231,10 +261,13 @@ def school_profile(con: duckdb.DuckDBPyConnection, urn: str) -> SchoolProfile | 
     details_text = "  \n".join(f"**{k}:** {v}" for k, v in details.items())
     results = profile_results(con, urn)
     history = history_note(results)
+    inspection, inspection_note = _inspection(con, urn)
+    inspection_ids = [] if inspection is None else inspection["source_id"].tolist()
     if results.empty:
         return SchoolProfile(urn=urn, name=info["name"], notice=notice, history=history, details=details_text,
                              links=links, has_results=False, metrics=[], sections=[], results=results,
-                             la_name=info.get("la_name") or "LA", context=pd.DataFrame(), source_ids=[], versions=[])
+                             la_name=info.get("la_name") or "LA", context=pd.DataFrame(), source_ids=inspection_ids,
+                             versions=[], inspection=inspection, inspection_note=inspection_note)
 
     is_context = results["measure_id"].map(lambda m: dictionary[m].appears("school_context"))
     context = results[is_context]
@@ -261,7 +294,8 @@ def school_profile(con: duckdb.DuckDBPyConnection, urn: str) -> SchoolProfile | 
         has_results=True, metrics=metrics, sections=sections, results=results[~is_context],
         la_name=info.get("la_name") or "LA",
         context=context[["measure", "year_label", "value", "value_code", "national", "la_value", "source_id"]],
-        source_ids=results["source_id"].tolist(), versions=results["version"].tolist())
+        source_ids=results["source_id"].tolist() + inspection_ids, versions=results["version"].tolist(),
+        inspection=inspection, inspection_note=inspection_note)
 
 
 @dataclass(frozen=True)

@@ -42,10 +42,19 @@ BENCHMARK_COLUMNS = ["area_code", "school_phase", "end_year", "year_label", "mea
 # until a file that names it loads.
 PLACEHOLDER_NAME_PATTERN = "School %/% (URN %)"
 _SCHOOL_TYPES = {"conversion_date": "DATE", "easting": "INTEGER", "northing": "INTEGER", "lat": "DOUBLE",
-                 "lon": "DOUBLE", "is_open": "BOOLEAN", "source_id": "INTEGER", "replaced_on": "DATE"}
+                 "lon": "DOUBLE", "is_open": "BOOLEAN", "source_id": "INTEGER", "replaced_on": "DATE",
+                 "age_low": "INTEGER", "age_high": "INTEGER"}
 SCHOOL_COLUMNS = ["urn", "name", "la_code", "estab", "phase", "school_type", "trust", "trust_type", "conversion_date",
                   "ward_code", "easting", "northing", "lat", "lon", "is_open", "source_id", "comparison_group",
-                  "successor_urn", "replaced_on"]
+                  "successor_urn", "replaced_on", "postcode", "religious_character", "admission_policy", "gender",
+                  "age_low", "age_high"]
+_POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})$")
+
+
+def normal_postcode(text) -> str | None:
+    """'le15 6rp' / 'LE156RP' -> 'LE15 6RP'; None for anything that is not a UK postcode."""
+    found = _POSTCODE.match(str(text or "").strip().upper())
+    return f"{found.group(1)} {found.group(2)}" if found else None
 
 @dataclass(frozen=True)
 class Field:
@@ -331,8 +340,12 @@ def merge_schools(con, schools: pd.DataFrame) -> None:
         if column not in frame.columns:
             frame[column] = None
     frame["is_open"] = frame["is_open"].astype(object).where(frame["is_open"].notna(), True)
-    for column in ("easting", "northing"):
+    for column in ("easting", "northing", "age_low", "age_high"):
         frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("Int64")
+    frame["postcode"] = frame["postcode"].map(normal_postcode)
+    # The spine and EES files write 'None' for a school with no religious character: kept in words, so
+    # 'None' never reaches a page.
+    frame["religious_character"] = frame["religious_character"].replace({"None": "No religious character"})
     for column in ("lat", "lon"):
         frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("Float64")
     frame["conversion_date"] = pd.to_datetime(frame["conversion_date"], errors="coerce").dt.date
@@ -392,13 +405,15 @@ def _load_results(con, source: SourceFile, source_id: int, fields: list[Field],
     results["version"], results["source_id"], results["source_row"] = version_of(source), source_id, results["_row"]
     results = published_intervals(results)
 
-    schools = frame.loc[is_school, [c for c in ("_urn", "_la", "SCHNAME", "ESTAB", "ICLOSE") if c in frame.columns]]
+    schools = frame.loc[is_school, [c for c in ("_urn", "_la", "SCHNAME", "ESTAB", "ICLOSE", "PCODE")
+                                    if c in frame.columns]]
     type_column = next((c for c in ("NFTYPE", "NFTYPE/FESITYPE") if c in frame.columns), None)
     register = pd.DataFrame({
         "urn": schools["_urn"], "name": text_column(schools, "SCHNAME"),
         "la_code": schools["_la"].replace("", None),
         "estab": text_column(schools, "ESTAB").replace("", None) if "ESTAB" in schools else None,
         "is_open": text_column(schools, "ICLOSE") != "1" if "ICLOSE" in schools else True,
+        "postcode": _blank_none(schools, "PCODE"),
         "phase": rectype[is_school].map(lambda r: "Special" if r == "2" else phase),
         "comparison_group": school_types.from_performance_tables(
             rectype[is_school], text_column(frame.loc[is_school], type_column) if type_column else None,
@@ -556,12 +571,23 @@ def load_school_information(con, source: SourceFile, source_id: int, settings):
         "comparison_group": school_types.from_establishment_type(text_column(frame, "NFTYPE"))
         if "NFTYPE" in frame.columns else None,
         "conversion_date": [d if a else None for d, a in zip(opened, academy)],
+        **{target: _blank_none(frame, column) for target, column in _SPINE_DETAILS.items()},
         # The spine's ICLOSE takes values 1 and 2 with no field guide entry, so a close date decides.
         "is_open": text_column(frame, "CLOSEDATE") == "" if "CLOSEDATE" in frame.columns else True,
         "source_id": source_id,
     }))
     added = con.execute("SELECT count(*) FROM schools").fetchall()[0][0] - before
     return added, None if added == len(frame) else f"{len(frame) - added} schools were already registered; empty fields filled"
+
+
+# register detail -> the spine's column (school_information_meta.csv)
+_SPINE_DETAILS = {"postcode": "POSTCODE", "religious_character": "RELDENOM", "admission_policy": "ADMPOL",
+                  "gender": "GENDER", "age_low": "AGEL", "age_high": "AGEH"}
+
+
+def _blank_none(frame: pd.DataFrame, column: str) -> pd.Series | None:
+    """A column as stripped text with blanks as None; None when the file has no such column."""
+    return text_column(frame, column).replace("", None) if column in frame.columns else None
 
 
 def _day_month_year(text: str):

@@ -54,7 +54,7 @@ def _date(source: SourceFile, row: int, column: str, text: str):
     raise BadInput(source.display_name, f"'{text}' is not a date", row=row, column=column)
 
 
-def _dates(source: SourceFile, rows: pd.Series, column: str, texts) -> list:
+def parse_dates(source: SourceFile, rows: pd.Series, column: str, texts) -> list:
     """`_date` down a column, each distinct text parsed once (33,000 links hold a few thousand dates);
     a bad date is still named at its first row."""
     parsed: dict = {}
@@ -66,7 +66,7 @@ def _dates(source: SourceFile, rows: pd.Series, column: str, texts) -> list:
     return dates
 
 
-def _urns(source: SourceFile, frame: pd.DataFrame, column: str = "URN") -> pd.Series:
+def parse_urns(source: SourceFile, frame: pd.DataFrame, column: str = "URN") -> pd.Series:
     urns = frame[column].str.strip().str.replace(r"\.0$", "", regex=True)
     bad = frame[~urns.str.fullmatch(r"\d+")]
     if not bad.empty:
@@ -90,7 +90,7 @@ def _lat_lon(eastings: pd.Series, northings: pd.Series) -> tuple[list, list]:
 
 def load_establishments(con, source: SourceFile, source_id: int, settings):
     frame = source.frame()
-    frame["urn"] = _urns(source, frame)
+    frame["urn"] = parse_urns(source, frame)
     duplicated = frame[frame.duplicated("urn", keep=False)]
     if not duplicated.empty:
         raise BadInput(source.display_name, f"URN {duplicated['urn'].iloc[0]} appears twice",
@@ -102,7 +102,7 @@ def load_establishments(con, source: SourceFile, source_id: int, settings):
     # The grid reference by the shared number rule (a thousands separator is allowed in whole numbers).
     easting, northing = (column(c).str.replace(",", "", regex=False) for c in ("Easting", "Northing"))
     opened_as_academy = column("ReasonEstablishmentOpened (name)").fillna("").str.contains("Academy", case=False)
-    open_dates = _dates(source, frame["_row"], "OpenDate", column("OpenDate").fillna(""))
+    open_dates = parse_dates(source, frame["_row"], "OpenDate", column("OpenDate").fillna(""))
     lats, lons = _lat_lon(easting, northing)
     register = pd.DataFrame({
         "urn": frame["urn"],
@@ -122,6 +122,12 @@ def load_establishments(con, source: SourceFile, source_id: int, settings):
         "is_open": column("EstablishmentStatus (name)").fillna("Open").str.startswith("Open"),
         "comparison_group": school_types.from_establishment_type(column("TypeOfEstablishment (name)")),
         "source_id": source_id,
+        "postcode": column("Postcode"),
+        "religious_character": column("ReligiousCharacter (name)"),
+        "admission_policy": column("AdmissionsPolicy (name)"),
+        "gender": column("Gender (name)"),
+        "age_low": column("StatutoryLowAge"),
+        "age_high": column("StatutoryHighAge"),
     })
     if register["name"].isna().any():
         row = int(frame.loc[register["name"].isna().to_numpy(), "_row"].iloc[0])
@@ -135,13 +141,13 @@ def load_establishments(con, source: SourceFile, source_id: int, settings):
 
 def load_group_links(con, source: SourceFile, source_id: int, settings):
     frame = source.frame()
-    frame["urn"] = _urns(source, frame)
+    frame["urn"] = parse_urns(source, frame)
     frame = frame[frame["Group Type"].isin(_TRUST_GROUP_TYPES)]
     if "Group Status" in frame.columns:
         frame = frame[frame["Group Status"].str.strip().str.lower() != "closed"]
     frame = frame.assign(_preference=frame["Group Type"].map(_TRUST_GROUP_TYPES)).sort_values(["urn", "_preference"])
     frame = frame.drop_duplicates("urn")
-    joined = _dates(source, frame["_row"], "Joined date", frame["Joined date"])
+    joined = parse_dates(source, frame["_row"], "Joined date", frame["Joined date"])
     is_academy = frame.get("TypeOfEstablishment (name)", pd.Series("", frame.index)).str.contains("cademy|ree school")
     register = pd.DataFrame({
         "urn": frame["urn"],
@@ -164,11 +170,11 @@ def load_group_links(con, source: SourceFile, source_id: int, settings):
 
 def load_links(con, source: SourceFile, source_id: int, settings):
     frame = source.frame()
-    frame["urn"] = _urns(source, frame)
-    frame["linked"] = _urns(source, frame, "LinkURN")
+    frame["urn"] = parse_urns(source, frame)
+    frame["linked"] = parse_urns(source, frame, "LinkURN")
     frame["link_type"] = frame["LinkType"].str.strip()
     reject_duplicates(source, frame, ["urn", "linked", "link_type"], "URN, linked URN and link type")
-    dates = _dates(source, frame["_row"], "LinkEstablishedDate",
+    dates = parse_dates(source, frame["_row"], "LinkEstablishedDate",
                    frame.get("LinkEstablishedDate", pd.Series("", frame.index)))
     names = frame["LinkName"].str.strip().replace("", None) if "LinkName" in frame.columns else None
     links = pd.DataFrame({"urn": frame["urn"], "linked_urn": frame["linked"], "link_type": frame["link_type"],
