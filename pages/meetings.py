@@ -97,7 +97,7 @@ if present:
         st.markdown("No figures for this year.")
         st.stop()
     bullet = bullets[screen - 1]
-    st.title(f"{bullet.section}: {bullet.title}")
+    st.title(common.query(meeting_views.chart_title, la, generated.end_year, bullet.section, bullet.title, bullet.chart))
     st.markdown(f"**{bullet.message}**" + (" *Simulated data.*" if bullet.simulated else ""))
     if len(bullet.clauses) > 1:
         st.markdown(" ".join(bullet.clauses[1:]))

@@ -53,13 +53,14 @@ def test_url_opens_presentation_mode_one_message_per_screen(app):
     assert not at.multiselect, "so are the filters"
     css = [h.proto.body for h in at.get("html")]
     assert any('[data-testid="stSidebar"]' in body and "display: none" in body for body in css)
-    assert [t.value for t in at.title] == ["KS1: KS1 reading, writing and maths: expected standard"]
+    # the screen's title states its message, as the board pack's slide does (views.meetings.chart_title)
+    assert [t.value for t in at.title] == ["KS1 RWM: above England for two years, gap narrowing"]
     assert any(m.value.startswith("**KS1 reading, writing and maths: expected standard: Rutland 67% (version not "
                                   "stated) against")
                for m in at.markdown)
     at.button(key="next").click().run()
     assert at.query_params["slide"] == "4"
-    assert [t.value for t in at.title] == ["KS1: KS1 reading: expected standard"]
+    assert [t.value for t in at.title] == ["KS1 reading: above England for two years, gap narrowing"]
     at.button(key="previous").click().run()
     at.button(key="previous").click().run()
     assert at.query_params["slide"] == "2"

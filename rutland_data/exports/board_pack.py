@@ -29,17 +29,15 @@ from pptx import Presentation
 from pptx.util import Emu, Pt
 
 from rutland_data import access
-from rutland_data.analysis import titles
 from rutland_data.charts import figures
 from rutland_data.charts.style import json_spec
 from rutland_data.exports import spreadsheet
 from rutland_data.exports import summary as summary_module
 from rutland_data.exports.office import built_datetime, fixed_zip
-from rutland_data.queries import la as la_queries
 from rutland_data.queries import sources as source_queries
-from rutland_data.reference import measures, versions
-from rutland_data.reference.codes import neighbour_set_for
+from rutland_data.reference import versions
 from rutland_data.views import deprivation as deprivation_views
+from rutland_data.views import meetings as meeting_views
 from rutland_data.views import local_returns as local_views
 
 SLIDE_WIDTH_PT, SLIDE_HEIGHT_PT = 960, 540          # 13.333 x 7.5 inches, 16:9
@@ -195,7 +193,8 @@ def slides_for(con, summary: summary_module.Summary, include_map: bool = True) -
         drawn = _drawn_chart(con, summary, bullet)
         if drawn is None:
             continue
-        slides.append(Slide(title=_chart_title(con, summary, bullet),
+        slides.append(Slide(title=meeting_views.chart_title(con, summary.la_code, summary.end_year, bullet.section,
+                                                            bullet.title, bullet.chart),
                             message=bullet.message + (" [Simulated data.]" if bullet.simulated else "")
                             + "".join(f" {summary_module.COMMENTARY_LABEL}: {c}" for c in bullet.commentary),
                             **drawn,
@@ -204,18 +203,6 @@ def slides_for(con, summary: summary_module.Summary, include_map: bool = True) -
         slides.append(map_slide)
     slides.append(_sources_slide(con, summary))
     return slides, notes
-
-
-def _chart_title(con, summary: summary_module.Summary, bullet: summary_module.Bullet) -> str:
-    """A trend's slide title states its message (analysis/titles.py: no significance without an interval, polarity,
-    series breaks); other charts keep the bullet's topic."""
-    if bullet.chart[0] != "trend":
-        return f"{bullet.section}: {bullet.title}"
-    measure = measures.by_id()[bullet.chart[1]]
-    frame = la_queries.trend(con, measure.measure_id, summary.la_code, neighbour_set_for("England"))
-    by_role = {role: {int(r.end_year): None if pd.isna(r.value) else float(r.value)
-                      for r in frame[frame["role"] == role].itertuples()} for role in ("la", "england")}
-    return titles.message_title(measure, summary.end_year, by_role["la"], by_role["england"])
 
 
 def _map_slide(con, summary: summary_module.Summary, version: str) -> Slide | None:

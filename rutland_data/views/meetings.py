@@ -5,8 +5,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from rutland_data.analysis import titles
+from rutland_data.queries import la as la_queries
 from rutland_data.queries.meetings import Changes
 from rutland_data.reference import measures, versions
+from rutland_data.reference.codes import neighbour_set_for
 
 
 @dataclass(frozen=True)
@@ -73,3 +76,16 @@ def since_last_meeting(changes: Changes) -> SinceLastMeeting:
                  "national (each school's latest year then and now)." if len(schools) else
                  "No school changed significance against national.")
     return SinceLastMeeting(tuple(lines), revised, new_figures, schools)
+
+
+def chart_title(con, la_code: str, end_year: int, section: str, topic: str, chart: tuple) -> str:
+    """A chart slide's title, the same in the board pack and in presentation mode: a trend's states its message
+    (analysis/titles.py: no significance without an interval, polarity, series breaks); other charts keep
+    their topic."""
+    if chart[0] != "trend":
+        return f"{section}: {topic}"
+    measure = measures.by_id()[chart[1]]
+    frame = la_queries.trend(con, measure.measure_id, la_code, neighbour_set_for("England"))
+    by_role = {role: {int(r.end_year): None if pd.isna(r.value) else float(r.value)
+                      for r in frame[frame["role"] == role].itertuples()} for role in ("la", "england")}
+    return titles.message_title(measure, end_year, by_role["la"], by_role["england"])
