@@ -11,6 +11,7 @@ import argparse
 import os
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import altair as alt
@@ -29,15 +30,7 @@ YEAR = 2017
 
 def _demo_database(folder: Path) -> Path:
     path = folder / "bench_meetings.duckdb"
-    previous = os.environ.get("DASHBOARD_DB")
-    os.environ["DASHBOARD_DB"] = str(path)
-    try:
-        build.build_demo(settings.load())
-    finally:
-        if previous is None:
-            os.environ.pop("DASHBOARD_DB")
-        else:
-            os.environ["DASHBOARD_DB"] = previous
+    build.build_demo(replace(settings.load(), db_path=path))
     return path
 
 

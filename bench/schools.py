@@ -15,6 +15,7 @@ import os
 import statistics
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import duckdb
@@ -152,15 +153,7 @@ def _ranks_ms(con, year: int) -> float:
 
 def _demo_ranks_ms(folder: Path) -> float:
     path = folder / "demo.duckdb"
-    previous = os.environ.get("DASHBOARD_DB")
-    os.environ["DASHBOARD_DB"] = str(path)
-    try:
-        build.build_demo(settings.load())
-    finally:
-        if previous is None:
-            os.environ.pop("DASHBOARD_DB")
-        else:
-            os.environ["DASHBOARD_DB"] = previous
+    build.build_demo(replace(settings.load(), db_path=path))
     con = db.Snapshot(path).cursor()
     year = con.execute("SELECT max(end_year) FROM la_results").fetchone()[0]
     return _ranks_ms(con, year)
