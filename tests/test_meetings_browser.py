@@ -16,7 +16,7 @@ def test_presentation_mode_from_a_link(server, browser):  # noqa: F811 (pytest f
     try:
         assert page.locator('[data-testid="stException"]').count() == 0
         assert not problems, "\n".join(problems)
-        assert page.locator("h1").first.inner_text().strip() == "Phonics: Year 1 phonics: expected standard"
+        assert page.locator("h1").first.inner_text().strip() == "Phonics Y1: above England for five years, gap narrowing"
         assert not page.locator('[data-testid="stSidebar"]').is_visible(), "the sidebar is hidden when presenting"
         message_size = page.locator('[data-testid="stMarkdownContainer"] p', has_text="Change on").first.evaluate(
             "element => parseFloat(getComputedStyle(element).fontSize)")
