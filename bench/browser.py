@@ -25,7 +25,6 @@ page. The bare app is never written into the project.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import pickle
@@ -35,6 +34,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from unittest import mock
 from urllib.parse import parse_qsl
 
 import pyarrow as pa
@@ -231,18 +231,9 @@ def _find_widget(at, key: str):
     return None
 
 
-@contextlib.contextmanager
 def _environment(db_path: Path, la: str):
-    previous = {k: os.environ.get(k) for k in ("DASHBOARD_DB", "DASHBOARD_LA")}
-    os.environ["DASHBOARD_DB"], os.environ["DASHBOARD_LA"] = str(db_path), la
-    try:
-        yield
-    finally:
-        for key, value in previous.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+    """DASHBOARD_DB and DASHBOARD_LA set for the block, restored after it."""
+    return mock.patch.dict(os.environ, {"DASHBOARD_DB": str(db_path), "DASHBOARD_LA": la})
 
 
 def record_page(db_path: Path, la: str, page_filter: Filter) -> PageShape:

@@ -17,6 +17,7 @@ import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
+from unittest import mock
 
 import duckdb
 
@@ -124,9 +125,7 @@ def _page_against_floor(db_path: Path, la: str, page: str, query: dict[str, str]
     """(page ms, floor ms, its element counts): the page through app.py for LA `la`, warm, turn about with its floor."""
     from streamlit.testing.v1 import AppTest
 
-    previous = {k: os.environ.get(k) for k in ("DASHBOARD_DB", "DASHBOARD_LA")}
-    os.environ["DASHBOARD_DB"], os.environ["DASHBOARD_LA"] = str(db_path), la
-    try:
+    with mock.patch.dict(os.environ, {"DASHBOARD_DB": str(db_path), "DASHBOARD_LA": la}):
         at = AppTest.from_file(str(settings.PROJECT_ROOT / "app.py"), default_timeout=600)
         at.query_params.update(query)
         at.run()
@@ -138,12 +137,6 @@ def _page_against_floor(db_path: Path, la: str, page: str, query: dict[str, str]
         floor.run()
         page_seconds, floor_seconds = bench_pages._interleaved_medians(at, floor)
         return page_seconds * 1000, floor_seconds * 1000, counts
-    finally:
-        for key, value in previous.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 def _ranks_ms(con, year: int) -> float:
