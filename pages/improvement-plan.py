@@ -4,6 +4,7 @@ Public to read; signed-in officers edit milestones, import the plan from its tem
 The plan lives in the records database (rutland_data/store/records.py), not the rebuilt main database."""
 from __future__ import annotations
 
+import functools
 from datetime import date
 
 import pandas as pd
@@ -25,6 +26,12 @@ EDITED_COLUMNS = {"milestone": "text", "dates": "dates_text", "due_date": "due_d
 EDITS_KEY = "plan_editor_version"
 OUTCOME_KEY = "plan_outcome"
 
+
+def _milestones(con, plan_id: int, today: date) -> pd.DataFrame:
+    """The plan's milestones as listed, past due first: worked out once per version of the records and day."""
+    return plan_views.milestones(plan_queries.items(con, plan_id), today)
+
+
 filters = common.global_filters()
 common.page_header(
     "Improvement plan",
@@ -34,15 +41,12 @@ common.page_header(
 )
 configured = settings.load()
 officer = auth.is_officer()
-with records.session(configured.records_db_path) as con:
-    plan_queries.seed_if_new(con, filters.la)
-    plan_id = plan_queries.current_plan_id(con)
-    if plan_id is not None:
-        about = plan_queries.plan_about(con, plan_id)
-        items = plan_queries.items(con, plan_id)
-        linked = plan_queries.indicators(con, plan_id)
-        document = plan_queries.document(con, plan_id)
-    trail = plan_queries.audit_trail(con) if officer else None
+common.records_query(plan_queries.seed_if_new, filters.la)
+plan_id = common.records_query(plan_queries.current_plan_id)
+if plan_id is not None:
+    about = common.records_query(plan_queries.plan_about, plan_id)
+    linked = common.records_query(plan_queries.indicators, plan_id)
+    document = common.records_query(plan_queries.document, plan_id)
 
 if plan_id is None:
     st.info("No improvement plan is stored yet. Officers can import one from the template (an Excel workbook or a "
@@ -77,7 +81,7 @@ else:
 
     # ---------------------------------------------------------------- milestones
     st.header("Milestones", divider="gray")
-    milestones = plan_views.milestones(items, date.today())
+    milestones = common.records_query(_milestones, plan_id, date.today())
     late = int((milestones["past_due"] != "").sum()) if not milestones.empty else 0
     st.markdown(f"**{late} of {len(milestones)} milestones are past due and not done**, listed first." if late else
                 f"No milestone is past due and not done ({len(milestones)} milestones).")
@@ -96,12 +100,12 @@ else:
     st.header("Download", divider="gray")
     stem = f"improvement_plan_{plan_id}"
     xlsx_column, zip_column = st.columns(2)
-    xlsx_column.download_button("Plan as Excel (the import template)", plan_template.to_xlsx(document),
-                                file_name=f"{stem}.xlsx", icon=":material/download:", key="download-plan-xlsx",
+    xlsx_column.download_button("Plan as Excel (the import template)",
+                                functools.partial(plan_template.to_xlsx, document), file_name=f"{stem}.xlsx", icon=":material/download:", key="download-plan-xlsx",
                                 mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                                 on_click="ignore")
-    zip_column.download_button("Plan as CSV files (zip)", plan_template.to_csv_zip(document), file_name=f"{stem}.zip",
-                               mime="application/zip", icon=":material/download:", key="download-plan-zip",
+    zip_column.download_button("Plan as CSV files (zip)", functools.partial(plan_template.to_csv_zip, document),
+                               file_name=f"{stem}.zip", mime="application/zip", icon=":material/download:", key="download-plan-zip",
                                on_click="ignore")
 
 if not officer:
@@ -194,6 +198,8 @@ if st.file_uploader("Plan template", type=["xlsx", "zip"], key="plan-upload") is
 
 st.header("Changes", divider="gray")
 st.caption("The latest changes to the plan, meetings and commentary: who, when, and the row before and after.")
+with records.session(configured.records_db_path) as con:   # officers only, and read fresh: who changed what
+    trail = plan_queries.audit_trail(con)
 common.table(trail.rename(columns={"changed_at": "When (UTC)", "changed_by": "Who", "table_name": "Table",
                                    "row_id": "Row", "action": "Change", "before_json": "Before",
                                    "after_json": "After"}))

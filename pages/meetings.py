@@ -56,18 +56,17 @@ sections = tuple(s for s in available if s in chosen)
 summary_sections = tuple(s for s in sections if s != summary.MAP)
 # A recorded meeting (?meeting=ID) carries its officers' commentary beside the figures (records database).
 configured = settings.load()
-with records.session(configured.records_db_path) as records_con:
-    plan_queries.seed_if_new(records_con, la)       # commentary can be about the plan's items
-    recorded = meeting_queries.meetings(records_con)
-    by_id = {str(m.meeting_id): m for m in recorded}
-    meeting = by_id.get(st.query_params.get("meeting", ""))
-    if not present and recorded:
-        choice = st.selectbox("Meeting", ["", *by_id], format_func=lambda i: by_id[i].label if i else "No meeting",
-                              key="meeting", bind="query-params",
-                              help="A recorded meeting: its commentary is shown beside the figures and carried into "
-                                   "its summary and board pack.")
-        meeting = by_id.get(choice or "")
-    notes = meeting_queries.notes(records_con, meeting) if meeting else None
+common.records_query(plan_queries.seed_if_new, la)       # commentary can be about the plan's items
+recorded = common.records_query(meeting_queries.meetings)
+by_id = {str(m.meeting_id): m for m in recorded}
+meeting = by_id.get(st.query_params.get("meeting", ""))
+if not present and recorded:
+    choice = st.selectbox("Meeting", ["", *by_id], format_func=lambda i: by_id[i].label if i else "No meeting",
+                          key="meeting", bind="query-params",
+                          help="A recorded meeting: its commentary is shown beside the figures and carried into "
+                               "its summary and board pack.")
+    meeting = by_id.get(choice or "")
+notes = common.records_query(meeting_queries.notes, meeting) if meeting else None
 generated = common.query(summary.build, la, year, summary_sections, notes)
 bullets = generated.bullets
 

@@ -5,6 +5,7 @@ authority (``DASHBOARD_LA=850``) or a test database (``DASHBOARD_DB=/tmp/x.duckd
 """
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,17 +32,31 @@ class Settings:
     meetings_dir: Path | None = None
 
 
+# The environment variables the settings read: `load` is worked out once per combination of their values.
+VARIABLES = ("DASHBOARD_LA", "DASHBOARD_DB", "DASHBOARD_SUPPRESS_UP_TO", "DASHBOARD_NEIGHBOUR_SET", "DASHBOARD_OFFICERS",
+             "DASHBOARD_BASEMAP", "DASHBOARD_LOCAL_DB", "DASHBOARD_ACCESSIBILITY_CONTACT", "DASHBOARD_RECORDS_DB",
+             "DASHBOARD_MEETINGS_DIR")
+
+
 def load() -> Settings:
-    db_path = Path(os.environ.get("DASHBOARD_DB", PROJECT_ROOT / "data" / "rutland.duckdb"))
+    """The settings the environment gives now. Pages ask for them many times a rerun, so they are made once per
+    combination of values (a test or server that changes a variable gets new settings on the next call)."""
+    return _from_values(tuple(os.environ.get(name) for name in VARIABLES))
+
+
+@functools.lru_cache(maxsize=32)
+def _from_values(values: tuple[str | None, ...]) -> Settings:
+    env = {name: value for name, value in zip(VARIABLES, values) if value is not None}
+    db_path = Path(env.get("DASHBOARD_DB", PROJECT_ROOT / "data" / "rutland.duckdb"))
     return Settings(
-        la_code=os.environ.get("DASHBOARD_LA", "857"),
+        la_code=env.get("DASHBOARD_LA", "857"),
         db_path=db_path,
-        suppress_counts_up_to=int(os.environ.get("DASHBOARD_SUPPRESS_UP_TO", "5")),
-        default_neighbour_set=os.environ.get("DASHBOARD_NEIGHBOUR_SET", "2025-05"),
-        officers=os.environ.get("DASHBOARD_OFFICERS", ""),
-        basemap=os.environ.get("DASHBOARD_BASEMAP", "").strip().lower() in ("1", "true", "yes"),
-        local_db_path=Path(os.environ.get("DASHBOARD_LOCAL_DB", PROJECT_ROOT / "data" / "local_returns.duckdb")),
-        accessibility_contact=os.environ.get("DASHBOARD_ACCESSIBILITY_CONTACT", "").strip(),
-        records_db_path=Path(os.environ.get("DASHBOARD_RECORDS_DB", db_path.with_name("records.duckdb"))),
-        meetings_dir=Path(os.environ.get("DASHBOARD_MEETINGS_DIR", db_path.with_name("meetings"))),
+        suppress_counts_up_to=int(env.get("DASHBOARD_SUPPRESS_UP_TO", "5")),
+        default_neighbour_set=env.get("DASHBOARD_NEIGHBOUR_SET", "2025-05"),
+        officers=env.get("DASHBOARD_OFFICERS", ""),
+        basemap=env.get("DASHBOARD_BASEMAP", "").strip().lower() in ("1", "true", "yes"),
+        local_db_path=Path(env.get("DASHBOARD_LOCAL_DB", PROJECT_ROOT / "data" / "local_returns.duckdb")),
+        accessibility_contact=env.get("DASHBOARD_ACCESSIBILITY_CONTACT", "").strip(),
+        records_db_path=Path(env.get("DASHBOARD_RECORDS_DB", db_path.with_name("records.duckdb"))),
+        meetings_dir=Path(env.get("DASHBOARD_MEETINGS_DIR", db_path.with_name("meetings"))),
     )

@@ -42,6 +42,20 @@ def _lock(path: Path) -> FileLock:
     return FileLock(path.with_name(f"{path.name}.lock"), is_singleton=True)
 
 
+def identity(path: Path) -> tuple | None:
+    """What changes whenever the file is written (for cache keys): the file's and its write-ahead log's inode,
+    modification time and size (a commit lands in the log, a close folds it into the file). None before it exists."""
+    return tuple(_file_identity(Path(f"{path}{suffix}")) for suffix in ("", ".wal")) if Path(path).exists() else None
+
+
+def _file_identity(path: Path) -> tuple[int, int, int] | None:
+    try:
+        status = path.stat()
+    except FileNotFoundError:
+        return None
+    return status.st_ino, status.st_mtime_ns, status.st_size
+
+
 @contextmanager
 def session(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """The records database, created with its schema if new, for one transaction under the lock.

@@ -7,10 +7,11 @@ in. So nothing unvalidated or officer-only may enter a cache entry a public sess
   through `officer_query`. It checks that this session is an officer's *before* looking in its
   cache, and its cache is a function of its own (`_run_officer`, a distinct name: Streamlit keys a
   cache by the cached function's name and code), which nothing else calls.
-- `query` (the public cache, `_run`) refuses an officer-only function outright.
+- `query` (the public cache: `_run`, with `_remembered` in front of it) refuses an officer-only function outright.
 - Caches keyed by the data themselves (`_displayed`) are safe either way: to hit an entry a session must
   already hold the same table. CSV downloads are made from the table the session holds, when clicked.
-tests/test_officer_cache.py asserts each of these.
+tests/test_officer_cache.py asserts each of these. Cached results are shared objects (resource caches, no copy
+per hit): pages read them and never change them.
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ import logging
 import marshal
 import types
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -32,7 +34,7 @@ from rutland_data.ingest import build, local_returns
 from rutland_data.queries import la as la_queries
 from rutland_data.queries import sources as source_queries
 from rutland_data.reference import codes
-from rutland_data.store import db, local_db
+from rutland_data.store import db, local_db, records
 from rutland_data.ui import auth, routing
 
 _LOG = logging.getLogger(__name__)
@@ -85,24 +87,40 @@ def _call(function, db_path: str, identity: tuple[int, int, int], args: tuple):
     return result
 
 
-@st.cache_data(show_spinner=False, max_entries=2000, hash_funcs=_BY_FUNCTION)
+@st.cache_resource(show_spinner=False, max_entries=2000, hash_funcs=_BY_FUNCTION)
 def _run(function, db_path: str, identity: tuple[int, int, int], args: tuple):
     """The public cache: every session reads it (see the cache rule above)."""
     return _call(function, db_path, identity, args)
 
 
-@st.cache_data(show_spinner=False, max_entries=500, hash_funcs=_BY_FUNCTION)
+@st.cache_resource(show_spinner=False, max_entries=500, hash_funcs=_BY_FUNCTION)
 def _run_officer(function, db_path: str, identity: tuple[int, int, int], args: tuple):
     """The officers' cache: only `officer_query` calls it, for an officer (see the cache rule above)."""
     return _call(function, db_path, identity, args)
 
 
+@functools.lru_cache(maxsize=2000)
+def _remembered(function, db_path: str, identity: tuple[int, int, int], args: tuple):
+    """`_run`'s answer kept under plain hashable arguments. A hit on Streamlit's cache works out a digest of every
+    argument (about 0.5 ms); a page asks for 10-60 figures a rerun, each a hit after the first visit. A miss goes
+    to `_run`, so concurrent first visitors still wait for one computation. Public, like `_run`."""
+    return _run(function, db_path, identity, args)
+
+
 def query(function, *args):
-    """Run a query, view or figure function with a cursor of its own, cached by function and database file."""
+    """Run a query, view or figure function with a cursor of its own, cached by function and database file.
+
+    The result is the cached object itself, shared by every session: callers read it and never change it
+    (pandas' copy-on-write keeps a frame derived from it from writing back)."""
     if access.is_officer_only(function):
         raise TypeError(f"{function.__module__}.{function.__name__} is officer-only: use officer_query, "
                         "whose cache no public session reads")
-    return _run(function, *_database(), args)
+    located = (function, *_database(), args)
+    try:
+        hash(located)
+    except TypeError:  # a list or frame among the arguments: only Streamlit's hashing can key it
+        return _run(*located)
+    return _remembered(*located)
 
 
 def officer_query(function, *args):
@@ -115,6 +133,20 @@ def officer_query(function, *args):
     if not auth.is_officer():
         raise PermissionError(f"{function.__name__}: officer-only data asked for by a session that is not an officer's")
     return _run_officer(function, *_database(), args)
+
+
+def records_query(function, *args):
+    """A read of the records database (the plan, meetings, commentary: public on the pages that show them), kept
+    until the file changes. A rerun that only reads then neither opens the file, takes its lock nor applies its
+    schema (about 50 ms); any write changes the file's identity, so the next rerun reads afresh."""
+    path = settings.load().records_db_path
+    return _records_read(function, str(path), records.identity(path), args)
+
+
+@st.cache_resource(show_spinner=False, max_entries=200, hash_funcs=_BY_FUNCTION)
+def _records_read(function, path: str, identity: tuple | None, args: tuple):
+    with records.session(Path(path)) as con:
+        return function(con, *args)
 
 
 def local_returns_file() -> tuple[str, tuple[int, int, int] | None]:

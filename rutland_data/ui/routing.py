@@ -67,7 +67,8 @@ def through_app() -> None:
     A page that is itself the script being run (a test opening one page on its own) never reaches
     app.py: once handed over without getting there, it goes ahead on its own."""
     if getattr(_run, "through_app", False):
-        st.session_state.pop(_HANDED_OFF, None)
+        if _HANDED_OFF in st.session_state:
+            del st.session_state[_HANDED_OFF]
         return
     if st.session_state.get(_HANDED_OFF):
         return
