@@ -12,7 +12,6 @@ headings, lists, tables with column headers and images with alt text become its 
 """
 from __future__ import annotations
 
-import base64
 import io
 import json
 import re
@@ -25,6 +24,7 @@ from html import escape
 import pandas as pd
 import vl_convert
 import weasyprint
+from weasyprint.urls import URLFetcherResponse
 from pptx import Presentation
 from pptx.util import Emu, Pt
 
@@ -35,6 +35,7 @@ from rutland_data.exports import spreadsheet
 from rutland_data.exports import summary as summary_module
 from rutland_data.exports.office import built_datetime, fixed_zip
 from rutland_data.queries import sources as source_queries
+from rutland_data.queries.kept import kept_results
 from rutland_data.reference import versions
 from rutland_data.views import deprivation as deprivation_views
 from rutland_data.views import meetings as meeting_views
@@ -322,9 +323,12 @@ th {{ background: #f3f2f1; }}
 """
 
 
-def _slide_html(content: Slide, heading: str) -> str:
-    """One slide as an HTML section: its heading, message, bullets, chart (an image named by its alt text),
-    table (with column headers) and footer, in reading order."""
+CHART_URL = "chart:{}"   # a chart slide's image in the PDF's HTML, served from memory by `_ChartImages`
+
+
+def _slide_html(content: Slide, heading: str, index: int) -> str:
+    """One slide (the pack's `index`-th) as an HTML section: its heading, message, bullets, chart (an image named
+    by its alt text), table (with column headers) and footer, in reading order."""
     parts = [f"<{heading}>{escape(content.title)}</{heading}>"]
     if content.unvalidated:
         parts.insert(0, f'<p class="unvalidated">{escape(local_views.UNVALIDATED_MARK)}</p>')
@@ -334,8 +338,8 @@ def _slide_html(content: Slide, heading: str) -> str:
         dense = ' class="dense"' if sum(map(len, content.bullets)) > 500 else ""
         parts.append(f"<ul{dense}>" + "".join(f"<li>{escape(b)}</li>" for b in content.bullets) + "</ul>")
     if content.chart_png:
-        source = "data:image/png;base64," + base64.b64encode(content.chart_png).decode("ascii")
-        parts.append(f'<figure><img src="{source}" alt="{escape(content.chart_alt, quote=True)}"></figure>')
+        parts.append(f'<figure><img src="{CHART_URL.format(index)}" alt="{escape(content.chart_alt, quote=True)}">'
+                     "</figure>")
     if content.table is not None:
         head = "".join(f'<th scope="col">{escape(str(c))}</th>' for c in content.table.columns)
         rows = "".join("<tr>" + "".join(f"<td>{escape(str(v))}</td>" for v in row) + "</tr>"
@@ -356,7 +360,7 @@ def pack_html(slides: list[Slide], summary: summary_module.Summary, stamp: datet
             "generator": "rutland_data.board_pack (vl-convert, WeasyPrint)",
             "dcterms.created": when, "dcterms.modified": when}
     head = "".join(f'<meta name="{name}" content="{escape(value, quote=True)}">' for name, value in meta.items())
-    body = "".join(_slide_html(content, "h1" if index == 0 else "h2") for index, content in enumerate(slides))
+    body = "".join(_slide_html(content, "h1" if index == 0 else "h2", index) for index, content in enumerate(slides))
     return (f'<!DOCTYPE html><html lang="{PDF_LANGUAGE}"><head><meta charset="utf-8"><title>{escape(title)}</title>'
             f"{head}<style>{PDF_CSS.replace('var(--stamp)', _css_string(data_version_line(summary)))}</style>"
             f"</head><body>{body}</body></html>")
@@ -367,10 +371,25 @@ def _css_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3C ") + '"'
 
 
+class _ChartImages(weasyprint.URLFetcher):
+    """The slides' chart PNGs for WeasyPrint, by `CHART_URL`. Inlined as data: URLs instead, their 2 MB of base64
+    went through the HTML parser a character at a time, most of a second of the PDF's time."""
+
+    def __init__(self, slides: list[Slide]):
+        super().__init__()
+        self._images = {CHART_URL.format(i): s.chart_png for i, s in enumerate(slides) if s.chart_png}
+
+    def fetch(self, url, headers=None):
+        if url in self._images:
+            return URLFetcherResponse(url, self._images[url], {"Content-Type": "image/png"})
+        return super().fetch(url, headers)
+
+
 def _pdf(slides: list[Slide], summary: summary_module.Summary, stamp: datetime) -> bytes:
     """A tagged PDF/UA-1 file (structure tree, headings, table headers, figure alt text, language, title)
     written by WeasyPrint from `pack_html`, with the data version at the foot of every page."""
-    return weasyprint.HTML(string=pack_html(slides, summary, stamp)).write_pdf(pdf_variant="pdf/ua-1")
+    return weasyprint.HTML(string=pack_html(slides, summary, stamp), url_fetcher=_ChartImages(slides)).write_pdf(
+        pdf_variant="pdf/ua-1")
 
 
 # ---------------------------------------------------------------- the pack
@@ -382,9 +401,10 @@ def build(con, la_code: str, end_year: int, sections: list[str] | None = None,
     `notes`: a meeting's commentary, beside its figures."""
     started = time.perf_counter()
     wanted = None if sections is None else [s for s in sections if s != summary_module.MAP]
-    summary = summary_module.build(con, la_code, end_year, wanted, notes)
-    include_map = sections is None or summary_module.MAP in sections
-    slides, notes = slides_for(con, summary, include_map=include_map)
+    with kept_results(con):   # each series is read once for its bullet, headline card, chart and slide title
+        summary = summary_module.build(con, la_code, end_year, wanted, notes)
+        include_map = sections is None or summary_module.MAP in sections
+        slides, notes = slides_for(con, summary, include_map=include_map)
     if local_slides:
         slides = [replace(slides[0], unvalidated=True), *slides[1:-1], *local_slides, slides[-1]]
     stamp = built_datetime(summary.built_at)

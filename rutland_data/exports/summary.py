@@ -25,6 +25,7 @@ from rutland_data.exports.office import add_hyperlink, built_datetime, fixed_zip
 from rutland_data.queries import admissions as admissions_queries
 from rutland_data.queries import destinations as destination_queries
 from rutland_data.queries import la as la_queries
+from rutland_data.queries.kept import kept_results
 from rutland_data.queries.meetings import MeetingNotes
 from rutland_data.queries import schools as school_queries
 from rutland_data.queries import sources as source_queries
@@ -402,6 +403,11 @@ def build(con, la_code: str, end_year: int, sections: list[str] | None = None,
           notes: MeetingNotes | None = None) -> Summary:
     """The summary for one year; `sections` picks and orders them (None = all available); `notes`: a meeting's
     commentary, carried beside its figures."""
+    with kept_results(con):   # a measure's series is read once for its bullet and its headline card
+        return _build(con, la_code, end_year, sections, notes)
+
+
+def _build(con, la_code: str, end_year: int, sections: list[str] | None, notes: MeetingNotes | None) -> Summary:
     info = source_queries.build_info(con)
     ctx = _Context(con, la_code, la_queries.area_name(con, la_code), end_year, academic_year(end_year),
                    {int(s) for s in source_queries.sources(con).query("is_simulated")["source_id"]},

@@ -6,6 +6,7 @@ import duckdb
 import pandas as pd
 
 from rutland_data.queries import la
+from rutland_data.queries.kept import kept
 from rutland_data.reference import measures
 from rutland_data.reference.codes import ENGLAND_CODE
 from rutland_data.store import db
@@ -31,6 +32,7 @@ ORDER BY pupil_group, end_year, area_code
 """
 
 
+@kept
 def group_series(con: duckdb.DuckDBPyConnection, measure_id: str, la_code: str) -> pd.DataFrame:
     """Every year of one measure by pupil group for the LA and England, with 'all' pupils; `year_label` is the
     dictionary's label for the year."""

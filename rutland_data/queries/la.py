@@ -10,6 +10,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from rutland_data.queries.kept import kept
 from rutland_data.reference import measures
 from rutland_data.reference.codes import EAST_MIDLANDS_CODE, ENGLAND_CODE, NEIGHBOUR_MEAN
 from rutland_data.reference.review_figures import ReviewFigure
@@ -102,6 +103,7 @@ GROUP BY source_id, end_year
 """
 
 
+@kept
 def trend(con: duckdb.DuckDBPyConnection, measure_id: str, la_code: str, neighbour_set: str) -> pd.DataFrame:
     """One measure by year for the LA, England, its region and the neighbour average (`comparator_series`).
 
