@@ -53,6 +53,56 @@ def test_wilson_without_a_cohort_is_none():
     assert intervals.wilson_interval(None, 20) is None
 
 
+def test_wilson_bounds_on_arrays_are_wilson_interval_exactly():
+    # every count of every cohort up to 40 pupils, 0% and 100% and n = 1 among them: the arrays a page computes
+    # for a whole LA at once give, bit for bit, the interval wilson_interval gives for one school
+    n = np.array([size for size in range(1, 41) for _ in range(size + 1)], dtype=float)
+    successes = np.array([count for size in range(1, 41) for count in range(size + 1)], dtype=float)
+    low, high = intervals.wilson_bounds(successes, n)
+    expected = [intervals.wilson_interval(int(s), int(size), is_count=True) for s, size in zip(successes, n)]
+    assert list(zip(low.tolist(), high.tolist())) == expected
+    assert (low[0], high[0]) == (0.0, expected[0][1])          # 0 of 1 pupil
+    assert high[1] == 100.0                                     # 1 of 1 pupil
+
+
+def test_rebuilt_successes_rounds_as_python_round_within_the_cohort():
+    # 50% of 1 pupil = 0.5 -> 0 and 50% of 3 = 1.5 -> 2 (halves to even, as round()); 67% of 17 = 11.39 -> 11;
+    # a percentage over 100 or below 0 stays within 0..n
+    pct = np.array([50, 50, 67, 0, 100, 104, -3], dtype=float)
+    n = np.array([1, 3, 17, 9, 9, 9, 9], dtype=float)
+    assert intervals.rebuilt_successes(pct, n).tolist() == [0, 2, 11, 0, 9, 9, 0]
+    assert [min(max(round(p * size / 100), 0), size) for p, size in zip(pct, n)] == [0, 2, 11, 0, 9, 9, 0]
+
+
+def test_complete_intervals_gives_school_interval_and_its_words_for_each_row():
+    # whole columns at once must give what school_interval and method_text give one figure at a time
+    rows = [("ks2_rwm_exp", 2019, v, n, "TPUP") for v in (0.0, 33.0, 50.0, 67.0, 100.0) for n in (1, 2, 3, 17, 120)]
+    rows += [("ks2_read_prog", y, v, n, "TELIG x READCOV") for y in (2017, 2018, 2019) for v in (-2.5, 0.0, 1.3)
+             for n in (1, 30)]
+    rows += [("ks4_att8", 2019, 50.0, 100, "TPUP"), ("ks2_rwm_exp", 2019, 60.0, 0, "TPUP"),
+             ("abs_overall", 2019, 5.0, 100, "ENROL"), ("ks2_rwm_exp", 2019, 60.0, 20, None),
+             ("ks2_rwm_exp", 2019, None, 20, "TPUP")]
+    frame = pd.DataFrame(rows, columns=["measure_id", "end_year", "value", "cohort_n", "cohort_from"])
+    frame = frame.assign(ci_low=np.nan, ci_high=np.nan, ci_method=None)
+    frame.loc[len(frame)] = ["ks4_p8", 2019, 0.69, 132, "P8PUP", 0.47, 0.91, "published"]
+    units = {"ks2_rwm_exp": "%", "ks2_read_prog": "score", "ks4_att8": "score", "ks4_p8": "score", "abs_overall": "%"}
+    completed = intervals.complete_intervals(frame, units, ["abs_overall"])
+    for row, done in zip(frame.itertuples(), completed.itertuples()):
+        if row.ci_method == "published":
+            assert (done.ci_low, done.ci_high, done.ci_method) == (0.47, 0.91, "published")
+            continue
+        interval = None
+        if row.measure_id != "abs_overall" and pd.notna(row.value) and isinstance(row.cohort_from, str):
+            interval = intervals.school_interval(units[row.measure_id], row.measure_id, row.end_year, row.value,
+                                                 row.cohort_n)
+        if interval is None:
+            assert math.isnan(done.ci_low) and math.isnan(done.ci_high) and done.ci_method is None
+        else:
+            assert (done.ci_low, done.ci_high) == (interval.low, interval.high)
+            assert done.ci_method == intervals.method_text(interval, row.value, row.end_year, row.cohort_from)
+    assert completed["ci_method"].str.startswith("computed: Wilson").sum() == 25   # 5 x 5; n = 0 gets none
+
+
 @given(st.integers(min_value=1, max_value=500), st.data())
 def test_wilson_contains_the_observed_proportion(n, data):
     successes = data.draw(st.integers(min_value=0, max_value=n))

@@ -7,10 +7,10 @@ every school value needs an interval before it is compared with national. Percen
 """
 from __future__ import annotations
 
-import math
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from rutland_data.reference.codes import academic_year
@@ -66,13 +66,26 @@ def wilson_interval(successes_or_pct: float | None, n: int | None, z: float = 1.
     if successes_or_pct is None or n is None or n <= 0 or is_missing(successes_or_pct):
         return None
     successes = successes_or_pct if is_count else round(successes_or_pct * n / 100)
-    successes = min(max(successes, 0), n)
+    low, high = wilson_bounds(min(max(successes, 0), n), n, z)
+    return float(low), float(high)
+
+
+def wilson_bounds(successes, n, z: float = 1.96):
+    """(low, high) in percent of the Wilson score interval for `successes` of `n` pupils (n > 0): numbers or
+    numpy arrays alike, so the interval a page computes for 500 schools at once is the one `wilson_interval`
+    gives for one."""
     p = successes / n
     z2 = z * z
     denominator = 1 + z2 / n
     centre = (p + z2 / (2 * n)) / denominator
-    half = z * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / denominator
-    return max(0.0, centre - half) * 100, min(1.0, centre + half) * 100
+    half = z * np.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / denominator
+    return np.maximum(0.0, centre - half) * 100, np.minimum(1.0, centre + half) * 100
+
+
+def rebuilt_successes(pct, n):
+    """The pupils reaching a measure rebuilt from its published percentage of n pupils: round(pct x n / 100)
+    (halves to even, as Python's round), kept within 0..n. Numbers or numpy arrays."""
+    return np.clip(np.rint(pct * n / 100), 0, n)
 
 
 def score_interval(score: float | None, n: int | None, sd: float | None,
@@ -80,8 +93,13 @@ def score_interval(score: float | None, n: int | None, sd: float | None,
     """score +/- z * sd / sqrt(n): DfE's interval for a progress score (or any mean score)."""
     if score is None or sd is None or n is None or n <= 0 or is_missing(score):
         return None
-    half = z * sd / math.sqrt(n)
-    return score - half, score + half
+    half = score_half_width(n, sd, z)
+    return float(score - half), float(score + half)
+
+
+def score_half_width(n, sd, z: float = 1.96):
+    """z * sd / sqrt(n), for numbers or numpy arrays (`score_interval` and `complete_intervals`)."""
+    return z * sd / np.sqrt(n)
 
 
 def progress_interval(measure_id: str, end_year: int, score: float | None,
@@ -112,7 +130,7 @@ def school_interval(unit: str, measure_id: str, end_year: int, value: float | No
         bounds = wilson_interval(value, cohort_n)
         if bounds is None:
             return None
-        successes = min(max(round(value * cohort_n / 100), 0), cohort_n)
+        successes = rebuilt_successes(value, cohort_n)
         return Interval(bounds[0], bounds[1], "wilson", n=int(cohort_n), successes=int(successes))
     if unit == "score":
         return progress_interval(measure_id, end_year, value, cohort_n)
@@ -136,28 +154,56 @@ def significance_label(value: float | None, low: float | None, high: float | Non
     return NOT_DIFFERENT
 
 
+def significance_labels(value, low, high, band, national) -> np.ndarray:
+    """For whole columns (numbers or arrays; NaN for missing): `significance_label` where the value, interval and
+    national are all known, else what the published progress band says (`band_significance`), else NOT_TESTED."""
+    value, low, high, band, national = (np.asarray(x, dtype=float) for x in (value, low, high, band, national))
+    judged = ~(np.isnan(value) | np.isnan(low) | np.isnan(high) | np.isnan(national))
+    by_interval = np.select([low > national, high < national], [ABOVE, BELOW], NOT_DIFFERENT)
+    with np.errstate(invalid="ignore"):
+        by_band = np.select([np.trunc(band) == b for b in _BAND_SIGNIFICANCE], list(_BAND_SIGNIFICANCE.values()),
+                            NOT_TESTED)
+    return np.where(judged, by_interval, by_band)
+
+
 def complete_intervals(results: pd.DataFrame, units: Mapping[str, str], whole_school: Collection[str]) -> pd.DataFrame:
     """`results` (school figures as stored) with an interval computed where none is published and the data allow
-    (`school_interval` decides: Wilson for a percentage on its cohort, score +/- 1.96 SD/sqrt(n) for a progress
+    (as `school_interval` decides: Wilson for a percentage on its cohort, score +/- 1.96 SD/sqrt(n) for a progress
     score on the year's own national pupil SD and the pupils in the measure), and ci_method saying exactly how:
     the SD, n and the columns n came from (`cohort_from`). Measures describing the whole school (`whole_school`:
-    census, absence) get none; nor does a figure whose pupils in the measure are not published."""
+    census, absence) get none; nor does a figure whose pupils in the measure are not published. The bounds are
+    worked out on whole columns at once (a large LA's SQA list reads tens of thousands of figures); the words
+    once per distinct figure."""
     results = results.copy()
     candidates = results[(results["ci_method"] != "published") & ~results["measure_id"].isin(list(whole_school))
                          & results["value"].notna() & results["cohort_n"].notna() & results["cohort_from"].notna()]
-    computed: dict[tuple, tuple] = {}  # the same (measure, year, value, cohort) recurs across schools
-    lows, highs, methods = [], [], []
-    for key in zip(candidates["measure_id"], candidates["end_year"], candidates["value"], candidates["cohort_n"],
-                   candidates["cohort_from"]):
-        if key not in computed:
-            measure_id, end_year, value, n, columns = key
-            interval = school_interval(units.get(measure_id, ""), measure_id, int(end_year), float(value), int(n))
-            computed[key] = (interval.low if interval else math.nan, interval.high if interval else math.nan,
-                             method_text(interval, float(value), int(end_year), columns))
-        low, high, method = computed[key]
-        lows.append(low)
-        highs.append(high)
-        methods.append(method)
+    measure_ids = candidates["measure_id"].tolist()
+    end_years = candidates["end_year"].to_numpy(dtype=np.int64)
+    values = candidates["value"].to_numpy(dtype=float)
+    n = np.trunc(candidates["cohort_n"].to_numpy(dtype=float))
+    unit = np.array([units.get(m, "") for m in measure_ids], dtype=object)
+    sds = {key: national_pupil_sd(*key) for key in set(zip(measure_ids, end_years.tolist()))}
+    sd = np.array([np.nan if sds[key] is None else sds[key] for key in zip(measure_ids, end_years.tolist())],
+                  dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        wilson = (unit == "%") & (n > 0)
+        successes = rebuilt_successes(values, n)
+        wilson_low, wilson_high = wilson_bounds(successes, n)
+        score = (unit == "score") & (n > 0) & ~np.isnan(sd)
+        half = score_half_width(n, sd)
+    lows = np.where(wilson, wilson_low, np.where(score, values - half, np.nan))
+    highs = np.where(wilson, wilson_high, np.where(score, values + half, np.nan))
+    words: dict[tuple, str | None] = {}  # the same figure (measure, year, value, cohort) recurs across schools
+    methods = []
+    for row in zip(wilson.tolist(), score.tolist(), lows.tolist(), highs.tolist(), measure_ids, end_years.tolist(),
+                   values.tolist(), n.tolist(), successes.tolist(), sd.tolist(), candidates["cohort_from"].tolist()):
+        is_wilson, is_score, low, high, measure_id, end_year, value, pupils, reaching, year_sd, columns = row
+        key = (is_wilson, is_score, measure_id, end_year, value, pupils, columns)
+        if key not in words:
+            interval = (Interval(low, high, "wilson", n=int(pupils), successes=int(reaching)) if is_wilson else
+                        Interval(low, high, "national pupil SD", n=int(pupils), sd=year_sd) if is_score else None)
+            words[key] = method_text(interval, value, end_year, columns)
+        methods.append(words[key])
     results.loc[candidates.index, "ci_low"] = lows
     results.loc[candidates.index, "ci_high"] = highs
     results["ci_method"] = results["ci_method"].astype(object)

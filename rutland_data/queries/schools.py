@@ -28,8 +28,10 @@ out of current lists.
 from __future__ import annotations
 
 import uuid
+from collections import namedtuple
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from rutland_data.analysis import intervals, pooling, sqa
@@ -199,20 +201,35 @@ def masking(con: duckdb.DuckDBPyConnection, la_code: str, measure_id: str, end_y
         national_version
     frame["la_value"], frame["la_source_id"], frame["la_version"] = la_value, la_source, la_version
     frame["compared"] = frame["comparison_group"] == school_types.COMPARED
-    frame["group"] = [school_types.heading(g) for g in frame["comparison_group"]]
-    frame["significance"] = [
-        _significance(v, lo, hi, band, national) if compared else NOT_COMPARED
-        for v, lo, hi, band, compared in zip(frame["value"], frame["ci_low"], frame["ci_high"],
-                                              frame["published_band"], frame["compared"])
-    ]
+    frame["group"] = [school_types.heading(g) for g in frame["comparison_group"].tolist()]
+    frame["significance"] = np.where(
+        frame["compared"].to_numpy(dtype=bool),
+        intervals.significance_labels(_numbers(frame["value"]), _numbers(frame["ci_low"]), _numbers(frame["ci_high"]),
+                                      _numbers(frame["published_band"]), np.nan if national is None else national),
+        NOT_COMPARED).tolist()
     frame["below_national"] = frame["compared"] & frame["value"].notna() & (national is not None) \
         & (frame["value"] < (national or 0))
     unit = measure_dictionary.by_id()[measure_id].unit
-    rows = list(frame.itertuples())  # once for both columns: over a large LA's schools this is the slow part
-    frame["interval_from"] = [interval_words(r, measure_id, unit) for r in rows]
-    frame["published_as"] = [published_as(r) for r in rows]
+    frame["interval_from"] = [interval_words(r, measure_id, unit) for r in _records(frame, _INTERVAL_WORDS_COLUMNS)]
+    frame["published_as"] = published_as_column(frame)
     frame["profile"] = "school?urn=" + frame["urn"].astype(str)
     return frame
+
+
+def _numbers(column: pd.Series) -> np.ndarray:
+    """A numeric column as floats, NaN where missing (nullable integer columns included)."""
+    return column.to_numpy(dtype=float, na_value=np.nan)
+
+
+def _records(frame: pd.DataFrame, columns: tuple[str, ...]) -> list:
+    """The rows of `frame` as named tuples of plain Python values, for per-row wording: `itertuples` over
+    Arrow-backed columns costs far more than the wording itself on a large LA's 500 schools."""
+    record = namedtuple("Record", columns)
+    return [record(*values) for values in zip(*(frame[c].tolist() for c in columns))]
+
+
+_INTERVAL_WORDS_COLUMNS = ("value", "published_band", "ci_method", "interval_version", "differing_version",
+                           "differing_value", "end_year", "year_label", "cohort_n")
 
 
 def _significance(value, low, high, band, national) -> str:
@@ -258,6 +275,19 @@ def published_as(row) -> str:
     return f"published under the predecessor school {row.published_name} (URN {row.published_urn}{when})"
 
 
+def published_as_column(frame: pd.DataFrame) -> list[str]:
+    """`published_as` for every row of a frame of results (from_predecessor, published_name, published_urn,
+    replaced_on): worded only for the few rows a predecessor published."""
+    words = [""] * len(frame)
+    predecessors = np.flatnonzero(frame["from_predecessor"].to_numpy(dtype=bool))
+    if len(predecessors):
+        shown = frame.iloc[predecessors]
+        for position, row in zip(predecessors, _records(shown, ("from_predecessor", "published_name", "published_urn",
+                                                                "replaced_on"))):
+            words[position] = published_as(row)
+    return words
+
+
 def group_gaps(con: duckdb.DuckDBPyConnection, la_code: str, measure_id: str, end_year: int,
                comparator: str = "same_group") -> pd.DataFrame:
     """Each state-funded mainstream school's pupil-group figures with the gap to national (same group,
@@ -296,18 +326,22 @@ def pooled_groups(con: duckdb.DuckDBPyConnection, la_code: str, measure_id: str,
     rows = shown_results(con, "p.la_code = $la AND r.measure_id = $measure AND list_contains($years, r.end_year)",
                          {"la": la_code, "measure": measure_id, "years": available})
     rows = _one_per_school_year(rows[rows["comparison_group"] == school_types.COMPARED], ["pupil_group"])
+    by_school_group: dict[tuple, dict[int, tuple]] = {}  # (school, name, group) -> year -> its one figure
+    for urn, school_name, group, year, n, value, code in zip(
+            *(rows[c].tolist() for c in ("school_urn", "school", "pupil_group", "end_year", "cohort_n", "value",
+                                         "value_code"))):
+        by_school_group.setdefault((urn, school_name, group), {}).setdefault(year, (n, value, code))
     out = []
-    for (urn, school_name, group), part in rows.groupby(["school_urn", "school", "pupil_group"], sort=True):
+    for (urn, school_name, group), by_year in sorted(by_school_group.items(), key=lambda item: item[0]):
         components = []
         for year in available:
-            found = part[part["end_year"] == year]
-            if found.empty:
+            if year not in by_year:
                 components.append(pooling.YearCount(year, None, None, "not published"))
                 continue
-            row = found.iloc[0]
-            n = None if pd.isna(row["cohort_n"]) else int(row["cohort_n"])
-            value = None if pd.isna(row["value"]) else float(row["value"])
-            code = row["value_code"] if isinstance(row["value_code"], str) else None
+            n, value, code = by_year[year]
+            n = None if pd.isna(n) else int(n)
+            value = None if pd.isna(value) else float(value)
+            code = code if isinstance(code, str) else None
             if unit == "%":
                 numerator = None if value is None or n is None else round(value * n / 100)
             else:
@@ -391,7 +425,7 @@ def profile_results(con: duckdb.DuckDBPyConnection, urn: str) -> pd.DataFrame:
                                          frame["published_band"], frame["national"])
     ]
     frame["interval_from"] = [interval_words(r, r.measure_id, r.unit) for r in frame.itertuples()]
-    frame["published_as"] = [published_as(r) for r in frame.itertuples()]
+    frame["published_as"] = published_as_column(frame)
     return frame
 
 
@@ -402,7 +436,7 @@ def sqa_results(con: duckdb.DuckDBPyConnection, la_code: str) -> pd.DataFrame:
     dictionary = measure_dictionary.by_id()
     frame = shown_results(con, "p.la_code = $la AND r.pupil_group = 'all' AND list_contains($measures, r.measure_id)",
                           {"la": la_code, "measures": [*measure_dictionary.ids("sqa"), *measure_dictionary.ids("sqa_absence")]})
-    frame = frame[frame["school_is_open"].astype(bool) & frame["comparison_group"].map(school_types.is_state_funded)]
+    frame = frame[frame["school_is_open"].astype(bool) & frame["comparison_group"].isin(school_types.STATE_FUNDED)]
     frame = _one_per_school_year(frame, [])
     national = con.execute(
         f"""
@@ -417,13 +451,16 @@ def sqa_results(con: duckdb.DuckDBPyConnection, la_code: str) -> pd.DataFrame:
         [ENGLAND_CODE, ENGLAND_CODE],
     ).df()
     by_key = {(m, int(y), ph): v for m, y, ph, v in national.itertuples(index=False)}
-    frame["national_value"] = [
-        by_key.get((m, int(y), BENCHMARK_PHASE.get(ph, "secondary") if "same_phase" in dictionary[m].comparators
-                    else "all"), by_key.get((m, int(y), "la_results")))
-        for m, y, ph in zip(frame["measure_id"], frame["end_year"], frame["phase"])]
-    frame["polarity"] = [dictionary[m].polarity for m in frame["measure_id"]]
+    keys = list(zip(frame["measure_id"].tolist(), frame["end_year"].tolist(), frame["phase"].tolist()))
+    national_by_key = {  # worked out once per measure, year and phase, not per school
+        (m, y, ph): by_key.get((m, int(y), BENCHMARK_PHASE.get(ph, "secondary")
+                                if "same_phase" in dictionary[m].comparators else "all"),
+                               by_key.get((m, int(y), "la_results")))
+        for m, y, ph in set(keys)}
+    frame["national_value"] = [national_by_key[key] for key in keys]
+    frame["polarity"] = [dictionary[m].polarity for m in frame["measure_id"].tolist()]
     frame = frame.rename(columns={"urn": "published_urn"})
-    frame["published_as"] = [published_as(r) for r in frame.itertuples()]
+    frame["published_as"] = published_as_column(frame)
     return (frame.rename(columns={"school_urn": "urn", "school": "school_name"})
             [[*sqa.RESULT_COLUMNS, *sqa.EVIDENCE_COLUMNS]].reset_index(drop=True))
 
