@@ -1,6 +1,7 @@
 """Benchmarks, run by hand (not tests): `python -m bench run [--from DIR]`, `python -m bench fuzz [--from DIR]`,
 `python -m bench load --db FILE ...` (many sessions over the websocket: bench/load.py) and
-`python -m bench browser --db FILE ...` (filter changes in Chromium against bare pages: bench/browser.py).
+`python -m bench browser --db FILE ...` (filter changes in Chromium against bare pages: bench/browser.py) and
+`python -m bench served --db FILE` (every page's warm rerun in a real server against its bare page: bench/served.py).
 
 Outside the dashboard's core, so they may drive pages with Streamlit's test harness and use the UI
 package; nothing in `rutland_data` imports them. `run` times the build and every page (bench/pages.py),
@@ -14,7 +15,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from bench import browser, fuzz, load, maps, meetings, pages, schools
+from bench import browser, fuzz, load, maps, meetings, pages, schools, served
 
 FEATURES = {"maps": maps, "meetings": meetings, "schools": schools}
 
@@ -31,7 +32,7 @@ def _fuzz(args: argparse.Namespace) -> list[str]:
     return fuzz.report_lines(Path(args.source) if args.source else None)
 
 
-SERVED = {"load": load, "browser": browser}  # benchmarks with their own options, against a running server
+SERVED = {"load": load, "browser": browser, "served": served}  # benchmarks with their own options, against a running server
 
 
 def main(argv: list[str] | None = None) -> int:

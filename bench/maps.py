@@ -111,7 +111,7 @@ def run() -> list[str]:
     with tempfile.TemporaryDirectory() as scratch:
         try:
             holds, england_rows, first, warm, page = _measure_page(Path(scratch) / "england", True)
-            counts = bench._element_counts(page)
+            counts = bench.element_counts(page)
             deck_json = page.get("deck_gl_json_chart")[0].proto.json
             _, floor = _timed_runs(AppTest.from_string(bench.floor_script(counts), default_timeout=120))
             small_holds, small_rows, small_first, small_warm, _ = _measure_page(Path(scratch) / "rutland", False)

@@ -62,7 +62,7 @@ def _build_in_subprocess(root: Path, db_path: Path) -> tuple[float, float]:
     return seconds, peak_kb / 1024
 
 
-def _element_counts(at) -> dict[str, int]:
+def element_counts(at) -> dict[str, int]:
     """What the page draws in its main area, by kind: the floor draws as many of each."""
     main = at.main
     return {
@@ -96,7 +96,7 @@ def _interleaved_medians(page, floor) -> tuple[float, float]:
 # page draws, on toy data. Its rerun is what Streamlit itself costs for a page of that shape.
 FLOOR_SCRIPT = '''
 import pandas as pd, pydeck as pdk, streamlit as st
-counts, page_count = {counts!r}, {page_count!r}
+counts, page_count = {counts}, {page_count!r}
 data = pd.DataFrame({{"x": [1, 2, 3, 4], "y": [3, 1, 4, 1], "s": list("abab")}})
 # A spec dict, as the app passes its registry figures (an Altair chart would add its schema check to the floor).
 spec = {{"mark": {{"type": "line", "point": True}}, "encoding": {{"x": {{"field": "x", "type": "quantitative"}},
@@ -142,9 +142,16 @@ current.run()
 '''
 
 
-def floor_script(counts: dict[str, int]) -> str:
-    """The bare page for a page that drew `counts` (see FLOOR_SCRIPT), with a navigation as long as the app's."""
-    return FLOOR_SCRIPT.format(counts=counts, page_count=len(pages_for(officer=False)))
+ELEMENT_KINDS = ("charts", "tables", "metrics", "maps", "texts", "expanders", "downloads", "choices")
+
+
+def floor_script(counts: dict[str, int] | None) -> str:
+    """The bare page for a page that drew `counts` (see FLOOR_SCRIPT), with a navigation as long as the app's.
+    None: one bare page for every shape, its counts read from the query string (`?charts=5&texts=12`), for a
+    server that stands in for every page in turn (bench/served.py)."""
+    expression = (repr(counts) if counts is not None else
+                  f"{{kind: int(st.query_params.get(kind, 0)) for kind in {ELEMENT_KINDS!r}}}")
+    return FLOOR_SCRIPT.format(counts=expression, page_count=len(pages_for(officer=False)))
 
 
 def page_render_lines(db_path: Path) -> list[str]:
@@ -158,7 +165,7 @@ def page_render_lines(db_path: Path) -> list[str]:
         at = AppTest.from_file(app_file, default_timeout=300)
         at.run()
         at.switch_page(entry.file).run()
-        counts = _element_counts(at)
+        counts = element_counts(at)
         with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as floor_file:
             floor_file.write(floor_script(counts))
         floor = AppTest.from_file(floor_file.name, default_timeout=300)

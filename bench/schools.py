@@ -132,7 +132,7 @@ def _page_against_floor(db_path: Path, la: str, page: str, query: dict[str, str]
         at.switch_page(page).run()
         if at.exception:
             raise RuntimeError(f"{page} failed: {at.exception[0].message}")
-        counts = bench_pages._element_counts(at)
+        counts = bench_pages.element_counts(at)
         floor = AppTest.from_string(bench_pages.floor_script(counts), default_timeout=120)
         floor.run()
         page_seconds, floor_seconds = bench_pages._interleaved_medians(at, floor)

@@ -9,6 +9,7 @@ import pytest
 
 from rutland_data import settings
 from rutland_data.ingest import build
+from rutland_data.ui.common import DATA_EXPANDER_PREFIX
 
 SHARED_DATA = settings.SHARED_DATA
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -100,3 +101,13 @@ def app(demo_db, monkeypatch):
 
     monkeypatch.setenv("DASHBOARD_DB", str(demo_db))
     return AppTest.from_file(APP_FILE, default_timeout=120)
+
+
+def with_figure_data_open(at):
+    """`at` rerun with every figure's "Show data" expander open, as a reader who opens them all sees the page: a
+    closed one runs none of its content (ui/common.figure_block). Returns `at`, unchanged if all were open."""
+    closed = [key for key in at.session_state
+              if str(key).startswith(DATA_EXPANDER_PREFIX) and not at.session_state[key]]
+    for key in closed:
+        at.session_state[key] = True
+    return at.run() if closed else at

@@ -8,6 +8,7 @@ import pandas as pd
 
 from rutland_data.settings import PROJECT_ROOT
 from rutland_data.views import academisation
+from tests.conftest import with_figure_data_open
 
 APP_FILE = str(PROJECT_ROOT / "app.py")
 
@@ -17,7 +18,7 @@ def open_page(db_path, monkeypatch):
 
     monkeypatch.setenv("DASHBOARD_DB", str(db_path))
     at = AppTest.from_file(APP_FILE, default_timeout=180).run()
-    at.switch_page("pages/academisation.py").run()
+    with_figure_data_open(at.switch_page("pages/academisation.py").run())
     assert not at.exception, at.exception
     return at
 

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conftest import with_figure_data_open
+
 GDS_MODEL_HEADINGS = [
     "How accessible this dashboard is", "Feedback and contact information",
     "Reporting accessibility problems with this dashboard", "Enforcement procedure",
@@ -50,7 +52,7 @@ def test_the_statement_is_in_the_menu_under_help():
 @pytest.mark.parametrize("page", ["pages/headlines.py", "pages/absence.py"])  # figure and table blocks
 def test_every_csv_download_has_an_ods_beside_it(app, page):
     at = app.run()
-    at.switch_page(page).run()
+    with_figure_data_open(at.switch_page(page).run())
     assert not at.exception
     labels = [d.label for d in at.get("download_button")]
     csv = [i for i, label in enumerate(labels) if label.startswith("Download CSV")]

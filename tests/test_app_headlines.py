@@ -1,7 +1,7 @@
 """AppTest: the app shell, the Headlines and About pages, filters and URL parameters."""
 from __future__ import annotations
 
-
+from tests.conftest import with_figure_data_open
 
 def texts(at) -> str:
     return "\n".join([m.value for m in at.markdown] + [c.value for c in at.caption])
@@ -26,6 +26,20 @@ def test_headlines_renders_without_exception(app):
     assert at.title[0].value == "Headline trends"
     assert len(at.metric) >= 1
     assert any("Demonstration data" in w.value for w in at.warning), "simulated banner missing"
+
+
+def test_a_figure_s_data_runs_only_while_its_expander_is_open(app):
+    app.query_params["year"] = "2016/17"
+    app.query_params["phase"] = "KS2"
+    at = app.run()
+    at.switch_page("pages/headlines.py").run()
+    charts, expanders = len(at.get("vega_lite_chart")), [e.label for e in at.expander]
+    assert charts >= 3 and sum(label.startswith("Show data: ") for label in expanders) == charts
+    assert not at.dataframe and not at.get("download_button")  # closed: no table or file made
+    with_figure_data_open(at)
+    assert not at.exception
+    assert len(at.dataframe) == charts and len(at.get("download_button")) == 2 * charts
+    assert sum(m.value.startswith("**Chart description.** ") for m in at.markdown) == charts
 
 
 def test_url_query_params_seed_the_filters(app):

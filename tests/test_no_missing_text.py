@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from rutland_data.navigation import PAGES, PUBLIC
 from rutland_data.reference.markers import GLOSSARY
-from tests.conftest import APP_FILE
+from tests.conftest import APP_FILE, with_figure_data_open
 
 MISSING = re.compile(r"\b(None|nan|NaN|NaT)\b")
 # Every public page, from the navigation itself, so a new page is walked here without editing this file.
@@ -61,7 +61,7 @@ def visit(db_path, monkeypatch, page: str, la_code: str, **params):
     at.run()
     if page != "home":
         at.switch_page(f"pages/{page}.py").run()
-    return at
+    return with_figure_data_open(at)
 
 
 def check_page(db_path, monkeypatch, page: str, la_code: str, year: str | None = None) -> None:
@@ -70,7 +70,7 @@ def check_page(db_path, monkeypatch, page: str, la_code: str, year: str | None =
     assert_nothing_missing(at, f"{page} ({la_code}, {year or 'default year'})")
     if page == "headlines":  # every phase, not only the first
         for phase in at.button_group(key="phase").options:
-            at.button_group(key="phase").set_value(phase).run()
+            with_figure_data_open(at.button_group(key="phase").set_value(phase).run())
             assert_nothing_missing(at, f"headlines {phase} ({la_code}, {year or 'default year'})")
 
 

@@ -2,6 +2,8 @@
 the seed facts on screen, filters change what is shown, and URL parameters seed the filters."""
 from __future__ import annotations
 
+from tests.conftest import with_figure_data_open
+
 
 def texts(at) -> str:
     return "\n".join([m.value for m in at.markdown] + [c.value for c in at.caption]
@@ -12,7 +14,7 @@ def open_page(app, page: str, **params):
     for key, value in params.items():
         app.query_params[key] = value
     at = app.run()
-    at.switch_page(page).run()
+    with_figure_data_open(at.switch_page(page).run())
     assert not at.exception, at.exception
     return at
 

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.conftest import with_figure_data_open
+
 
 def texts(at) -> str:
     return "\n".join([m.value for m in at.markdown] + [c.value for c in at.caption])
@@ -12,7 +14,7 @@ def open_schools(app, **params):
     for key, value in params.items():
         app.query_params[key] = value
     at = app.run()
-    at.switch_page("pages/schools.py").run()
+    with_figure_data_open(at.switch_page("pages/schools.py").run())
     assert not at.exception, at.exception
     return at
 
@@ -54,7 +56,7 @@ def test_changing_phase_lists_the_secondaries_and_sqa_list_is_exportable(app):
 def test_pupil_group_comparator_changes_the_gaps(app):
     at = open_schools(app, school_year="2016/17", measure="ks2_rwm_exp", key_stage="Primary (KS2)")
     gaps_same = [d.value for d in at.dataframe if "compared_with" in d.value.columns]
-    at.radio(key="group_comparator").set_value("other_group").run()
+    with_figure_data_open(at.radio(key="group_comparator").set_value("other_group").run())
     assert not at.exception
     gaps_other = [d.value for d in at.dataframe if "compared_with" in d.value.columns]
     assert gaps_same and gaps_other

@@ -28,6 +28,8 @@ from pathlib import Path
 import duckdb
 from filelock import FileLock
 
+from rutland_data.store import db
+
 SCHEMA_FILE = Path(__file__).with_name("records.sql")
 ID_COLUMNS = {"plans": "plan_id", "plan_items": "item_id", "plan_indicators": "indicator_id",
               "meetings": "meeting_id", "commentary": "comment_id"}
@@ -45,15 +47,15 @@ def _lock(path: Path) -> FileLock:
 def identity(path: Path) -> tuple | None:
     """What changes whenever the file is written (for cache keys): the file's and its write-ahead log's inode,
     modification time and size (a commit lands in the log, a close folds it into the file). None before it exists."""
-    return tuple(_file_identity(Path(f"{path}{suffix}")) for suffix in ("", ".wal")) if Path(path).exists() else None
+    return tuple(_identity_if_present(Path(f"{path}{suffix}")) for suffix in ("", ".wal")) if Path(path).exists() else None
 
 
-def _file_identity(path: Path) -> tuple[int, int, int] | None:
+def _identity_if_present(path: Path) -> tuple[int, int, int] | None:
+    """`db.file_identity`, or None for a file that is not there (the log comes and goes with every close)."""
     try:
-        status = path.stat()
+        return db.file_identity(path)
     except FileNotFoundError:
         return None
-    return status.st_ino, status.st_mtime_ns, status.st_size
 
 
 @contextmanager

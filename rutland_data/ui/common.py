@@ -285,6 +285,9 @@ def ods_download(table: pd.DataFrame, stem: str, key: str, sheet: str | None = N
                        file_name=f"{stem}.ods", mime=spreadsheet.ODS_MIME, key=key, icon=":material/download:")
 
 
+# The session-state key of a figure's data expander is this prefix and the figure's key: True while it is open.
+DATA_EXPANDER_PREFIX = "data-"
+
 # From this many rows a table's display form is cached: a cache hit on a 500-row table costs a third to a half of
 # formatting its cells again, while for a table of a few rows the hash costs more than the formatting.
 CACHED_TABLE_ROWS = 100
@@ -338,11 +341,16 @@ def figure_block(figure: Figure, key: str) -> None:
     figures came from (rutland_data/charts/figures.py). Altair's schema check is left to the chart builders'
     tests: repeating it on every rerun only costs time. The table's value columns are rounded on screen by the
     dictionary's decimals (`Figure.shown_table`, worked out once per cached figure); the CSV keeps them as
-    stored and is made only when its button is clicked."""
+    stored and is made only when its button is clicked.
+
+    The data expander runs its content only while it is open (`on_change="rerun"`; inside a fragment, opening it
+    reruns only the fragment): a closed expander's table and download buttons were over a quarter of a Headlines
+    rerun's server CPU under load (bench/load.py), for something most visitors never open."""
     st.vega_lite_chart(described(figure.spec, figure.alt_text), width="stretch", key=f"chart-{key}")
-    with st.expander(f"Show data: {figure.title}"):
-        st.markdown(f"**Chart description.** {figure.alt_text}")
-        shown_table(figure.shown_table)
-        csv_download("Download CSV (with published codes)", figure.table, figure.csv_name, f"csv-{key}")
-        ods_download(figure.table, figure.csv_name.removesuffix(".csv"), f"ods-{key}", sheet=figure.title)
+    with st.expander(f"Show data: {figure.title}", key=f"{DATA_EXPANDER_PREFIX}{key}", on_change="rerun") as data:
+        if data.open:
+            st.markdown(f"**Chart description.** {figure.alt_text}")
+            shown_table(figure.shown_table)
+            csv_download("Download CSV (with published codes)", figure.table, figure.csv_name, f"csv-{key}")
+            ods_download(figure.table, figure.csv_name.removesuffix(".csv"), f"ods-{key}", sheet=figure.title)
     st.caption(source_line(figure.source_ids))

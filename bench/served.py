@@ -1,0 +1,124 @@
+"""Every public page's warm server rerun, served as a browser drives it, against a bare page of the same shape.
+
+`python -m bench served --db FILE [--la CODE]`. bench/pages.py times pages in Streamlit's test harness, which
+compiles the page's script again on every run and so overstates what a page costs; here each page runs in a real
+`streamlit run` server and bench/load.py's websocket client changes the sidebar year back and forth (a filter every
+page has), one rerun after another. The server's CPU time per rerun (every thread: the script, the event loop, the
+messages' encoding) is set against the same for bench/pages.FLOOR_SCRIPT - the app's shell and as many charts,
+tables, metrics, texts, expanders, downloads and choices as the page drew (counted in the test harness) - served by
+a second server the same way, its shape taken from the query string. Both servers read .streamlit/config.toml.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+from urllib.parse import urlencode
+
+from streamlit.testing.v1 import AppTest
+
+from bench import load
+from bench import pages as bench_pages
+from bench import server as bench_server
+from rutland_data import settings
+from rutland_data.navigation import PageEntry, pages_for
+from rutland_data.queries import la as la_queries
+from rutland_data.reference import codes
+from rutland_data.store import db
+
+RERUNS = 40  # measured reruns a page, after one pass over its query strings to warm the caches
+TARGET_RATIO = 1.2
+
+
+def _years(db_path: Path, la: str) -> list[str]:
+    """The two latest academic years with results: the filter change every page is driven with."""
+    con = db.connect_read_only(db_path)
+    try:
+        return [codes.academic_year(y) for y in la_queries.years_with_results(con, la)][-2:]
+    finally:
+        con.close()
+
+
+def _a_school(db_path: Path, la: str) -> str:
+    """The school with the most results in the LA, for the School profile's `?urn=`."""
+    con = db.connect_read_only(db_path)
+    try:
+        return con.execute("SELECT s.urn FROM schools s JOIN school_results r USING (urn) WHERE s.la_code = ? "
+                           "GROUP BY s.urn ORDER BY count(*) DESC, s.urn LIMIT 1", [la]).fetchone()[0]
+    finally:
+        con.close()
+
+
+def _counts(entry: PageEntry, params: dict[str, str]) -> dict[str, int]:
+    """What the page draws (bench/pages.element_counts), through app.py as a visitor reaches it."""
+    at = AppTest.from_file(str(settings.PROJECT_ROOT / "app.py"), default_timeout=300)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    if not entry.default:
+        at.switch_page(entry.file).run()
+    if at.exception:
+        raise RuntimeError(f"{entry.url_path}: {[e.message for e in at.exception]}")
+    return bench_pages.element_counts(at)
+
+
+def _measured(server: bench_server.Server, scenario: load.Scenario) -> tuple[float, float]:
+    """(server CPU ms a rerun, p50 round trip ms) over RERUNS warm reruns of one session."""
+    load.drive(server.stream, scenario, 1, None, pid=server.pid, max_reruns=len(scenario.query_strings))
+    step = load.drive(server.stream, scenario, 1, None, pid=server.pid, max_reruns=RERUNS)
+    if step.errors:
+        raise RuntimeError(f"{scenario.name}: {step.errors[:3]}")
+    return step.server_cpu_seconds / len(step.round_trips) * 1000, statistics.median(step.round_trips) * 1000
+
+
+def run(db_path: Path | None = None, la: str | None = None) -> list[str]:
+    configured = settings.load()
+    db_path, la = db_path or configured.db_path, la or configured.la_code
+    os.environ["DASHBOARD_DB"], os.environ["DASHBOARD_LA"] = str(db_path), la
+    years = _years(db_path, la)
+    lines = [f"served reruns: each public page, one session changing the year ({' <-> '.join(years)}) {RERUNS} times "
+             f"after a warm-up, against a bare page of the same shape served alike; database {db_path}, LA {la}; "
+             f"load average {os.getloadavg()[0]:.1f} at start",
+             f"  {'page':<18} {'page CPU ms':>11} {'floor CPU ms':>12} {'ratio':>6} {'page p50 ms':>11} "
+             f"{'floor p50 ms':>12}  verdict  shape"]
+    ratios = []
+    with tempfile.TemporaryDirectory() as scratch:
+        floor_file = Path(scratch) / "floor.py"
+        floor_file.write_text(bench_pages.floor_script(None))
+        with bench_server.serve(db_path, la) as app_server, bench_server.serve(db_path, la, script=floor_file) as floor:
+            for entry in pages_for(officer=False):
+                params = {"urn": _a_school(db_path, la)} if entry.url_path == "school" else {}
+                counts = _counts(entry, {**params, "year": years[-1]})
+                page = load.Scenario(entry.title, "" if entry.default else entry.url_path,
+                                     tuple(urlencode({**params, "year": year}) for year in years))
+                bare = load.Scenario("floor", "", tuple(urlencode({**counts, "year": year}) for year in years))
+                page_cpu, page_p50 = _measured(app_server, page)
+                floor_cpu, floor_p50 = _measured(floor, bare)
+                ratio = page_cpu / floor_cpu
+                ratios.append(ratio)
+                shape = " ".join(f"{kind}={count}" for kind, count in counts.items() if count)
+                lines.append(f"  {entry.url_path or '/':<18} {page_cpu:>11.1f} {floor_cpu:>12.1f} {ratio:>6.2f} "
+                             f"{page_p50:>11.0f} {floor_p50:>12.0f}  {'met' if ratio <= TARGET_RATIO else 'NOT met':<7}  "
+                             f"{shape}")
+    lines.append(f"  pages at or under {TARGET_RATIO}x their floor: {sum(r <= TARGET_RATIO for r in ratios)} of "
+                 f"{len(ratios)}; median ratio {statistics.median(ratios):.2f}; load average {os.getloadavg()[0]:.1f} "
+                 "at end")
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench served", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--db", type=Path, help="database file (default: DASHBOARD_DB or data/rutland.duckdb)")
+    parser.add_argument("--la", help="LA code (default: DASHBOARD_LA or 857)")
+    args = parser.parse_args(argv)
+    for line in run(args.db, args.la):
+        print(line, flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
