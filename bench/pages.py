@@ -18,6 +18,7 @@ import zipfile
 from pathlib import Path
 
 import duckdb
+from streamlit.testing.v1.element_tree import Block
 
 from rutland_data import settings
 from rutland_data.ingest import build
@@ -62,6 +63,12 @@ def _build_in_subprocess(root: Path, db_path: Path) -> tuple[float, float]:
     return seconds, peak_kb / 1024
 
 
+def _layout_blocks(node) -> int:
+    """Columns, containers and tabs under `node` (expanders are counted apart)."""
+    blocks = [child for child in getattr(node, "children", {}).values() if isinstance(child, Block)]
+    return sum(child.type != "expander" for child in blocks) + sum(_layout_blocks(child) for child in blocks)
+
+
 def element_counts(at) -> dict[str, int]:
     """What the page draws in its main area, by kind: the floor draws as many of each."""
     main = at.main
@@ -75,6 +82,7 @@ def element_counts(at) -> dict[str, int]:
         "downloads": len(main.get("download_button")),
         "choices": len(main.selectbox) + len(main.radio) + len(main.get("button_group")) + len(main.multiselect)
         + len(main.toggle),
+        "blocks": _layout_blocks(main),
     }
 
 
@@ -125,6 +133,8 @@ def body():
         st.expander(f"e{{i}}").markdown("hidden")
     for i in range(counts["downloads"]):
         st.download_button("Download CSV", b"x,y", file_name="f.csv", key=f"d{{i}}")
+    for i in range(counts["blocks"]):
+        st.container(border=True, key=f"b{{i}}")
     for i in range(counts["maps"]):
         st.pydeck_chart(pdk.Deck(layers=[pdk.Layer("ScatterplotLayer", data=[{{"p": [-0.7, 52.6]}}],
                                                    get_position="p")], map_provider=None), key=f"map{{i}}")
@@ -142,7 +152,7 @@ current.run()
 '''
 
 
-ELEMENT_KINDS = ("charts", "tables", "metrics", "maps", "texts", "expanders", "downloads", "choices")
+ELEMENT_KINDS = ("charts", "tables", "metrics", "maps", "texts", "expanders", "downloads", "choices", "blocks")
 
 
 def floor_script(counts: dict[str, int] | None) -> str:

@@ -74,7 +74,7 @@ def _measured(server: bench_server.Server, scenario: load.Scenario) -> tuple[flo
     return step.server_cpu_seconds / len(step.round_trips) * 1000, statistics.median(step.round_trips) * 1000
 
 
-def run(db_path: Path | None = None, la: str | None = None) -> list[str]:
+def run(db_path: Path | None = None, la: str | None = None, only: tuple[str, ...] = ()) -> list[str]:
     configured = settings.load()
     db_path, la = db_path or configured.db_path, la or configured.la_code
     os.environ["DASHBOARD_DB"], os.environ["DASHBOARD_LA"] = str(db_path), la
@@ -89,7 +89,7 @@ def run(db_path: Path | None = None, la: str | None = None) -> list[str]:
         floor_file = Path(scratch) / "floor.py"
         floor_file.write_text(bench_pages.floor_script(None))
         with bench_server.serve(db_path, la) as app_server, bench_server.serve(db_path, la, script=floor_file) as floor:
-            for entry in pages_for(officer=False):
+            for entry in [e for e in pages_for(officer=False) if not only or e.url_path in only]:
                 params = {"urn": _a_school(db_path, la)} if entry.url_path == "school" else {}
                 counts = _counts(entry, {**params, "year": years[-1]})
                 page = load.Scenario(entry.title, "" if entry.default else entry.url_path,
@@ -114,8 +114,9 @@ def main(argv: list[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--db", type=Path, help="database file (default: DASHBOARD_DB or data/rutland.duckdb)")
     parser.add_argument("--la", help="LA code (default: DASHBOARD_LA or 857)")
+    parser.add_argument("--pages", nargs="+", default=(), help="only these URL paths (default: every public page)")
     args = parser.parse_args(argv)
-    for line in run(args.db, args.la):
+    for line in run(args.db, args.la, tuple(args.pages)):
         print(line, flush=True)
     return 0
 

@@ -1,12 +1,11 @@
 """About the data: every source loaded, the marker glossary, what is simulated, how to load files."""
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from rutland_data.queries import sources as source_queries
-from rutland_data.reference.markers import GLOSSARY
 from rutland_data.ui import auth, common
+from rutland_data.views import sources as source_views
 
 common.page_header(
     "About the data",
@@ -21,17 +20,10 @@ st.markdown(
 )
 
 st.header("Sources loaded")
-feeds = common.query(source_queries.source_feeds)
-sources = common.query(source_queries.sources)
-table = sources.merge(feeds[["source_id", "tables_fed", "measures_fed"]], on="source_id", how="left")
-table["status"] = table["is_simulated"].map({True: "simulated", False: "real"})
-common.table(
-    table[["source_id", "file_name", "status", "publisher", "licence", "rows_loaded", "loaded_at", "sha256",
-           "release_note", "notes", "tables_fed", "measures_fed"]],
-)
-simulated = table[table["is_simulated"]]
-if not simulated.empty:
-    st.warning(f"{int(simulated['rows_loaded'].sum()):,} rows are simulated demonstration data "
+loaded = common.query(source_views.loaded_sources)
+common.table(loaded.table)
+if loaded.simulated_rows:
+    st.warning(f"{loaded.simulated_rows:,} rows are simulated demonstration data "
                "and are labelled as such wherever they are shown.", icon=":material/science:")
 
 st.header("Versions")
@@ -45,8 +37,7 @@ st.markdown(
 
 st.header("Published symbols")
 st.markdown("A symbol is kept beside an empty value: it is never shown or counted as zero.")
-common.table(pd.DataFrame([(code, where, meaning) for code, (where, meaning) in GLOSSARY.items()],
-                          columns=["symbol", "used in", "meaning"]))
+common.table(source_views.GLOSSARY_TABLE)
 
 st.header("Loading official files")
 st.markdown(

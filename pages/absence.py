@@ -7,7 +7,7 @@ import streamlit as st
 
 from rutland_data.charts import figures
 from rutland_data.queries import absence as absence_queries
-from rutland_data.reference import codes, measures, versions
+from rutland_data.reference import codes, measures
 from rutland_data.ui import common
 from rutland_data.views import absence as absence_views
 from rutland_data.views import headlines
@@ -33,8 +33,7 @@ ranks = common.query(absence_views.absence_ranks, la, year) if year else pd.Data
 if ranks.empty:
     st.info("No absence figures for this year; choose another year in the sidebar.")
 else:
-    for row in ranks.itertuples():
-        st.markdown(f"- **{row.measure}:** {row.value_text} ({versions.phrase(row.version)}) - {row.described}")
+    st.markdown("\n".join(ranks["line"]))
     shown_sources += ranks["source_id"].tolist()
 
 for measure in measures.where("absence", school_phase=school_phase):

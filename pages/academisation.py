@@ -48,7 +48,8 @@ if view.trusts.empty:
 else:
     st.markdown(f"{len(view.trusts)} trusts or federations run {int(view.trusts['count'].sum())} of the open "
                 "state-funded schools.")
-    common.table_block(view.trusts.rename(columns={"trust_type": "type", "count": "number of schools"}),
+    common.table_block(view.trusts, columns=common.relabelled(view.trusts, {"trust_type": "type",
+                                                                              "count": "number of schools"}),
                        csv_name=f"trusts_{la}.csv", key="trusts", source_ids=view.source_ids)
 
 st.header("Conversion dates", divider="gray")
@@ -58,18 +59,18 @@ else:
     st.markdown("Each academy's conversion or opening date: the date GIAS links say it replaced a maintained "
                 "school where there is such a link, else the register's date (the academy's open date, or the "
                 "date it joined its trust when only GIAS group links are loaded).")
-    common.table_block(view.conversions.drop(columns="source_id"), csv_name=f"conversions_{la}.csv",
-                       key="conversions", source_ids=view.conversions["source_id"])
+    common.table_block(view.conversions, columns=common.without(view.conversions, "source_id"),
+                       csv_name=f"conversions_{la}.csv", key="conversions", source_ids=view.conversions["source_id"])
 
 st.header("Every open state-funded school", divider="gray")
-common.table_block(view.schools.drop(columns="source_id"), csv_name=f"school_status_{la}.csv", key="status-table",
-                   source_ids=view.schools["source_id"])
+common.table_block(view.schools, columns=common.without(view.schools, "source_id"), csv_name=f"school_status_{la}.csv",
+                   key="status-table", source_ids=view.schools["source_id"])
 
 st.header("Ofsted judgements", divider="gray")
 st.markdown(f"**{ofsted.share_sentence}**")
 st.caption(inspection_views.REPORT_CARD_NOTE)
 if not ofsted.latest.empty:
-    common.table_block(ofsted.latest.drop(columns="source_id"), csv_name=f"ofsted_latest_{la}.csv", key="ofsted",
+    common.table_block(ofsted.latest, columns=common.without(ofsted.latest, "source_id"), csv_name=f"ofsted_latest_{la}.csv", key="ofsted",
                        source_ids=ofsted.source_ids, decimals={"pupils": 0})
 else:
     st.info("Load Ofsted's management information 'State-funded schools inspections and outcomes' (latest "

@@ -131,8 +131,8 @@ with tab_lsoas:
 with tab_schools:
     st.markdown(view.placement)
     if not schools.empty:
-        common.table(schools[["urn", "name", "phase", "ward_name", "location_method", "lat", "lon"]],
-                     {"lat": 5, "lon": 5})
+        common.table(schools, {"lat": 5, "lon": 5},
+                     columns=["urn", "name", "phase", "ward_name", "location_method", "lat", "lon"])
     if not view.unplaced.empty:
         st.markdown("Not on the map: no grid reference or ward in the loaded files (load the GIAS establishment "
                     "register, whose Easting/Northing places them).")

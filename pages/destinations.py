@@ -27,21 +27,18 @@ st.info(
     icon=":material/schedule:",
 )
 
-cohorts = common.query(destination_queries.destination_cohorts, la)
-if cohorts.empty:
+by_stage = common.query(destination_views.stage_cohorts, la, year)
+if not by_stage:
     st.warning(f"No destination data is loaded for {la_name}. See *About the data* to load the DfE files.")
 else:
-    stages = sorted(dict.fromkeys(cohorts["stage"]), key=lambda s: (s != "KS4", s))
+    stages = list(by_stage)
     stage = st.pills("Stage", stages, default=stages[0], key="stage", bind="query-params",
                      help="KS4: pupils completing Year 11. 16-18: students completing 16-18 study.") or stages[0]
-    in_stage = cohorts[cohorts["stage"] == stage]
-    labels = in_stage["cohort_label"].tolist()
-    by_year = in_stage[in_stage["cohort_end_year"] <= (year or 9999)]
-    default = labels.index(by_year["cohort_label"].iloc[0]) if not by_year.empty else 0
-    cohort = st.selectbox("Cohort", labels, index=default, key="cohort", bind="query-params")
-    if cohort not in labels:
-        cohort = labels[default]
-    end_year = int(in_stage.loc[in_stage["cohort_label"] == cohort, "cohort_end_year"].iloc[0])
+    cohorts = by_stage[stage]
+    cohort = st.selectbox("Cohort", cohorts.labels, index=cohorts.default, key="cohort", bind="query-params")
+    if cohort not in cohorts.labels:
+        cohort = cohorts.labels[cohorts.default]
+    end_year = cohorts.end_years[cohort]
 
     destinations = common.query(destination_views.cohort_destinations, la, cohort, neighbour_set)
     figure = common.query(figures.destinations, la, cohort, neighbour_set)
@@ -73,7 +70,8 @@ else:
     else:
         st.markdown("Each cell is the published percentage with the number of pupils in brackets; "
                     "a code (e.g. SUPP) stands where DfE suppressed a small number.")
-        common.table_block(schools.drop(columns=["source_id"]), csv=schools, key="school-destinations",
+        common.table_block(schools, columns=common.without(schools, "source_id"), csv=schools,
+                           key="school-destinations",
                            csv_name=f"school_destinations_{la}_{end_year}.csv",
                            source_ids=schools["source_id"].dropna().tolist())
         shown_sources += schools["source_id"].dropna().tolist()

@@ -43,7 +43,7 @@ def show(part: groups.MeasureGroups, key: str) -> None:
     st.subheader(part.measure.name, divider="gray")
     if part.year_note:
         st.markdown(f"*{part.year_note}*")
-    common.table_block(groups.shown_table(part), csv_name=f"groups_{key}_{la}.csv", key=f"table-{key}",
+    common.table_block(part.table, csv_name=f"groups_{key}_{la}.csv", key=f"table-{key}",
                        source_ids=part.source_ids)
     options = list(part.rows["pupil_group"])
     group = st.selectbox("Trend for", options, format_func=PUPIL_GROUP_LABELS.get, key=f"trend-{key}")

@@ -20,16 +20,10 @@ from rutland_data.store import records
 from rutland_data.ui import auth, common
 from rutland_data.views import plan as plan_views
 
-STATUS_SIGNS = {targets.GREEN: "✔ Green", targets.AMBER: "◐ Amber", targets.RED: "✖ Red", targets.NOT_RATED: "– Not rated"}
 EDITED_COLUMNS = {"milestone": "text", "dates": "dates_text", "due_date": "due_date", "lead": "lead",
                   "status": "status"}
 EDITS_KEY = "plan_editor_version"
 OUTCOME_KEY = "plan_outcome"
-
-
-def _milestones(con, plan_id: int, today: date) -> pd.DataFrame:
-    """The plan's milestones as listed, past due first: worked out once per version of the records and day."""
-    return plan_views.milestones(plan_queries.items(con, plan_id), today)
 
 
 filters = common.global_filters()
@@ -45,7 +39,7 @@ common.records_query(plan_queries.seed_if_new, filters.la)
 plan_id = common.records_query(plan_queries.current_plan_id)
 if plan_id is not None:
     about = common.records_query(plan_queries.plan_about, plan_id)
-    linked = common.records_query(plan_queries.indicators, plan_id)
+    specs = common.records_query(plan_views.stored_specs, plan_id)
     document = common.records_query(plan_queries.document, plan_id)
 
 if plan_id is None:
@@ -64,30 +58,24 @@ else:
 
     # ---------------------------------------------------------------- indicators
     st.header("Indicators", divider="gray")
-    specs = tuple((r.item_ref, r.measure_id, r.basis, r.comparison, r.comparator,
-                   None if pd.isna(r.target_value) else float(r.target_value)) for r in linked.itertuples())
-    statuses = common.query(plan_views.indicator_statuses, filters.la, baseline, specs)
-    st.markdown(f"**{plan_views.status_counts(statuses)}.** {targets.RULE}")
-    if statuses:
-        shown_sources = sorted({s for status in statuses for s in status.source_ids})
+    overview = common.query(plan_views.indicator_overview, filters.la, baseline, specs)
+    st.markdown(f"**{overview.counts}.** {targets.RULE}")
+    if overview.statuses:
+        shown_sources = overview.source_ids
         common.simulated_banner(shown_sources)
-        table = pd.DataFrame([{
-            "Status": STATUS_SIGNS[s.status], "Plan item": s.item_ref, "Indicator": s.indicator, "Target": s.target,
-            "Latest": s.latest, "Compared with": s.compared_with, "Since the plan started": s.trend,
-            "Rule": s.rule, "Chart": s.link} for s in statuses])
-        common.table(table, column_config={"Chart": st.column_config.LinkColumn("Chart", display_text="Open the chart"),
+        common.table(overview.table, column_config={"Chart": st.column_config.LinkColumn("Chart", display_text="Open the chart"),
                                            "Rule": st.column_config.TextColumn("Rule", width="large")})
         st.caption(common.source_line(shown_sources))
 
     # ---------------------------------------------------------------- milestones
     st.header("Milestones", divider="gray")
-    milestones = common.records_query(_milestones, plan_id, date.today())
+    milestones = common.records_query(plan_views.stored_milestones, plan_id, date.today())
     late = int((milestones["past_due"] != "").sum()) if not milestones.empty else 0
     st.markdown(f"**{late} of {len(milestones)} milestones are past due and not done**, listed first." if late else
                 f"No milestone is past due and not done ({len(milestones)} milestones).")
-    common.table(milestones[["ref", "past_due", "milestone", "dates", "due_date", "lead", "status", "updated"]].rename(
-        columns={"ref": "Ref", "past_due": "Past due", "milestone": "Milestone", "dates": "Dates (as written)",
-                 "due_date": "Due", "lead": "Lead", "status": "Status", "updated": "Last changed"}))
+    common.table(milestones, columns={
+        "ref": "Ref", "past_due": "Past due", "milestone": "Milestone", "dates": "Dates (as written)", "due_date": "Due",
+        "lead": "Lead", "status": "Status", "updated": "Last changed"})
     with st.expander("The plan as written: priorities, issues and actions"):
         lines = []
         for item in document.items:

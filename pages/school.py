@@ -43,7 +43,7 @@ if profile.links:
 if profile.inspection is not None:
     st.subheader("Ofsted", divider="gray")
     st.markdown(profile.inspection_note)
-    common.table(profile.inspection.drop(columns="source_id"))
+    common.table(profile.inspection, columns=common.without(profile.inspection, "source_id"))
 
 if not profile.has_results:
     st.info("No results are loaded for this school.")

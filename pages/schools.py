@@ -130,7 +130,7 @@ st.markdown("A starting point for the SQA meeting: each open state-funded school
             "be judged against national reads 'Insufficient data' with why, never 'No concerns'. The rules "
             "never call a school 'below floor' or 'coasting' - those definitions ended in 2019.")
 priorities = view.priorities
-common.table_block(priorities[["priority", "profile", "school_name", "reasons", "caution", "rule_ids"]],
+common.table_block(priorities, columns=["priority", "profile", "school_name", "reasons", "caution", "rule_ids"],
                    csv=priorities.drop(columns=["profile"]), csv_name=f"sqa_priorities_{la}.csv", key="sqa",
                    download_label="Download the SQA list as CSV",
                    column_config={"priority": "Priority",
@@ -138,9 +138,7 @@ common.table_block(priorities[["priority", "profile", "school_name", "reasons", 
                                   "school_name": "School", "reasons": st.column_config.TextColumn("Reasons", width="large"),
                                   "caution": "Caution", "rule_ids": "Rules"})
 with st.expander("Every reason in full (all but 'No concerns')"):
-    st.markdown("\n".join(f"- **{r.school_name}** ({r.priority}): {r.reasons}"
-                           + (f" *Caution:* {r.caution}" if r.caution else "")
-                           for r in priorities.itertuples() if r.priority != "No concerns") or "None.")
+    st.markdown(view.reasons_in_full)
 with st.expander("How priorities are set (the rule set)"):
     common.table(view.rules)
 

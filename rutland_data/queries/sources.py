@@ -2,11 +2,13 @@
 real), what each feeds, and the build's own facts (mode, LA, content checksum, build time)."""
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import duckdb
 import pandas as pd
 
 
-def sources(con: duckdb.DuckDBPyConnection, source_ids: list[int] | None = None) -> pd.DataFrame:
+def sources(con: duckdb.DuckDBPyConnection, source_ids: Sequence[int] | None = None) -> pd.DataFrame:
     sql = "SELECT * FROM sources"
     params: list = []
     if source_ids is not None:

@@ -20,10 +20,13 @@ import hashlib
 import logging
 import marshal
 import types
+import weakref
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from rutland_data import access, settings
@@ -140,7 +143,18 @@ def records_query(function, *args):
     until the file changes. A rerun that only reads then neither opens the file, takes its lock nor applies its
     schema (about 50 ms); any write changes the file's identity, so the next rerun reads afresh."""
     path = settings.load().records_db_path
-    return _records_read(function, str(path), records.identity(path), args)
+    located = (function, str(path), records.identity(path), args)
+    try:
+        hash(located)
+    except TypeError:  # unhashable arguments: only Streamlit's hashing can key them
+        return _records_read(*located)
+    return _records_remembered(*located)
+
+
+@functools.lru_cache(maxsize=200)
+def _records_remembered(function, path: str, identity: tuple | None, args: tuple):
+    """`_records_read`'s answer under plain hashable arguments, as `_remembered` is for `_run`."""
+    return _records_read(function, path, identity, args)
 
 
 @st.cache_resource(show_spinner=False, max_entries=200, hash_funcs=_BY_FUNCTION)
@@ -240,7 +254,7 @@ def headline_metric(measure, card, label: str) -> None:
 
 def simulated_banner(source_ids, versions=None) -> None:
     """Say plainly when anything shown is simulated demo data or a provisional figure."""
-    shown = query(source_queries.sources, sorted({int(i) for i in source_ids if pd.notna(i)}))
+    shown = query(source_queries.sources, _source_ids(source_ids))
     if shown["is_simulated"].any():
         st.warning(
             "**Demonstration data.** Figures marked *simulated* are invented by the dashboard's demo "
@@ -248,19 +262,24 @@ def simulated_banner(source_ids, versions=None) -> None:
             "official files, are real. Load official files with `python -m rutland_data build --from DIR`.",
             icon=":material/science:",
         )
-    if versions is not None and "provisional" in set(pd.Series(versions).dropna()):
+    if versions is not None and "provisional" in set(versions):
         st.info("Some figures shown are **provisional**: they may change when revised data are published.",
                 icon=":material/pending:")
 
 
 def source_line(source_ids) -> str:
     """'Source: file (publisher; loaded date; sha256 ...)' for the figures of one chart."""
-    return _source_line(*_database(), tuple(sorted({int(i) for i in source_ids if pd.notna(i)})))
+    return _source_line(*_database(), _source_ids(source_ids))
+
+
+def _source_ids(source_ids) -> tuple[int, ...]:
+    """The distinct source ids among `source_ids` (missing ones left out), sorted: a hashable cache key."""
+    return tuple(sorted({int(i) for i in source_ids if pd.notna(i)}))
 
 
 @st.cache_data(show_spinner=False, max_entries=500)
 def _source_line(db_path: str, identity: tuple[int, int, int], source_ids: tuple[int, ...]) -> str:
-    shown = _run(source_queries.sources, db_path, identity, (list(source_ids),))
+    shown = _remembered(source_queries.sources, db_path, identity, (source_ids,))
     parts = []
     for row in shown.itertuples():
         label = "simulated" if row.is_simulated else row.publisher
@@ -268,35 +287,87 @@ def _source_line(db_path: str, identity: tuple[int, int, int], source_ids: tuple
     return "Source: " + "; ".join(parts) if parts else "Source: none"
 
 
-def csv_bytes(table: pd.DataFrame) -> bytes:
+def csv_bytes(table: pd.DataFrame, columns: Columns = None) -> bytes:
     """CSV for download: values left blank where a published marker stands, the marker in its own column."""
-    return tables.csv_table(table).to_csv(index=False).encode("utf-8")
+    return tables.csv_table(selected(table, columns)).to_csv(index=False).encode("utf-8")
 
 
-def csv_download(label: str, table: pd.DataFrame, file_name: str, key: str) -> None:
+def ods_bytes(table: pd.DataFrame, sheet: str, columns: Columns = None) -> bytes:
+    return spreadsheet.ods_bytes({sheet: selected(table, columns)})
+
+
+def csv_download(label: str, table: pd.DataFrame, file_name: str, key: str, columns: Columns = None) -> None:
     """A CSV download button whose file is made when it is clicked: a rerun neither writes nor hashes the CSV."""
-    st.download_button(label, functools.partial(csv_bytes, table), file_name=file_name, mime="text/csv", key=key,
-                       icon=":material/download:")
+    st.download_button(label, functools.partial(csv_bytes, table, columns), file_name=file_name, mime="text/csv",
+                       key=key, icon=":material/download:")
 
 
-def ods_download(table: pd.DataFrame, stem: str, key: str, sheet: str | None = None) -> None:
+def ods_download(table: pd.DataFrame, stem: str, key: str, sheet: str | None = None, columns: Columns = None) -> None:
     """The same table as an ODS spreadsheet (markers as codes), also made only when its button is clicked."""
-    st.download_button("Download ODS spreadsheet", functools.partial(spreadsheet.ods_bytes, {sheet or stem: table}),
+    st.download_button("Download ODS spreadsheet", functools.partial(ods_bytes, table, sheet or stem, columns),
                        file_name=f"{stem}.ods", mime=spreadsheet.ODS_MIME, key=key, icon=":material/download:")
 
 
 # The session-state key of a figure's data expander is this prefix and the figure's key: True while it is open.
 DATA_EXPANDER_PREFIX = "data-"
 
-# From this many rows a table's display form is cached: a cache hit on a 500-row table costs a third to a half of
-# formatting its cells again, while for a table of a few rows the hash costs more than the formatting.
+# From this many rows a table's display form is cached by its content: a cache hit on a 500-row table costs a third to
+# a half of formatting its cells again, while for a table of a few rows the hash costs more than the formatting.
 CACHED_TABLE_ROWS = 100
+# The display form of each table shown, kept by the frame object itself while it lives: a query's result is the same
+# shared object on every rerun (the caches above hand out the cached object), so a rerun showing it neither formats
+# nor hashes its cells again, and hands Streamlit an Arrow table it need not convert from pandas (about a tenth of a
+# table page's server CPU: bench/served.py). An entry goes when its frame is collected.
+_SHOWN_BY_FRAME: dict[int, tuple[weakref.ref, tuple, pa.Table]] = {}
 
 
-def table(frame: pd.DataFrame, decimals: dict[str, int] | None = None, **options) -> None:
-    """`st.dataframe` of `frame` as a reader should see it (`tables.display_table`: no None, nan or NaT)."""
-    shown = _displayed(frame, decimals) if len(frame) >= CACHED_TABLE_ROWS else tables.display_table(frame, decimals)
-    shown_table(shown, **options)
+# Which of a frame's columns a table shows, in order: a list, or a mapping from each column to its heading.
+Columns = Sequence[str] | Mapping[str, str] | None
+
+
+def selected(frame: pd.DataFrame, columns: Columns) -> pd.DataFrame:
+    """`frame`'s shown columns, renamed where `columns` maps them (all of them, as they are, for None)."""
+    if columns is None:
+        return frame
+    chosen = frame[list(columns)]
+    return chosen.rename(columns=dict(columns)) if isinstance(columns, Mapping) else chosen
+
+
+def without(frame: pd.DataFrame, *hidden: str) -> list[str]:
+    """`frame`'s columns but `hidden`, for `columns=`: a table shown without its source ids, say."""
+    return [column for column in frame.columns if column not in hidden]
+
+
+def relabelled(frame: pd.DataFrame, labels: Mapping[str, str]) -> dict[str, str]:
+    """Every column of `frame`, with the headings `labels` gives some of them, for `columns=`."""
+    return {column: labels.get(column, column) for column in frame.columns}
+
+
+def table(frame: pd.DataFrame, decimals: dict[str, int] | None = None, *, columns: Columns = None,
+          **options) -> None:
+    """`st.dataframe` of `frame` as a reader should see it (`tables.display_table`: no None, nan or NaT), showing
+    `columns` (decimals are by the frame's own column names). Pass a query's result itself with `columns`, rather
+    than a frame cut from it on every rerun: its display form is then made once (see _SHOWN_BY_FRAME)."""
+    shown_table(_display_form(frame, decimals, columns), **options)
+
+
+def _display_form(frame: pd.DataFrame, decimals: dict[str, int] | None, columns: Columns) -> pa.Table:
+    shape = (tuple(sorted((decimals or {}).items())),
+             tuple(columns.items()) if isinstance(columns, Mapping) else columns and tuple(columns))
+    kept = _SHOWN_BY_FRAME.get(id(frame))
+    if kept is not None and kept[0]() is frame and kept[1] == shape:
+        return kept[2]
+    chosen = frame if columns is None else frame[list(columns)]
+    shown = _displayed(chosen, decimals) if len(chosen) >= CACHED_TABLE_ROWS else tables.display_table(chosen, decimals)
+    if isinstance(columns, Mapping):
+        shown = shown.rename(columns=dict(columns))
+    form = pa.Table.from_pandas(shown, preserve_index=False)
+    _SHOWN_BY_FRAME[id(frame)] = (weakref.ref(frame, functools.partial(_forget_frame, id(frame))), shape, form)
+    return form
+
+
+def _forget_frame(frame_id: int, _collected: weakref.ref) -> None:
+    _SHOWN_BY_FRAME.pop(frame_id, None)
 
 
 @st.cache_data(show_spinner=False, max_entries=500)
@@ -307,20 +378,21 @@ def _displayed(frame: pd.DataFrame, decimals: dict[str, int] | None) -> pd.DataF
     return tables.display_table(frame, decimals)
 
 
-def shown_table(shown: pd.DataFrame, **options) -> None:
+def shown_table(shown: pd.DataFrame | pa.Table, **options) -> None:
     """`st.dataframe` of a table already as a reader sees it."""
     st.dataframe(shown, **{"hide_index": True, "width": "stretch", **options})
 
 
 def table_block(frame: pd.DataFrame, *, csv_name: str, key: str, source_ids=None, csv: pd.DataFrame | None = None,
                 decimals: dict[str, int] | None = None, download_label: str = "Download CSV (with published codes)",
-                **options) -> None:
-    """A table as a reader should see it, its CSV and ODS downloads (`csv`, default the table itself) and, given its
-    sources, where its figures came from: every table a page shows that is not behind a chart."""
-    table(frame, decimals, **options)
-    downloaded = frame if csv is None else csv
-    csv_download(download_label, downloaded, csv_name, f"csv-{key}")
-    ods_download(downloaded, csv_name.removesuffix(".csv"), f"ods-{key}")
+                columns: Columns = None, **options) -> None:
+    """A table as a reader should see it (its `columns`), its CSV and ODS downloads (`csv`, default the table's
+    shown columns) and, given its sources, where its figures came from: every table a page shows that is not
+    behind a chart."""
+    table(frame, decimals, columns=columns, **options)
+    downloaded, downloaded_columns = (frame, columns) if csv is None else (csv, None)
+    csv_download(download_label, downloaded, csv_name, f"csv-{key}", downloaded_columns)
+    ods_download(downloaded, csv_name.removesuffix(".csv"), f"ods-{key}", columns=downloaded_columns)
     if source_ids is not None:
         st.caption(source_line(source_ids))
 

@@ -15,6 +15,7 @@ instead of Streamlit's "page not found" and the page's file never runs. The page
 """
 from __future__ import annotations
 
+import base64
 import threading
 from typing import TYPE_CHECKING
 
@@ -28,22 +29,37 @@ if TYPE_CHECKING:
     from streamlit.navigation.page import StreamlitPage  # what st.Page returns
 
 # A local favicon: material-icon favicons (a page's icon, when no favicon is set) would be fetched from the
-# internet, which an intranet blocks.
-FAVICON = str(PROJECT_ROOT / ".streamlit" / "favicon.png")
+# internet, which an intranet blocks. As a data URL (321 bytes), read once: given a file, st.set_page_config opens
+# the image and files it with the media manager on every rerun.
+FAVICON = "data:image/png;base64," + base64.b64encode(
+    (PROJECT_ROOT / ".streamlit" / "favicon.png").read_bytes()).decode()
 # Set while app.py runs the page its navigation chose (one script thread per session run).
 _run = threading.local()
 # Session flag: this session handed a page run over to app.py and is waiting for the rerun to get there.
 _HANDED_OFF = "_routing_handed_off"
+# Session state: the page objects declared for this session, by whether it is an officer's (see `_declared`).
+_DECLARED = "_routing_pages_officer_"
 
 
 def navigation() -> tuple[dict[PageEntry, StreamlitPage], StreamlitPage]:
     """Declare the app's pages (menu hidden: app.py draws its own) and return the ones this visitor may see,
     for the menu, with the page to run."""
-    pages = {entry: st.Page(PROJECT_ROOT / entry.file, title=entry.title, url_path=entry.url_path, icon=entry.icon,
-                            default=entry.default) for entry in pages_for(officer=auth.is_officer())}
-    prompts = [st.Page(_sign_in_prompt, title="Sign in required", url_path=entry.url_path, icon=":material/lock:")
-               for entry in PAGES if entry not in pages]
+    pages, prompts = _declared(auth.is_officer())
     return pages, st.navigation([*pages.values(), *prompts], position="hidden")
+
+
+def _declared(officer: bool) -> tuple[dict[PageEntry, StreamlitPage], list[StreamlitPage]]:
+    """The session's page objects for an officer or anyone else, made on its first run as either: st.Page checks
+    each file on the disk, which was a tenth of a plain page's rerun (bench/served.py). They are the session's own,
+    since st.navigation marks the page it chose on the object."""
+    key = f"{_DECLARED}{officer}"
+    if key not in st.session_state:
+        pages = {entry: st.Page(PROJECT_ROOT / entry.file, title=entry.title, url_path=entry.url_path,
+                                icon=entry.icon, default=entry.default) for entry in pages_for(officer=officer)}
+        prompts = [st.Page(_sign_in_prompt, title="Sign in required", url_path=entry.url_path, icon=":material/lock:")
+                   for entry in PAGES if entry not in pages]
+        st.session_state[key] = pages, prompts
+    return st.session_state[key]
 
 
 def _sign_in_prompt() -> None:

@@ -9,12 +9,13 @@ import duckdb
 import pandas as pd
 
 from rutland_data.queries import absence as absence_queries
-from rutland_data.reference import measures
+from rutland_data.reference import measures, versions
 from rutland_data.views import headlines
 
 
 def absence_ranks(con: duckdb.DuckDBPyConnection, la_code: str, end_year: int) -> pd.DataFrame:
-    """Rank among LAs for each of the dictionary's Absence page measures the LA has a figure for in that year."""
+    """Rank among LAs for each of the dictionary's Absence page measures the LA has a figure for in that year, with
+    the Markdown list item the page shows for it (`line`)."""
     rows = []
     for measure in measures.where("absence"):
         card = headlines.card(con, measure.measure_id, la_code, end_year, "England")
@@ -22,9 +23,11 @@ def absence_ranks(con: duckdb.DuckDBPyConnection, la_code: str, end_year: int) -
             rows.append({"measure_id": measure.measure_id, "measure": measure.name,
                          "value": card.value, "value_text": card.value_text, "version": card.version,
                          "rank": card.rank.position, "out_of": card.rank.out_of, "quartile": card.rank.quartile,
-                         "described": card.rank.describe(), "source_id": min(card.source_ids)})
+                         "described": card.rank.describe(), "source_id": min(card.source_ids),
+                         "line": f"- **{measure.name}:** {card.value_text} ({versions.phrase(card.version)}) - "
+                                 f"{card.rank.describe()}"})
     return pd.DataFrame(rows, columns=["measure_id", "measure", "value", "value_text", "version", "rank", "out_of",
-                                       "quartile", "described", "source_id"])
+                                       "quartile", "described", "source_id", "line"])
 
 
 def absence_by_term_wide(con: duckdb.DuckDBPyConnection, la_code: str,

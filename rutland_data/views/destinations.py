@@ -13,6 +13,28 @@ from rutland_data.queries.destinations import (county_summary, destination_cohor
 
 
 @dataclass(frozen=True)
+class StageCohorts:
+    """The cohorts of one stage to choose from, newest first, and the one to start on."""
+    labels: list[str]
+    default: int                 # index in `labels`: the newest cohort that ended by the year chosen
+    end_years: dict[str, int]    # each cohort's last academic year (end year)
+
+
+def stage_cohorts(con: duckdb.DuckDBPyConnection, la_code: str, year: int | None) -> dict[str, StageCohorts]:
+    """Each stage with destination data for the LA (KS4 first), its cohorts and the default for `year`."""
+    cohorts = destination_cohorts(con, la_code)
+    stages = sorted(dict.fromkeys(cohorts["stage"]), key=lambda s: (s != "KS4", s))
+    chosen = {}
+    for stage in stages:
+        in_stage = cohorts[cohorts["stage"] == stage]
+        labels = in_stage["cohort_label"].tolist()
+        by_year = in_stage[in_stage["cohort_end_year"] <= (year or 9999)]
+        chosen[stage] = StageCohorts(labels, labels.index(by_year["cohort_label"].iloc[0]) if not by_year.empty else 0,
+                                     dict(zip(labels, in_stage["cohort_end_year"].astype(int))))
+    return chosen
+
+
+@dataclass(frozen=True)
 class CohortDestinations:
     shares: pd.DataFrame              # `destination_shares`
     end_year: int | None              # the year the cohort finished the stage

@@ -3,6 +3,7 @@ group figures, each pupil group's figure, its gap to the chosen national compari
 the national gap, whether the gap narrowed since the year before, small-number caveats and a three-year figure."""
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import pandas as pd
@@ -33,6 +34,14 @@ class MeasureGroups:
     rows: pd.DataFrame          # one row per group (see `_row`)
     source_ids: tuple[int, ...]
     versions: tuple[str, ...]
+
+    @functools.cached_property
+    def table(self) -> pd.DataFrame:
+        """The rows as the page and its CSV show them: words and published figures, with the marker kept. Made
+        once and kept with the (cached) groups, so a rerun shows the same frame (ui/common.table)."""
+        table = self.rows[[*SHOWN_COLUMNS, "value_code", "source_id"]].copy()
+        table["pupils"] = table["pupils"].astype("Int64")
+        return table.rename(columns=SHOWN_COLUMNS)
 
 
 def _year_shown(la_rows: pd.DataFrame, wanted: int | None, measure: Measure) -> tuple[int | None, str | None]:
@@ -155,13 +164,6 @@ SHOWN_COLUMNS = {"group": "Pupil group", "figure": "Figure", "pupils": "Pupils",
                  "three_years": "Three-year figure", "gap_in_la": "Gap inside the LA",
                  "national_gap": "Same gap nationally", "year": "Year", "version": "Version",
                  "source_row": "Source row"}
-
-
-def shown_table(part: MeasureGroups) -> pd.DataFrame:
-    """The rows as the page and its CSV show them: words and published figures, with the marker kept."""
-    table = part.rows[[*SHOWN_COLUMNS, "value_code", "source_id"]].copy()
-    table["pupils"] = table["pupils"].astype("Int64")
-    return table.rename(columns=SHOWN_COLUMNS)
 
 
 def group_trend_frame(con, measure_id: str, pupil_group: str, la_code: str, comparator: str) -> pd.DataFrame:

@@ -15,6 +15,7 @@ import pandas as pd
 
 from rutland_data.analysis import ranks, targets
 from rutland_data.queries import la as la_queries
+from rutland_data.queries import plan as plan_queries
 from rutland_data.queries import schools as school_queries
 from rutland_data.reference import measures, versions
 from rutland_data.reference.codes import KEY_STAGES, neighbour_set_for
@@ -185,6 +186,44 @@ def status_counts(statuses: list[IndicatorStatus]) -> str:
     """'2 Red, 3 Amber, 5 Green, 1 Not rated' (the statuses present, worst first)."""
     counted = {s: sum(1 for x in statuses if x.status == s) for s in targets.STATUSES}
     return ", ".join(f"{n} {status}" for status, n in counted.items() if n) or "no indicators linked"
+
+
+# How each status reads in a table: a sign beside the word, so it never rests on colour.
+STATUS_SIGNS = {targets.GREEN: "✔ Green", targets.AMBER: "◐ Amber", targets.RED: "✖ Red", targets.NOT_RATED: "– Not rated"}
+
+
+@dataclass(frozen=True)
+class IndicatorOverview:
+    """The plan's Indicators section, worked out once per database version: the statuses, their count in words,
+    the table as shown and the sources of its figures."""
+    statuses: list[IndicatorStatus]
+    counts: str
+    table: pd.DataFrame
+    source_ids: tuple[int, ...]
+
+
+def indicator_overview(con: duckdb.DuckDBPyConnection, la_code: str, baseline_year: int,
+                       specs: tuple[IndicatorSpec, ...]) -> IndicatorOverview:
+    statuses = indicator_statuses(con, la_code, baseline_year, specs)
+    table = pd.DataFrame([{
+        "Status": STATUS_SIGNS[s.status], "Plan item": s.item_ref, "Indicator": s.indicator, "Target": s.target,
+        "Latest": s.latest, "Compared with": s.compared_with, "Since the plan started": s.trend,
+        "Rule": s.rule, "Chart": s.link} for s in statuses])
+    return IndicatorOverview(statuses, status_counts(statuses), table,
+                             tuple(sorted({i for status in statuses for i in status.source_ids})))
+
+
+def stored_specs(con: duckdb.DuckDBPyConnection, plan_id: int) -> tuple[IndicatorSpec, ...]:
+    """The stored plan's linked indicators (read from the records database) as the hashable specs
+    `indicator_overview` takes."""
+    return tuple((r.item_ref, r.measure_id, r.basis, r.comparison, r.comparator,
+                  None if pd.isna(r.target_value) else float(r.target_value))
+                 for r in plan_queries.indicators(con, plan_id).itertuples())
+
+
+def stored_milestones(con: duckdb.DuckDBPyConnection, plan_id: int, today: date) -> pd.DataFrame:
+    """The stored plan's milestones as listed (`milestones`): worked out once per version of the records and day."""
+    return milestones(plan_queries.items(con, plan_id), today)
 
 
 def milestones(items: pd.DataFrame, today: date) -> pd.DataFrame:

@@ -353,6 +353,7 @@ class SchoolsView:
     pooled: pd.DataFrame
     pooled_text: str
     priorities: pd.DataFrame
+    reasons_in_full: str         # Markdown: every school's priority and reasons but those with no concerns
     rules: pd.DataFrame
     source_ids: list
     versions: list
@@ -360,6 +361,13 @@ class SchoolsView:
 
 _TABLE_COLUMNS = ["profile", "school", "value", "value_code", "significance", "interval_from", "cohort_n", "ci_low",
                   "ci_high", "published_as", "version"]
+
+
+def reasons_in_full(priorities: pd.DataFrame) -> str:
+    """The SQA list as a Markdown list, each school with its priority, reasons and caution ('None.' for none)."""
+    return "\n".join(f"- **{r.school_name}** ({r.priority}): {r.reasons}"
+                     + (f" *Caution:* {r.caution}" if r.caution else "")
+                     for r in priorities.itertuples() if r.priority != "No concerns") or "None."
 
 
 def versions_note(frame: pd.DataFrame, la_name: str) -> str:
@@ -381,6 +389,7 @@ def schools_view(con: duckdb.DuckDBPyConnection, la_code: str, la_name: str, key
     others = frame[~frame["compared"]].sort_values(["group", "school"])
     limits, limits_note = funnel_limits(frame, measure_id, measure.unit, end_year)
     pooled = pooled_groups(con, la_code, measure_id, end_year, measure.unit)
+    priorities = sqa_priorities(con, la_code)
     pooled_text = "" if pooled.empty else (
         f"**Three years pooled ({pooled['years'].iloc[0]})**: summed pupils reaching the measure over "
         "summed cohorts, never an average of percentages. Withheld where any year is unknown (x) or "
@@ -399,7 +408,7 @@ def schools_view(con: duckdb.DuckDBPyConnection, la_code: str, la_name: str, key
         limits=limits, limits_note=limits_note,
         has_groups=bool(pupil_groups(con, la_code, measure_id)),
         pooled=pooled, pooled_text=pooled_text,
-        priorities=sqa_priorities(con, la_code),
+        priorities=priorities, reasons_in_full=reasons_in_full(priorities),
         rules=sqa.rules_table(),
         source_ids=frame["source_id"].tolist() + frame["national_source_id"].dropna().tolist()
         + frame["la_source_id"].dropna().tolist(),
