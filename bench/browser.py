@@ -69,6 +69,7 @@ class Filter:
 FILTERS = [
     Filter("overview", "year", "last", 3),
     Filter("headlines", "phase", "first", 8),
+    Filter("groups", "phase", "first", 4),
     Filter("schools", "measure", "first", 4),
     Filter("absence", "absence_phase", "first", 3),
     Filter("admissions", "admissions_phase", "first", 2),
@@ -76,7 +77,10 @@ FILTERS = [
     Filter("deprivation-map", "iod_indicator", "first", 4),
     Filter("meetings", "year", "last", 3),
     Filter("school", "urn", "first", 4),
+    Filter("academisation", "year", "last", 3),
+    Filter("improvement-plan", "year", "last", 3),
     Filter("about", "year", "last", 3),
+    Filter("accessibility", "year", "last", 3),
 ]
 
 

@@ -53,9 +53,12 @@ def _open(db_path: str, identity: tuple[int, int, int]) -> db.Snapshot:
 
 
 def _database() -> tuple[str, tuple[int, int, int]]:
-    """The database file and its identity, checked on every call so the next rerun after a rebuild uses it."""
+    """The database file and its identity, checked on every call (one stat) so the next rerun after a rebuild
+    uses it."""
     configured = settings.load()
-    if not configured.db_path.exists():
+    try:
+        return str(configured.db_path), db.file_identity(configured.db_path)
+    except FileNotFoundError:
         with st.spinner(FIRST_BUILD_MESSAGE, show_time=True):
             report = build.ensure_database(configured)
         if report is not None:
