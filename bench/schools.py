@@ -17,11 +17,10 @@ import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
-from unittest import mock
 
 import duckdb
 
-from bench import pages as bench_pages
+from bench import served
 from rutland_data import settings
 from rutland_data.ingest import build
 from rutland_data.queries import la as la_queries
@@ -33,10 +32,8 @@ SCHOOLS, YEARS, MEASURES, LAS, REGIONS = 20_000, 10, 30, 153, 9
 LARGEST_LA, LARGEST_LA_SCHOOLS = "850", 530
 FIRST_YEAR = 2016
 QUERY_TARGET_MS = 50.0
-PAGE_TARGET_RATIO = 1.2
 REPEATS = 20
 SCHOOL_MEASURE = "ks2_rwm_exp"
-YEAR_LABEL = f"{FIRST_YEAR + YEARS - 2}/{str(FIRST_YEAR + YEARS - 1)[2:]}"   # '2023/24'
 
 
 def _label(year: str) -> str:
@@ -121,24 +118,6 @@ def _median_ms(function, repeats: int = REPEATS) -> float:
     return statistics.median(times)
 
 
-def _page_against_floor(db_path: Path, la: str, page: str, query: dict[str, str]) -> tuple[float, float, dict]:
-    """(page ms, floor ms, its element counts): the page through app.py for LA `la`, warm, turn about with its floor."""
-    from streamlit.testing.v1 import AppTest
-
-    with mock.patch.dict(os.environ, {"DASHBOARD_DB": str(db_path), "DASHBOARD_LA": la}):
-        at = AppTest.from_file(str(settings.PROJECT_ROOT / "app.py"), default_timeout=600)
-        at.query_params.update(query)
-        at.run()
-        at.switch_page(page).run()
-        if at.exception:
-            raise RuntimeError(f"{page} failed: {at.exception[0].message}")
-        counts = bench_pages.element_counts(at)
-        floor = AppTest.from_string(bench_pages.floor_script(counts), default_timeout=120)
-        floor.run()
-        page_seconds, floor_seconds = bench_pages._interleaved_medians(at, floor)
-        return page_seconds * 1000, floor_seconds * 1000, counts
-
-
 def _ranks_ms(con, year: int) -> float:
     """All the Headlines ranks for one year: every headline measure's values over every LA."""
     return _median_ms(lambda: [la_queries.values_for_ranking(con, m, year) for m in measures.ids("headlines")])
@@ -176,14 +155,9 @@ def run(include_pages: bool = True) -> list[str]:
         lines.append(f"  Headlines ranks, every headline measure over all {LAS} LAs: median {national_ranks:.1f} ms; "
                      f"the same on the demo database {demo_ranks:.1f} ms; ratio {national_ranks / demo_ranks:.2f}")
         if include_pages:
-            for page, query in (("pages/schools.py", {"key_stage": "Primary (KS2)", "measure": SCHOOL_MEASURE}),
-                                ("pages/headlines.py", {"phase": "KS2"})):
-                page_ms, floor_ms, counts = _page_against_floor(path, LARGEST_LA, page, {**query, "year": YEAR_LABEL})
-                ratio = page_ms / floor_ms
-                shape = " ".join(f"{kind}={count}" for kind, count in counts.items() if count)
-                lines.append(f"  {page} for LA {LARGEST_LA} (warm, AppTest): {page_ms:.0f} ms; floor {floor_ms:.0f} ms; "
-                             f"ratio {ratio:.2f} (target <= {PAGE_TARGET_RATIO}: "
-                             f"{'met' if ratio <= PAGE_TARGET_RATIO else 'NOT met'}) ({shape})")
+            # Served as a browser drives them (bench/served.py), the year changed back and forth.
+            lines.extend(served.run(path, LARGEST_LA, only=("schools", "headlines"), params={
+                "schools": {"key_stage": "Primary (KS2)", "measure": SCHOOL_MEASURE}, "headlines": {"phase": "KS2"}}))
     return lines
 
 

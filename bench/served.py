@@ -16,6 +16,7 @@ import statistics
 import sys
 import tempfile
 from pathlib import Path
+from unittest import mock
 from urllib.parse import urlencode
 
 from streamlit.testing.v1 import AppTest
@@ -74,10 +75,17 @@ def _measured(server: bench_server.Server, scenario: load.Scenario) -> tuple[flo
     return step.server_cpu_seconds / len(step.round_trips) * 1000, statistics.median(step.round_trips) * 1000
 
 
-def run(db_path: Path | None = None, la: str | None = None, only: tuple[str, ...] = ()) -> list[str]:
+def run(db_path: Path | None = None, la: str | None = None, only: tuple[str, ...] = (),
+        params: dict[str, dict[str, str]] | None = None) -> list[str]:
+    """The table for every public page (or `only` these URL paths), each with `params[url_path]` in its query
+    string beside the year (bench/schools.py: the national database's Schools page for one measure)."""
     configured = settings.load()
     db_path, la = db_path or configured.db_path, la or configured.la_code
-    os.environ["DASHBOARD_DB"], os.environ["DASHBOARD_LA"] = str(db_path), la
+    with mock.patch.dict(os.environ, {"DASHBOARD_DB": str(db_path), "DASHBOARD_LA": la}):  # for the test harness
+        return _table(db_path, la, only, params)
+
+
+def _table(db_path: Path, la: str, only: tuple[str, ...], params: dict[str, dict[str, str]] | None) -> list[str]:
     years = _years(db_path, la)
     lines = [f"served reruns: each public page, one session changing the year ({' <-> '.join(years)}) {RERUNS} times "
              f"after a warm-up, against a bare page of the same shape served alike; database {db_path}, LA {la}; "
@@ -90,10 +98,12 @@ def run(db_path: Path | None = None, la: str | None = None, only: tuple[str, ...
         floor_file.write_text(bench_pages.floor_script(None))
         with bench_server.serve(db_path, la) as app_server, bench_server.serve(db_path, la, script=floor_file) as floor:
             for entry in [e for e in pages_for(officer=False) if not only or e.url_path in only]:
-                params = {"urn": _a_school(db_path, la)} if entry.url_path == "school" else {}
-                counts = _counts(entry, {**params, "year": years[-1]})
+                fixed = dict((params or {}).get(entry.url_path, {}))
+                if entry.url_path == "school":
+                    fixed.setdefault("urn", _a_school(db_path, la))
+                counts = _counts(entry, {**fixed, "year": years[-1]})
                 page = load.Scenario(entry.title, "" if entry.default else entry.url_path,
-                                     tuple(urlencode({**params, "year": year}) for year in years))
+                                     tuple(urlencode({**fixed, "year": year}) for year in years))
                 bare = load.Scenario("floor", "", tuple(urlencode({**counts, "year": year}) for year in years))
                 page_cpu, page_p50 = _measured(app_server, page)
                 floor_cpu, floor_p50 = _measured(floor, bare)

@@ -131,15 +131,21 @@ st.markdown("A starting point for the SQA meeting: each open state-funded school
             "never call a school 'below floor' or 'coasting' - those definitions ended in 2019.")
 priorities = view.priorities
 common.table_block(priorities, columns=["priority", "profile", "school_name", "reasons", "caution", "rule_ids"],
-                   csv=priorities.drop(columns=["profile"]), csv_name=f"sqa_priorities_{la}.csv", key="sqa",
+                   csv=priorities, csv_columns=common.without(priorities, "profile"),
+                   csv_name=f"sqa_priorities_{la}.csv", key="sqa",
                    download_label="Download the SQA list as CSV",
                    column_config={"priority": "Priority",
                                   "profile": st.column_config.LinkColumn("Profile", display_text="Open profile"),
                                   "school_name": "School", "reasons": st.column_config.TextColumn("Reasons", width="large"),
                                   "caution": "Caution", "rule_ids": "Rules"})
-with st.expander("Every reason in full (all but 'No concerns')"):
-    st.markdown(view.reasons_in_full)
-with st.expander("How priorities are set (the rule set)"):
-    common.table(view.rules)
+# Both run their content only while open: a large LA's reasons in full are 500 schools' worth of Markdown.
+with st.expander("Every reason in full (all but 'No concerns')", key=f"{common.DATA_EXPANDER_PREFIX}sqa-reasons",
+                 on_change="rerun") as reasons:
+    if reasons.open:
+        st.markdown(view.reasons_in_full)
+with st.expander("How priorities are set (the rule set)", key=f"{common.DATA_EXPANDER_PREFIX}sqa-rules",
+                 on_change="rerun") as rules:
+    if rules.open:
+        common.table(view.rules)
 
 common.simulated_banner(view.source_ids, view.versions)

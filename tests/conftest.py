@@ -104,8 +104,9 @@ def app(demo_db, monkeypatch):
 
 
 def with_figure_data_open(at):
-    """`at` rerun with every figure's "Show data" expander open, as a reader who opens them all sees the page: a
-    closed one runs none of its content (ui/common.figure_block). Returns `at`, unchanged if all were open."""
+    """`at` rerun with every expander that runs its content only while open (each figure's "Show data", the SQA
+    reasons in full) open, as a reader who opens them all sees the page: a closed one runs none of its content
+    (ui/common.figure_block). Returns `at`, unchanged if all were open."""
     closed = [key for key in at.session_state
               if str(key).startswith(DATA_EXPANDER_PREFIX) and not at.session_state[key]]
     for key in closed:

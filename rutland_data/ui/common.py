@@ -277,11 +277,12 @@ def source_line(source_ids) -> str:
 
 def _source_ids(source_ids) -> tuple[int, ...]:
     """The distinct source ids among `source_ids` (missing ones left out), sorted: a hashable cache key."""
-    return tuple(sorted({int(i) for i in source_ids if pd.notna(i)}))
+    return tuple(sorted({int(i) for i in set(source_ids) if pd.notna(i)}))
 
 
-@st.cache_data(show_spinner=False, max_entries=500)
+@functools.lru_cache(maxsize=500)
 def _source_line(db_path: str, identity: tuple[int, int, int], source_ids: tuple[int, ...]) -> str:
+    """Kept under its plain arguments (no digest of them on every call, as Streamlit's caches work out)."""
     shown = _remembered(source_queries.sources, db_path, identity, (source_ids,))
     parts = []
     for row in shown.itertuples():
@@ -311,7 +312,8 @@ def ods_download(table: pd.DataFrame, stem: str, key: str, sheet: str | None = N
                        file_name=f"{stem}.ods", mime=spreadsheet.ODS_MIME, key=key, icon=":material/download:")
 
 
-# The session-state key of a figure's data expander is this prefix and the figure's key: True while it is open.
+# The session-state key of an expander that runs its content only while open (a figure's data, the SQA reasons in
+# full) starts with this: True while it is open.
 DATA_EXPANDER_PREFIX = "data-"
 
 # From this many rows a table's display form is cached by its content: a cache hit on a 500-row table costs a third to
@@ -388,12 +390,12 @@ def shown_table(shown: pd.DataFrame | pa.Table, **options) -> None:
 
 def table_block(frame: pd.DataFrame, *, csv_name: str, key: str, source_ids=None, csv: pd.DataFrame | None = None,
                 decimals: dict[str, int] | None = None, download_label: str = "Download CSV (with published codes)",
-                columns: Columns = None, **options) -> None:
-    """A table as a reader should see it (its `columns`), its CSV and ODS downloads (`csv`, default the table's
-    shown columns) and, given its sources, where its figures came from: every table a page shows that is not
-    behind a chart."""
+                columns: Columns = None, csv_columns: Columns = None, **options) -> None:
+    """A table as a reader should see it (its `columns`), its CSV and ODS downloads (`csv` with `csv_columns`,
+    default the table's shown columns) and, given its sources, where its figures came from: every table a page
+    shows that is not behind a chart."""
     table(frame, decimals, columns=columns, **options)
-    downloaded, downloaded_columns = (frame, columns) if csv is None else (csv, None)
+    downloaded, downloaded_columns = (frame, columns) if csv is None else (csv, csv_columns)
     csv_download(download_label, downloaded, csv_name, f"csv-{key}", downloaded_columns)
     ods_download(downloaded, csv_name.removesuffix(".csv"), f"ods-{key}", columns=downloaded_columns)
     if source_ids is not None:

@@ -410,7 +410,7 @@ def schools_view(con: duckdb.DuckDBPyConnection, la_code: str, la_name: str, key
         pooled=pooled, pooled_text=pooled_text,
         priorities=priorities, reasons_in_full=reasons_in_full(priorities),
         rules=sqa.rules_table(),
-        source_ids=frame["source_id"].tolist() + frame["national_source_id"].dropna().tolist()
-        + frame["la_source_id"].dropna().tolist(),
+        source_ids=sorted({*frame["source_id"].dropna(), *frame["national_source_id"].dropna(),
+                           *frame["la_source_id"].dropna()}),
         versions=frame["version"].tolist(),
     )
