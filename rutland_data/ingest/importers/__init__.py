@@ -281,7 +281,8 @@ def _csv_text_frame(file: str, text: str, layout: Layout) -> pd.DataFrame:
     try:
         header = next(reader)
         for line in reader:
-            if any("\n" in cell or "\r" in cell for cell in line):
+            joined = "".join(line)  # a line break in the joined cells is one in a cell (one join, not a loop)
+            if "\n" in joined or "\r" in joined:
                 raise BadInput(file, "found a quoted value running over a line break; expected one row per line "
                                "(is a quote not closed?)", row=len(rows) + 2)
             if line:
@@ -307,8 +308,9 @@ def _csv_text_frame(file: str, text: str, layout: Layout) -> pd.DataFrame:
         if lengths[last] < width - 1 and not text.endswith(("\n", "\r")):
             raise BadInput(file, f"found {lengths[last]} fields in the last row and no line break after it; expected "
                            f"{width}: was the file cut mid-row?", row=last + 2)
-    cells = [(r + [""] * (width - len(r)))[:width] for r in rows]
-    return pd.DataFrame(cells, columns=names, dtype=object) if cells else pd.DataFrame(columns=names)
+    for ragged in np.flatnonzero(lengths != width):  # short rows padded with blanks, extra fields cut
+        rows[ragged] = (rows[ragged] + [""] * (width - len(rows[ragged])))[:width]
+    return pd.DataFrame(rows, columns=names, dtype=object) if rows else pd.DataFrame(columns=names)
 
 
 def _pandas_names(header: list[str]) -> list[str]:
