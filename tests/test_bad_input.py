@@ -6,15 +6,18 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import re
 import shutil
 
 import duckdb
 import pytest
+from hypothesis import given, settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from rutland_data import settings
 from rutland_data.ingest import build
 from rutland_data.__main__ import main
-from rutland_data.ingest.importers import BadInput
+from rutland_data.ingest.importers import BadInput, _content_lines
 from tests.conftest import database_at
 
 LAIT_HEADER = "Short Desc,Data item,Years,LA and Regions,Values,LA Number,Region\n"
@@ -223,3 +226,12 @@ def test_check_lists_each_source_its_rows_and_what_it_feeds(demo_settings, capsy
     assert "SIMULATED" in out
     assert "feeds destinations (" in out and "la_results (" in out
     assert "LA measures: " in out and "ks2_rwm_exp" in out
+
+
+@hypothesis_settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="\n\r,a\u00e9\"", max_size=40))
+def test_the_lines_a_csv_is_checked_against_are_its_lines_that_are_not_blank(text):
+    """The reader compares its row count with this (fewer rows than lines is an unclosed quote): every line
+    break, less those straight after another ('\\n\\n', '\\n\\r\\n'), counted over the bytes."""
+    blank_lines = len(re.findall(r"(?<=\n)\r?\n", text))
+    assert _content_lines(text.encode("utf-8")) == text.count("\n") + (not text.endswith("\n")) - blank_lines

@@ -84,19 +84,20 @@ def build_from(root: Path, settings: Settings) -> BuildReport:
             started = time.perf_counter()
             importer.check_columns(source)
             importer.validate(source)
-            source_id = db.register_source(
-                con,
-                file_name=source.display_name,
-                sha256=db.file_sha256(source.path),
-                importer=importer.name,
-                publisher=importer.publisher,
-                licence=importer.licence,
-                is_simulated=False,
-                release_note=importer.release_note,
-            )
-            rows, note = importer.load(con, source, source_id, settings)
-            source.release()
-            db.finish_source(con, source_id, rows, note)
+            with db.transaction(con):
+                source_id = db.register_source(
+                    con,
+                    file_name=source.display_name,
+                    sha256=db.file_sha256(source.path),
+                    importer=importer.name,
+                    publisher=importer.publisher,
+                    licence=importer.licence,
+                    is_simulated=False,
+                    release_note=importer.release_note,
+                )
+                rows, note = importer.load(con, source, source_id, settings)
+                source.release()
+                db.finish_source(con, source_id, rows, note)
             report.loaded.append((source.display_name, importer.name, rows, note))
             report.seconds[source.display_name] = time.perf_counter() - started
         gias.settle_lineage(con)

@@ -7,11 +7,12 @@ one at a time, across processes and threads (a file lock beside it).
 """
 from __future__ import annotations
 
+import contextlib
 import glob
 import hashlib
 import os
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -112,6 +113,19 @@ def build_atomically(db_path: Path, populate: Callable[[duckdb.DuckDBPyConnectio
             building.unlink(missing_ok=True)
             building.with_name(f"{building.name}.wal").unlink(missing_ok=True)
             raise
+
+
+@contextlib.contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """One commit for a group of statements (one file's load): each statement on its own is a commit, and
+    a build of a hundred files makes over a thousand of them."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
 
 
 def set_build_info(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:

@@ -342,7 +342,7 @@ def merge_schools(con, schools: pd.DataFrame) -> None:
     frame["is_open"] = frame["is_open"].astype(object).where(frame["is_open"].notna(), True)
     for column in ("easting", "northing", "age_low", "age_high"):
         frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("Int64")
-    frame["postcode"] = frame["postcode"].map(normal_postcode)
+    frame["postcode"] = frame["postcode"].map({p: normal_postcode(p) for p in frame["postcode"].unique()})
     # The spine and EES files write 'None' for a school with no religious character: kept in words, so
     # 'None' never reaches a page.
     frame["religious_character"] = frame["religious_character"].replace({"None": "No religious character"})
@@ -353,7 +353,8 @@ def merge_schools(con, schools: pd.DataFrame) -> None:
     typed = ", ".join(f"CAST({c} AS {_SCHOOL_TYPES.get(c, 'TEXT')}) AS {c}" for c in SCHOOL_COLUMNS)
     try:
         con.execute(f"CREATE OR REPLACE TEMP TABLE incoming_schools_typed AS SELECT {typed} FROM incoming_schools").fetchall()
-        con.execute("INSERT OR IGNORE INTO schools SELECT * FROM incoming_schools_typed").fetchall()
+        con.execute("INSERT INTO schools SELECT * FROM incoming_schools_typed i "
+                    "WHERE NOT EXISTS (SELECT 1 FROM schools WHERE schools.urn = i.urn)").fetchall()
         fill = [c for c in SCHOOL_COLUMNS if c not in ("urn", "source_id", "is_open", "name")]
         placeholder = f"'{PLACEHOLDER_NAME_PATTERN}'"
         con.execute(

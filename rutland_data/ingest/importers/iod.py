@@ -174,6 +174,10 @@ def load(con, source: SourceFile, source_id: int, settings) -> tuple[int, str | 
     return added, note
 
 
+_NOT_LOADED = """WHERE NOT EXISTS (SELECT 1 FROM deprivation d
+                 WHERE d.edition = i.edition AND d.lsoa_code = i.lsoa_code AND d.indicator = i.indicator)"""
+
+
 def _insert(con, rows: pd.DataFrame) -> tuple[int, str | None]:
     """Add rows; a figure an earlier file gave (File 1 and File 2 both give IMD ranks) is kept and compared."""
     con.register("incoming_deprivation", rows)
@@ -190,13 +194,14 @@ def _insert(con, rows: pd.DataFrame) -> tuple[int, str | None]:
             """
         ).fetchall()[0]
         before = row_count(con, "deprivation")
-        # A file's keys are unique (duplicate LSOAs are refused), so with no overlap a plain INSERT,
-        # which skips the conflict handling, adds the same rows.
+        # A file's keys are unique (duplicate LSOAs are refused, each indicator comes from one column), so
+        # leaving out the keys already loaded keeps the table's key unique; with no overlap nothing is left out.
         con.execute(
             f"""
-            INSERT {"OR IGNORE " if overlap else ""}INTO deprivation
+            INSERT INTO deprivation
             SELECT edition, lsoa_code, lsoa_vintage, indicator, score, rank, decile, population, source_id, source_row
-            FROM incoming_deprivation
+            FROM incoming_deprivation i
+            {_NOT_LOADED if overlap else ""}
             """
         )
         added = row_count(con, "deprivation") - before

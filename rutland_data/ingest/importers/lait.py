@@ -75,10 +75,10 @@ def load(con, source: SourceFile, source_id: int, settings) -> tuple[int, str | 
         except ValueError as error:
             row = int(frame.loc[frame["Years"].astype(str) == label, "_row"].iloc[0])
             raise BadInput(source.display_name, str(error), row=row, column="Years") from None
-    years = frame["Years"].astype(str).map(parsed_years)
-    frame["end_year"] = years.map(lambda pair: pair[0])
-    frame["version"] = _versions(frame, years.map(lambda pair: pair[1]))
-    frame["area_code"] = frame["LA Number"].map(_area_code)
+    labels = frame["Years"].astype(str)
+    frame["end_year"] = labels.map({label: pair[0] for label, pair in parsed_years.items()})
+    frame["version"] = _versions(frame, labels.map({label: pair[1] for label, pair in parsed_years.items()}))
+    frame["area_code"] = frame["LA Number"].map({number: _area_code(number) for number in frame["LA Number"].unique()})
     reject_duplicates(source, frame, ["Short Desc", "end_year", "LA Number"], "measure, year and LA")
 
     frame["value"], frame["value_code"] = parse_values(source, frame, "Values")
@@ -88,11 +88,13 @@ def load(con, source: SourceFile, source_id: int, settings) -> tuple[int, str | 
 
     insert_areas(con, _areas(frame))
     is_group = frame["Short Desc"].isin(groups.keys())
-    headline = frame[~is_group].assign(measure_id=lambda f: f["Short Desc"].map(lambda code: wanted[code].measure_id))
+    # Dictionaries, not per-row lambdas: a national file has 100,000 rows.
+    headline = frame[~is_group].assign(
+        measure_id=lambda f: f["Short Desc"].map({code: m.measure_id for code, m in wanted.items()}))
     added, note = insert_la_results(con, headline)
     grouped = frame[is_group].assign(
-        measure_id=lambda f: f["Short Desc"].map(lambda code: groups[code].measure_id),
-        pupil_group=lambda f: f["Short Desc"].map(lambda code: groups[code].pupil_group),
+        measure_id=lambda f: f["Short Desc"].map({code: g.measure_id for code, g in groups.items()}),
+        pupil_group=lambda f: f["Short Desc"].map({code: g.pupil_group for code, g in groups.items()}),
         cohort=None)
     if not grouped.empty:
         group_added, group_note = insert_la_group_results(con, grouped)
