@@ -83,6 +83,7 @@ def element_counts(at) -> dict[str, int]:
         "choices": len(main.selectbox) + len(main.radio) + len(main.get("button_group")) + len(main.multiselect)
         + len(main.toggle),
         "blocks": _layout_blocks(main),
+        "links": len(main.get("page_link")),
     }
 
 
@@ -133,6 +134,8 @@ def body():
         st.expander(f"e{{i}}").markdown("hidden")
     for i in range(counts["downloads"]):
         st.download_button("Download CSV", b"x,y", file_name="f.csv", key=f"d{{i}}")
+    for i in range(counts["links"]):
+        st.page_link(pages[i % len(pages)], label=f"Link {{i}}")
     for i in range(counts["blocks"]):
         st.container(border=True, key=f"b{{i}}")
     for i in range(counts["maps"]):
@@ -152,7 +155,7 @@ current.run()
 '''
 
 
-ELEMENT_KINDS = ("charts", "tables", "metrics", "maps", "texts", "expanders", "downloads", "choices", "blocks")
+ELEMENT_KINDS = ("charts", "tables", "metrics", "maps", "texts", "expanders", "downloads", "choices", "blocks", "links")
 
 
 def floor_script(counts: dict[str, int] | None) -> str:

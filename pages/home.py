@@ -7,7 +7,7 @@ from datetime import date
 import streamlit as st
 
 from rutland_data.queries import sources
-from rutland_data.ui import common
+from rutland_data.ui import common, routing
 from rutland_data.views import headlines
 from rutland_data.views import releases as release_views
 
@@ -30,6 +30,7 @@ st.caption(f"Data: {info.get('mode', 'unknown')}, built {info.get('built_at', 'u
 banner = st.container()
 
 shown_sources, shown_versions = [], []
+headlines_page = routing.link_target("pages/headlines.py")
 columns = st.columns(3, gap="medium")
 for placed, overview in enumerate(common.query(headlines.overview_cards, la, year, comparator)):
     phase, measure, card = overview.phase, overview.measure, overview.card
@@ -46,7 +47,7 @@ for placed, overview in enumerate(common.query(headlines.overview_cards, la, yea
         st.caption(f"Version: {card.version_text}", help=card.version_note)
         for note in card.review_notes:
             st.caption(f"Council review: {note}")
-        st.page_link("pages/headlines.py", label=f"{phase} trends",
+        st.page_link(headlines_page, label=f"{phase} trends",
                      query_params={"phase": phase, "year": year_label, "comparator": comparator},
                      icon=":material/arrow_forward:")
 

@@ -62,6 +62,14 @@ def _declared(officer: bool) -> tuple[dict[PageEntry, StreamlitPage], list[Strea
     return st.session_state[key]
 
 
+def link_target(file: str) -> StreamlitPage | str:
+    """What `st.page_link` should be given for the page in `file`: this session's page object once app.py has
+    declared it (a path is looked up on the disk on every call), else the path itself."""
+    declared = st.session_state.get(f"{_DECLARED}{auth.is_officer()}")
+    pages = declared[0] if declared else {}
+    return next((page for entry, page in pages.items() if entry.file == file), file)
+
+
 def _sign_in_prompt() -> None:
     """What an officer page's URL serves anyone else; a page like the others, so it too ends a hand-over."""
     through_app()
