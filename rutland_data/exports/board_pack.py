@@ -9,7 +9,8 @@ so two builds from the same database give byte-identical files.
 Charts are drawn once with vl-convert, as a PNG both files embed with the chart's alt text. The PDF
 is an accessible tagged PDF (PDF/UA-1) that WeasyPrint writes from an HTML page of the same slides:
 headings, lists, tables with column headers and images with alt text become its structure tree.
-Both run in worker processes (`pack_workers`), beside the figures' queries and the PowerPoint.
+Both, and the spreadsheet, are made in worker processes (`pack_workers`), beside the figures' queries and the
+PowerPoint.
 """
 from __future__ import annotations
 
@@ -400,14 +401,14 @@ def build(con, la_code: str, end_year: int, sections: list[str] | None = None,
     if local_slides:
         slides = [replace(slides[0], unvalidated=True), *slides[1:-1], *local_slides, slides[-1]]
     stamp = built_datetime(summary.built_at)
-    pdf = _pdf(slides, summary, stamp)   # written in a worker while the PowerPoint and the spreadsheet are here
+    pdf, ods = _pdf(slides, summary, stamp), _ods(slides, stamp)   # written in the workers while the PowerPoint is
     pptx = _pptx(slides, summary, stamp)
     stopwatch.lap("PowerPoint")
-    ods = _ods(slides, stamp)
-    stopwatch.lap("spreadsheet")
+    ods_bytes = ods.result()
+    stopwatch.lap("spreadsheet (what was left to wait for)")
     pdf_bytes = pdf.result()
     stopwatch.lap("PDF (what was left to wait for)")
-    return Pack(pptx=pptx, pdf=pdf_bytes, ods=ods, slides=slides, summary=summary, notes=notes,
+    return Pack(pptx=pptx, pdf=pdf_bytes, ods=ods_bytes, slides=slides, summary=summary, notes=notes,
                 seconds=stopwatch.total(), stages=tuple(stopwatch.laps))
 
 
@@ -448,9 +449,10 @@ def build_with_local_returns(con, la_code: str, end_year: int, sections: list[st
     return build(con, la_code, end_year, sections, tuple(local_slides))
 
 
-def _ods(slides: list[Slide], stamp: datetime) -> bytes:
-    """The data behind each chart (values as stored, published markers as codes) and the sources table."""
+def _ods(slides: list[Slide], stamp: datetime) -> Future:
+    """The data behind each chart (values as stored, published markers as codes) and the sources table, being
+    written in a worker; the future's result is the spreadsheet's bytes."""
     sheets = [(s.chart_name, s.chart_data) for s in slides if s.chart_data is not None]
     sheets += [(s.title, s.table) for s in slides if s.table is not None]
     names = spreadsheet.sheet_names([name for name, _ in sheets])
-    return spreadsheet.ods_bytes(dict(zip(names, (frame for _, frame in sheets))), stamp)
+    return pack_workers.submit(spreadsheet.ods_bytes, dict(zip(names, (frame for _, frame in sheets))), stamp)

@@ -3,10 +3,12 @@ writing the PDF (WeasyPrint).
 
 vl-convert holds the GIL while it draws, so in one process a pack's 35 charts were drawn one after another and
 nothing else ran meanwhile. Here the pack hands each chart's spec over as soon as it is built and goes on reading
-the next figure; two workers draw two charts at a time, and one of them writes the PDF while the pack writes the
-PowerPoint and the spreadsheet. The workers are started once per process ("spawn": a fresh interpreter, nothing
+the next figure; two workers draw two charts at a time, then write the PDF and the spreadsheet while the pack
+writes the PowerPoint. The workers are started once per process ("spawn": a fresh interpreter, nothing
 inherited from the server's threads) and kept, each with vl-convert warmed up, so only the first pack waits for
-them. Everything sent to a worker is plain data (JSON text, HTML, bytes); its answers are bytes.
+them. What is sent to a worker is data (JSON text, HTML, bytes, the spreadsheet's tables); its answers are bytes.
+A worker starts as a fresh interpreter that imports the main module again, as `multiprocessing` does: a script
+that builds a pack keeps its work under `if __name__ == "__main__":`.
 """
 from __future__ import annotations
 
@@ -76,9 +78,9 @@ def _worker_id() -> int:
     return os.getpid()
 
 
-def _submit(task, *args) -> concurrent.futures.Future:
-    """`task(*args)` in a worker, starting the workers first if need be, or again if one has died (a pool with a
-    dead worker takes no more tasks)."""
+def submit(task, *args) -> concurrent.futures.Future:
+    """`task(*args)` in a worker (a module-level function: the worker imports its module), starting the workers
+    first if need be, or again if one has died (a pool with a dead worker takes no more tasks)."""
     global _pool
     with _pool_lock:
         for _ in range(2):
@@ -104,7 +106,7 @@ def _stop() -> None:
 
 def start() -> list[concurrent.futures.Future]:
     """Start the workers if they are not running yet, without waiting for them (their futures give their ids)."""
-    return [_submit(_worker_id) for _ in range(WORKERS)]
+    return [submit(_worker_id) for _ in range(WORKERS)]
 
 
 def warm() -> None:
@@ -116,9 +118,9 @@ def warm() -> None:
 
 def draw(spec_json: str) -> concurrent.futures.Future:
     """`drawn_chart` in a worker: the future's result is (PNG, size)."""
-    return _submit(drawn_chart, spec_json)
+    return submit(drawn_chart, spec_json)
 
 
 def write_pdf(html: str, images: dict[str, bytes]) -> concurrent.futures.Future:
     """`written_pdf` in a worker: the future's result is the PDF's bytes."""
-    return _submit(written_pdf, html, images)
+    return submit(written_pdf, html, images)
