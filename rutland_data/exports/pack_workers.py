@@ -104,16 +104,20 @@ def _stop() -> None:
             _pool = None
 
 
-def start() -> list[concurrent.futures.Future]:
-    """Start the workers if they are not running yet, without waiting for them (their futures give their ids)."""
-    return [submit(_worker_id) for _ in range(WORKERS)]
+def start() -> None:
+    """Start the workers if they are not running yet, without waiting for them (cheap when they are)."""
+    with _pool_lock:
+        running = _pool is not None
+    if not running:
+        for _ in range(WORKERS):
+            submit(_worker_id)
 
 
 def warm() -> None:
     """Start the workers and wait until every one is ready (a worker answers only after its warm-up)."""
     ready: set[int] = set()
     while len(ready) < WORKERS:
-        ready |= {future.result() for future in start()}
+        ready |= {future.result() for future in [submit(_worker_id) for _ in range(WORKERS)]}
 
 
 def draw(spec_json: str) -> concurrent.futures.Future:
