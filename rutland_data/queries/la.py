@@ -23,9 +23,7 @@ own AS (
     FROM published p WHERE p.area_code IN ($la, $england, $region)
 ),
 neighbour_mean AS (
-    -- summed in one fixed order: in whatever order the threads met the rows, the last bit of a mean varied
-    -- between runs, and so did the bytes of a pack's spreadsheet
-    SELECT p.key, p.end_year, NULL::TEXT AS area_code, avg(p.value ORDER BY p.area_code) AS value,
+    SELECT p.key, p.end_year, NULL::TEXT AS area_code, avg(p.value) AS value,
            CASE WHEN count(p.value) = 0 THEN 'x' END AS value_code,
            CASE WHEN count(DISTINCT COALESCE(p.version, 'unstated')) FILTER (WHERE p.value IS NOT NULL) = 1
                 THEN any_value(p.version) FILTER (WHERE p.value IS NOT NULL)
