@@ -455,4 +455,4 @@ def _ods(slides: list[Slide], stamp: datetime) -> Future:
     sheets = [(s.chart_name, s.chart_data) for s in slides if s.chart_data is not None]
     sheets += [(s.title, s.table) for s in slides if s.table is not None]
     names = spreadsheet.sheet_names([name for name, _ in sheets])
-    return pack_workers.submit(spreadsheet.ods_bytes, dict(zip(names, (frame for _, frame in sheets))), stamp)
+    return pack_workers.write_spreadsheet(dict(zip(names, (frame for _, frame in sheets))), stamp)

@@ -21,16 +21,21 @@ import re
 import threading
 import time
 from concurrent.futures.process import BrokenProcessPool
+from datetime import datetime
 
+import pandas as pd
 import vl_convert
 import weasyprint
 from weasyprint.urls import URLFetcherResponse
+
+from rutland_data.exports import spreadsheet
 
 WORKERS = 2
 PNG_SCALE = 1.25                                     # about 120 dpi on the slide
 CHART_URL = "chart:{}"   # a chart slide's image in the PDF's HTML, served from memory by `_ChartImages`
 _WARM_UP_SPEC = json.dumps({"data": {"values": [{"x": 1}]}, "mark": "point",
                             "encoding": {"x": {"field": "x", "type": "quantitative"}}})
+_WARM_UP_HTML = '<!DOCTYPE html><html lang="en-GB"><head><title>warm-up</title></head><body><p>warm-up</p></body></html>'
 
 _pool: concurrent.futures.ProcessPoolExecutor | None = None
 _pool_lock = threading.Lock()
@@ -68,8 +73,11 @@ def written_pdf(html: str, images: dict[str, bytes]) -> bytes:
 
 
 def _warm_up() -> None:
-    """A worker's start: vl-convert's JavaScript engine starts on its first drawing, half a second."""
+    """A worker's start: a chart, a PDF and a spreadsheet of nothing, so that what each library does once
+    (vl-convert's JavaScript engine starts, half a second; WeasyPrint's fonts are found) is not done in a pack."""
     drawn_chart(_WARM_UP_SPEC)
+    written_pdf(_WARM_UP_HTML, {})
+    spreadsheet.ods_bytes({"warm-up": pd.DataFrame({"value": [1.0]})})
 
 
 def _worker_id() -> int:
@@ -78,7 +86,7 @@ def _worker_id() -> int:
     return os.getpid()
 
 
-def submit(task, *args) -> concurrent.futures.Future:
+def _submit(task, *args) -> concurrent.futures.Future:
     """`task(*args)` in a worker (a module-level function: the worker imports its module), starting the workers
     first if need be, or again if one has died (a pool with a dead worker takes no more tasks)."""
     global _pool
@@ -110,21 +118,26 @@ def start() -> None:
         running = _pool is not None
     if not running:
         for _ in range(WORKERS):
-            submit(_worker_id)
+            _submit(_worker_id)
 
 
 def warm() -> None:
     """Start the workers and wait until every one is ready (a worker answers only after its warm-up)."""
     ready: set[int] = set()
     while len(ready) < WORKERS:
-        ready |= {future.result() for future in [submit(_worker_id) for _ in range(WORKERS)]}
+        ready |= {future.result() for future in [_submit(_worker_id) for _ in range(WORKERS)]}
 
 
 def draw(spec_json: str) -> concurrent.futures.Future:
     """`drawn_chart` in a worker: the future's result is (PNG, size)."""
-    return submit(drawn_chart, spec_json)
+    return _submit(drawn_chart, spec_json)
 
 
 def write_pdf(html: str, images: dict[str, bytes]) -> concurrent.futures.Future:
     """`written_pdf` in a worker: the future's result is the PDF's bytes."""
-    return submit(written_pdf, html, images)
+    return _submit(written_pdf, html, images)
+
+
+def write_spreadsheet(sheets: dict[str, pd.DataFrame], stamp: datetime) -> concurrent.futures.Future:
+    """`spreadsheet.ods_bytes` in a worker: the future's result is the ODS file's bytes."""
+    return _submit(spreadsheet.ods_bytes, sheets, stamp)
