@@ -341,8 +341,8 @@ def _slide_html(content: Slide, heading: str, index: int) -> str:
         dense = ' class="dense"' if sum(map(len, content.bullets)) > 500 else ""
         parts.append(f"<ul{dense}>" + "".join(f"<li>{escape(b)}</li>" for b in content.bullets) + "</ul>")
     if content.chart_png:
-        parts.append(f'<figure><img src="{pack_workers.CHART_URL.format(index)}" alt="{escape(content.chart_alt, quote=True)}">'
-                     "</figure>")
+        parts.append(f'<figure><img src="{pack_workers.CHART_URL.format(index)}" '
+                     f'alt="{escape(content.chart_alt, quote=True)}"></figure>')
     if content.table is not None:
         head = "".join(f'<th scope="col">{escape(str(c))}</th>' for c in content.table.columns)
         rows = "".join("<tr>" + "".join(f"<td>{escape(str(v))}</td>" for v in row) + "</tr>"

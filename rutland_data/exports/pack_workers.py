@@ -35,7 +35,8 @@ PNG_SCALE = 1.25                                     # about 120 dpi on the slid
 CHART_URL = "chart:{}"   # a chart slide's image in the PDF's HTML, served from memory by `_ChartImages`
 _WARM_UP_SPEC = json.dumps({"data": {"values": [{"x": 1}]}, "mark": "point",
                             "encoding": {"x": {"field": "x", "type": "quantitative"}}})
-_WARM_UP_HTML = '<!DOCTYPE html><html lang="en-GB"><head><title>warm-up</title></head><body><p>warm-up</p></body></html>'
+_WARM_UP_HTML = ('<!DOCTYPE html><html lang="en-GB"><head><title>warm-up</title></head>'
+                 "<body><p>warm-up</p></body></html>")
 
 _pool: concurrent.futures.ProcessPoolExecutor | None = None
 _pool_lock = threading.Lock()
