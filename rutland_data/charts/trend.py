@@ -127,14 +127,12 @@ def trend_alt_text(frame: pd.DataFrame, measure: Measure) -> str:
     data["shown"] = shown_values(data, measure)
     data = data.assign(order=data["role"].map({r: i for i, r in enumerate(ROLE_ORDER)})).sort_values(
         ["order", "end_year"], kind="stable")
-    parts = []
-    for series, rows in data.groupby("series", sort=False):
-        runs = []
-        for _, run in rows.groupby("segment", sort=True):
-            first, last = run.iloc[0], run.iloc[-1]
-            runs.append(f"{first['shown']} in {first['year_label']}" if len(run) == 1 else
-                        f"{first['shown']} in {first['year_label']} to {last['shown']} in {last['year_label']}")
-        parts.append(f"{series}: " + "; ".join(runs))
+    runs: dict[str, dict[int, list[str]]] = {}   # series (first seen first) -> segment -> "value in year", by year
+    for series, segment, shown, year_label in zip(data["series"], data["segment"], data["shown"], data["year_label"]):
+        runs.setdefault(series, {}).setdefault(segment, []).append(f"{shown} in {year_label}")
+    parts = [f"{series}: " + "; ".join(run[0] if len(run) == 1 else f"{run[0]} to {run[-1]}"
+                                       for _, run in sorted(segments.items()))
+             for series, segments in runs.items()]
     notes = []
     for series_break in measure.breaks():
         if series_break.kind == "new":
