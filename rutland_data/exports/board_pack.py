@@ -188,7 +188,7 @@ def data_version_line(summary: summary_module.Summary) -> str:
 def slides_for(con, summary: summary_module.Summary, include_map: bool = True) -> tuple[list[Slide], list[str]]:
     """Title, summary, one slide per charted bullet, then sources; and notes on anything left out."""
     version = data_version_line(summary)
-    map_slide = _map_slide(con, summary, version) if include_map else None   # the longest drawing: sent first
+    map_slide = _map_slide(con, summary, version) if include_map else None   # drawn while the bullets are read
     notes = list(summary.notes) + ([MAP_NOTE] if include_map and map_slide is None else [])
     slides = [Slide(
         title=f"{summary.la_name}: education performance {summary.year_label}",
