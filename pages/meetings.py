@@ -12,7 +12,7 @@ import streamlit as st
 
 from rutland_data import settings
 from rutland_data.charts import figures
-from rutland_data.exports import board_pack, meeting_pack, spreadsheet, summary
+from rutland_data.exports import board_pack, meeting_pack, pack_workers, spreadsheet, summary
 from rutland_data.queries import meetings as meeting_queries
 from rutland_data.queries import plan as plan_queries
 from rutland_data.reference import codes, measures
@@ -160,6 +160,7 @@ st.markdown("The board pack holds the summary, one slide per chart of the chosen
             "source, version and data date) and a sources slide. It records the database checksum and build time; "
             "building it again from the same database gives identical files.")
 with_local_returns = officer_sections.pack_with_local_returns()
+pack_workers.start()   # the pack's drawing workers start (once per server) while the page is read, not on the click
 st.button("Build board pack", icon=":material/slideshow:", key="build-pack",
           on_click=lambda: st.session_state.update({"pack_requested": True}))
 if st.session_state.get("pack_requested"):

@@ -101,6 +101,25 @@ def test_pdf_opens_with_the_same_slides_and_numbers(packs):
     assert metadata["/CreationDate"] == summary.built_datetime(pack.summary.built_at).strftime("D:%Y%m%d%H%M%SZ")
 
 
+def test_every_pack_chart_is_valid_vega_lite(demo_db):
+    """Figures' specs are not checked against the schema when they are built (`style.page_spec`): every chart a
+    full pack draws is checked here, in the JSON form vl-convert is given."""
+    import altair as alt
+
+    from rutland_data.charts import figures
+    from rutland_data.charts.style import json_spec
+
+    con = duckdb.connect(str(demo_db), read_only=True)
+    generated = summary.build(con, "857", 2017)
+    drawn = [figures.for_bullet(con, "857", 2017, bullet.chart) for bullet in generated.bullets]
+    drawn.append(figures.decile_map(con, "857"))
+    con.close()
+    drawn = [figure for figure in drawn if figure is not None]
+    assert len(drawn) > 30
+    for figure in drawn:
+        alt.Root.validate(json_spec(figure.spec))
+
+
 def test_without_the_map_section_there_is_no_map_note(demo_db):
     con = duckdb.connect(str(demo_db), read_only=True)
     pack = board_pack.build(con, "857", 2017, ["Phonics"])

@@ -34,8 +34,10 @@ FIT_WIDTH = alt.AutoSizeParams(type="fit-x", contains="padding")
 def page_spec(chart: alt.TopLevelMixin) -> dict:
     """The chart's Vega-Lite spec with each dataset as an Arrow table, which is how Streamlit sends chart data
     to the browser. Figures are cached in this form: left as lists of records, the data would be converted to
-    Arrow again on every rerun, several milliseconds per chart (`json_spec` turns it back for the board pack)."""
-    spec = chart.to_dict()
+    Arrow again on every rerun, several milliseconds per chart (`json_spec` turns it back for the board pack).
+    The spec is not checked against the Vega-Lite schema here (almost half a second over a board pack's charts,
+    and every spec is our own code's): tests/test_meetings_pack.py checks every board pack chart against it."""
+    spec = chart.to_dict(validate=False)
     if "datasets" in spec:
         spec["datasets"] = {name: pa.Table.from_pandas(pd.DataFrame(values))
                             for name, values in spec["datasets"].items()}

@@ -9,29 +9,28 @@ so two builds from the same database give byte-identical files.
 Charts are drawn once with vl-convert, as a PNG both files embed with the chart's alt text. The PDF
 is an accessible tagged PDF (PDF/UA-1) that WeasyPrint writes from an HTML page of the same slides:
 headings, lists, tables with column headers and images with alt text become its structure tree.
+Both, and the spreadsheet, are made in worker processes (`pack_workers`), beside the figures' queries and the
+PowerPoint.
 """
 from __future__ import annotations
 
 import io
 import json
-import re
 import time
 from collections import OrderedDict
+from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from html import escape
 
 import pandas as pd
-import vl_convert
-import weasyprint
-from weasyprint.urls import URLFetcherResponse
 from pptx import Presentation
 from pptx.util import Emu, Pt
 
 from rutland_data import access
 from rutland_data.charts import figures
 from rutland_data.charts.style import json_spec
-from rutland_data.exports import spreadsheet
+from rutland_data.exports import pack_workers, spreadsheet
 from rutland_data.exports import summary as summary_module
 from rutland_data.exports.office import built_datetime, fixed_zip
 from rutland_data.queries import sources as source_queries
@@ -44,7 +43,6 @@ from rutland_data.views import local_returns as local_views
 SLIDE_WIDTH_PT, SLIDE_HEIGHT_PT = 960, 540          # 13.333 x 7.5 inches, 16:9
 CHART_WIDTH_PX, CHART_HEIGHT_PX = 820, 300          # the chart's plotting size before it is fitted to the slide
 CHART_BOX = (40, 150, 880, 300)                      # x, y, width, height (points) where a chart goes
-PNG_SCALE = 1.25                                     # about 120 dpi on the slide
 SUMMARY_CHARS_PER_SLIDE = 900
 TITLE_CHARS_AT_FULL_SIZE = 60                       # a longer message title is set smaller, to stay in two lines
 MAP_NOTE = ("Deprivation map: not included - no deprivation figures are loaded for this LA's small areas; "
@@ -75,6 +73,7 @@ class Pack:
     summary: summary_module.Summary
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    stages: tuple[tuple[str, float], ...] = ()   # (step, seconds) of the build in the building process, in order
 
     @property
     def unvalidated(self) -> bool:
@@ -95,10 +94,16 @@ def _spec(spec: dict) -> str:
     return json.dumps(fixed, sort_keys=True)
 
 
-def rendered(spec: dict) -> dict:
-    """The chart as a PNG for both files, and its size in SVG units (its proportions on the slide)."""
-    svg = vl_convert.vegalite_to_svg(_spec(spec))
-    return {"chart_png": vl_convert.svg_to_png(svg, scale=PNG_SCALE), "chart_size": _svg_size(svg)}
+def _drawing(figure: figures.Figure) -> Future:
+    """The figure's chart, being drawn in a worker (`pack_workers.draw`)."""
+    return pack_workers.draw(_spec(figure.spec))
+
+
+def _chart_fields(figure: figures.Figure, drawing: Future) -> dict:
+    """A chart slide's fields for `figure`, once its drawing is done: the PNG both files embed and its size."""
+    png, size = drawing.result()
+    return {"chart_alt": figure.alt_text, "chart_data": figure.table, "chart_name": figure.title,
+            "chart_png": png, "chart_size": size}
 
 
 # Drawing is most of a pack's build time. A chart depends only on the database content and what it
@@ -107,15 +112,21 @@ _DRAWN: OrderedDict[tuple, dict] = OrderedDict()
 _DRAWN_LIMIT = 512
 
 
-def _drawn_chart(con, summary: summary_module.Summary, bullet: summary_module.Bullet) -> dict | None:
-    key = (summary.content_sha256, summary.la_code, summary.end_year, bullet.chart)
-    if key not in _DRAWN:
-        figure = figures.for_bullet(con, summary.la_code, summary.end_year, bullet.chart)
-        _DRAWN[key] = None if figure is None else {"chart_alt": figure.alt_text, "chart_data": figure.table,
-                                                   "chart_name": figure.title, **rendered(figure.spec)}
-        while len(_DRAWN) > _DRAWN_LIMIT:
-            _DRAWN.popitem(last=False)
-    return _DRAWN[key]
+def _drawn_charts(con, summary: summary_module.Summary) -> list[dict | None]:
+    """Each bullet's chart slide fields (None: nothing to draw). Every figure not kept yet is read and sent to be
+    drawn before the first drawing is waited for, so the workers draw while the next figures are read."""
+    keys = [(summary.content_sha256, summary.la_code, summary.end_year, bullet.chart) for bullet in summary.bullets]
+    pending: dict[tuple, tuple[figures.Figure, Future] | None] = {}
+    for key, bullet in zip(keys, summary.bullets):
+        if key not in _DRAWN and key not in pending:
+            figure = figures.for_bullet(con, summary.la_code, summary.end_year, bullet.chart)
+            pending[key] = None if figure is None else (figure, _drawing(figure))
+    for key, drawing in pending.items():
+        _DRAWN[key] = None if drawing is None else _chart_fields(*drawing)
+    drawn = [_DRAWN[key] for key in keys]
+    while len(_DRAWN) > _DRAWN_LIMIT:
+        _DRAWN.popitem(last=False)
+    return drawn
 
 
 # ---------------------------------------------------------------- slide content
@@ -177,7 +188,7 @@ def data_version_line(summary: summary_module.Summary) -> str:
 def slides_for(con, summary: summary_module.Summary, include_map: bool = True) -> tuple[list[Slide], list[str]]:
     """Title, summary, one slide per charted bullet, then sources; and notes on anything left out."""
     version = data_version_line(summary)
-    map_slide = _map_slide(con, summary, version) if include_map else None
+    map_slide = _map_slide(con, summary, version) if include_map else None   # drawn while the bullets are read
     notes = list(summary.notes) + ([MAP_NOTE] if include_map and map_slide is None else [])
     slides = [Slide(
         title=f"{summary.la_name}: education performance {summary.year_label}",
@@ -190,8 +201,7 @@ def slides_for(con, summary: summary_module.Summary, include_map: bool = True) -
     )]
     slides += _summary_slides(summary)
     sources = _sources_by_id(con, summary.source_ids)
-    for bullet in summary.bullets:
-        drawn = _drawn_chart(con, summary, bullet)
+    for bullet, drawn in zip(summary.bullets, _drawn_charts(con, summary)):
         if drawn is None:
             continue
         slides.append(Slide(title=meeting_views.chart_title(con, summary.la_code, summary.end_year, bullet.section,
@@ -201,24 +211,26 @@ def slides_for(con, summary: summary_module.Summary, include_map: bool = True) -
                             **drawn,
                             footer=_footer(bullet, sources, version)))
     if map_slide is not None:
-        slides.append(map_slide)
+        text, figure, drawing = map_slide
+        slides.append(Slide(**text, **_chart_fields(figure, drawing)))
     slides.append(_sources_slide(con, summary))
     return slides, notes
 
 
-def _map_slide(con, summary: summary_module.Summary, version: str) -> Slide | None:
-    """The newest IoD edition's IMD by LSOA as a still map, with the pockets (deciles 1-4) in words."""
+def _map_slide(con, summary: summary_module.Summary, version: str) -> tuple[dict, figures.Figure, Future] | None:
+    """The newest IoD edition's IMD by LSOA as a still map, with the pockets (deciles 1-4) in words: the slide's
+    text, its figure, and the figure's drawing (a slide once the drawing is done: `_chart_fields`)."""
     newest = deprivation_views.newest_imd(con, summary.la_code)
     figure = figures.decile_map(con, summary.la_code)
     if newest is None or figure is None:
         return None
     sources = _sources_by_id(con, figure.source_ids)
     names = "; ".join(f"{r.file_name} ({'simulated' if r.is_simulated else r.publisher})" for r in sources.itertuples())
-    return Slide(title=figure.title,
-                 message=newest.message + (" [Simulated, approximate shapes.]" if newest.is_simulated else ""),
-                 chart_alt=figure.alt_text, chart_data=figure.table, chart_name=figure.title, **rendered(figure.spec),
-                 footer=(f"Source: {names}.", "Wards are not official IoD geographies; LSOAs are shown on their own "
-                         f"{newest.lsoa_vintage} boundaries.", version))
+    text = {"title": figure.title,
+            "message": newest.message + (" [Simulated, approximate shapes.]" if newest.is_simulated else ""),
+            "footer": (f"Source: {names}.", "Wards are not official IoD geographies; LSOAs are shown on their own "
+                       f"{newest.lsoa_vintage} boundaries.", version)}
+    return text, figure, _drawing(figure)
 
 
 # ---------------------------------------------------------------- PowerPoint
@@ -283,12 +295,6 @@ def _pptx(slides: list[Slide], summary: summary_module.Summary, stamp: datetime)
     return fixed_zip(buffer.getvalue(), stamp)
 
 
-def _svg_size(svg: str) -> tuple[float, float]:
-    root = re.search(r"<svg[^>]*>", svg).group(0)
-    return (float(re.search(r'width="([\d.]+)', root).group(1)),
-            float(re.search(r'height="([\d.]+)', root).group(1)))
-
-
 def _fit_size(width: float, height: float, box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
     """The chart's place in `box` (x, y from the top, w, h), keeping its proportions, centred horizontally."""
     x, y, w, h = box
@@ -323,9 +329,6 @@ th {{ background: #f3f2f1; }}
 """
 
 
-CHART_URL = "chart:{}"   # a chart slide's image in the PDF's HTML, served from memory by `_ChartImages`
-
-
 def _slide_html(content: Slide, heading: str, index: int) -> str:
     """One slide (the pack's `index`-th) as an HTML section: its heading, message, bullets, chart (an image named
     by its alt text), table (with column headers) and footer, in reading order."""
@@ -338,8 +341,8 @@ def _slide_html(content: Slide, heading: str, index: int) -> str:
         dense = ' class="dense"' if sum(map(len, content.bullets)) > 500 else ""
         parts.append(f"<ul{dense}>" + "".join(f"<li>{escape(b)}</li>" for b in content.bullets) + "</ul>")
     if content.chart_png:
-        parts.append(f'<figure><img src="{CHART_URL.format(index)}" alt="{escape(content.chart_alt, quote=True)}">'
-                     "</figure>")
+        parts.append(f'<figure><img src="{pack_workers.CHART_URL.format(index)}" '
+                     f'alt="{escape(content.chart_alt, quote=True)}"></figure>')
     if content.table is not None:
         head = "".join(f'<th scope="col">{escape(str(c))}</th>' for c in content.table.columns)
         rows = "".join("<tr>" + "".join(f"<td>{escape(str(v))}</td>" for v in row) + "</tr>"
@@ -371,25 +374,12 @@ def _css_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3C ") + '"'
 
 
-class _ChartImages(weasyprint.URLFetcher):
-    """The slides' chart PNGs for WeasyPrint, by `CHART_URL`. Inlined as data: URLs instead, their 2 MB of base64
-    went through the HTML parser a character at a time, most of a second of the PDF's time."""
-
-    def __init__(self, slides: list[Slide]):
-        super().__init__()
-        self._images = {CHART_URL.format(i): s.chart_png for i, s in enumerate(slides) if s.chart_png}
-
-    def fetch(self, url, headers=None):
-        if url in self._images:
-            return URLFetcherResponse(url, self._images[url], {"Content-Type": "image/png"})
-        return super().fetch(url, headers)
-
-
-def _pdf(slides: list[Slide], summary: summary_module.Summary, stamp: datetime) -> bytes:
+def _pdf(slides: list[Slide], summary: summary_module.Summary, stamp: datetime) -> Future:
     """A tagged PDF/UA-1 file (structure tree, headings, table headers, figure alt text, language, title)
-    written by WeasyPrint from `pack_html`, with the data version at the foot of every page."""
-    return weasyprint.HTML(string=pack_html(slides, summary, stamp), url_fetcher=_ChartImages(slides)).write_pdf(
-        pdf_variant="pdf/ua-1")
+    written by WeasyPrint from `pack_html`, with the data version at the foot of every page: being written in a
+    worker (`pack_workers.write_pdf`); the future's result is the PDF's bytes."""
+    images = {pack_workers.CHART_URL.format(i): s.chart_png for i, s in enumerate(slides) if s.chart_png}
+    return pack_workers.write_pdf(pack_html(slides, summary, stamp), images)
 
 
 # ---------------------------------------------------------------- the pack
@@ -399,17 +389,43 @@ def build(con, la_code: str, end_year: int, sections: list[str] | None = None,
     """PowerPoint and PDF for the chosen sections (None = every section, map included); `local_slides`
     (an officer's pack: `build_with_local_returns`) go before the sources slide, and mark the title slide;
     `notes`: a meeting's commentary, beside its figures."""
-    started = time.perf_counter()
+    stopwatch = _Stopwatch()
+    pack_workers.start()   # the first pack in a process: the workers start while the summary is written
     wanted = None if sections is None else [s for s in sections if s != summary_module.MAP]
     with kept_results(con):   # each series is read once for its bullet, headline card, chart and slide title
         summary = summary_module.build(con, la_code, end_year, wanted, notes)
+        stopwatch.lap("summary")
         include_map = sections is None or summary_module.MAP in sections
         slides, notes = slides_for(con, summary, include_map=include_map)
+        stopwatch.lap("slides (figures read here, charts drawn in the workers)")
     if local_slides:
         slides = [replace(slides[0], unvalidated=True), *slides[1:-1], *local_slides, slides[-1]]
     stamp = built_datetime(summary.built_at)
-    return Pack(pptx=_pptx(slides, summary, stamp), pdf=_pdf(slides, summary, stamp), ods=_ods(slides, stamp),
-                slides=slides, summary=summary, notes=notes, seconds=time.perf_counter() - started)
+    pdf, ods = _pdf(slides, summary, stamp), _ods(slides, stamp)   # written in the workers while the PowerPoint is
+    pptx = _pptx(slides, summary, stamp)
+    stopwatch.lap("PowerPoint")
+    ods_bytes = ods.result()
+    stopwatch.lap("spreadsheet (what was left to wait for)")
+    pdf_bytes = pdf.result()
+    stopwatch.lap("PDF (what was left to wait for)")
+    return Pack(pptx=pptx, pdf=pdf_bytes, ods=ods_bytes, slides=slides, summary=summary, notes=notes,
+                seconds=stopwatch.total(), stages=tuple(stopwatch.laps))
+
+
+class _Stopwatch:
+    """Where a build's time went: the wall seconds of each step, in order."""
+
+    def __init__(self):
+        self.started = self._last = time.perf_counter()
+        self.laps: list[tuple[str, float]] = []
+
+    def lap(self, step: str) -> None:
+        now = time.perf_counter()
+        self.laps.append((step, now - self._last))
+        self._last = now
+
+    def total(self) -> float:
+        return time.perf_counter() - self.started
 
 
 @access.officer_only
@@ -433,9 +449,10 @@ def build_with_local_returns(con, la_code: str, end_year: int, sections: list[st
     return build(con, la_code, end_year, sections, tuple(local_slides))
 
 
-def _ods(slides: list[Slide], stamp: datetime) -> bytes:
-    """The data behind each chart (values as stored, published markers as codes) and the sources table."""
+def _ods(slides: list[Slide], stamp: datetime) -> Future:
+    """The data behind each chart (values as stored, published markers as codes) and the sources table, being
+    written in a worker; the future's result is the spreadsheet's bytes."""
     sheets = [(s.chart_name, s.chart_data) for s in slides if s.chart_data is not None]
     sheets += [(s.title, s.table) for s in slides if s.table is not None]
     names = spreadsheet.sheet_names([name for name, _ in sheets])
-    return spreadsheet.ods_bytes(dict(zip(names, (frame for _, frame in sheets))), stamp)
+    return pack_workers.write_spreadsheet(dict(zip(names, (frame for _, frame in sheets))), stamp)
