@@ -1,7 +1,8 @@
 """Benchmarks, run by hand (not tests): `python -m bench run [--from DIR]`, `python -m bench fuzz [--from DIR]`,
 `python -m bench load --db FILE ...` (many sessions over the websocket: bench/load.py) and
 `python -m bench browser --db FILE ...` (filter changes in Chromium against bare pages: bench/browser.py) and
-`python -m bench served --db FILE` (every page's warm rerun in a real server against its bare page: bench/served.py).
+`python -m bench served --db FILE` (every page's warm rerun in a real server against its bare page: bench/served.py)
+and `python -m bench summary --db FILE [--from DIR]` (issue 15's figures in one table: bench/summary.py).
 
 Outside the dashboard's core, so they may drive pages with Streamlit's test harness and use the UI
 package; nothing in `rutland_data` imports them. `run` times the build and every page (bench/pages.py),
@@ -15,7 +16,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from bench import browser, fuzz, load, maps, meetings, pages, schools, served
+from bench import browser, fuzz, load, maps, meetings, pages, schools, served, summary
 
 FEATURES = {"maps": maps, "meetings": meetings, "schools": schools}
 
@@ -32,7 +33,7 @@ def _fuzz(args: argparse.Namespace) -> list[str]:
     return fuzz.report_lines(Path(args.source) if args.source else None)
 
 
-SERVED = {"load": load, "browser": browser, "served": served}  # benchmarks with their own options, against a running server
+SERVED = {"load": load, "browser": browser, "served": served, "summary": summary}  # benchmarks with their own options, against a running server
 
 
 def main(argv: list[str] | None = None) -> int:

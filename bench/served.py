@@ -15,6 +15,7 @@ import os
 import statistics
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from unittest import mock
 from urllib.parse import urlencode
@@ -75,44 +76,62 @@ def _measured(server: bench_server.Server, scenario: load.Scenario) -> tuple[flo
     return step.server_cpu_seconds / len(step.round_trips) * 1000, statistics.median(step.round_trips) * 1000
 
 
+@dataclass(frozen=True)
+class PageMeasure:
+    url_path: str
+    page_cpu_ms: float     # server CPU a rerun
+    page_p50_ms: float     # round trip
+    floor_cpu_ms: float
+    floor_p50_ms: float
+    counts: dict[str, int]
+
+    @property
+    def ratio(self) -> float:
+        return self.page_cpu_ms / self.floor_cpu_ms
+
+
+def measure_pages(db_path: Path, la: str, only: tuple[str, ...] = (),
+                  params: dict[str, dict[str, str]] | None = None) -> list[PageMeasure]:
+    """Every public page (or `only` these URL paths), each with `params[url_path]` in its query string beside the
+    year (bench/schools.py: the national database's Schools page for one measure), against its floor."""
+    with mock.patch.dict(os.environ, {"DASHBOARD_DB": str(db_path), "DASHBOARD_LA": la}):  # for the test harness
+        years = _years(db_path, la)
+        measured = []
+        with tempfile.TemporaryDirectory() as scratch:
+            floor_file = Path(scratch) / "floor.py"
+            floor_file.write_text(bench_pages.floor_script(None))
+            with bench_server.serve(db_path, la) as app_server, \
+                    bench_server.serve(db_path, la, script=floor_file) as floor:
+                for entry in [e for e in pages_for(officer=False) if not only or e.url_path in only]:
+                    fixed = dict((params or {}).get(entry.url_path, {}))
+                    if entry.url_path == "school":
+                        fixed.setdefault("urn", _a_school(db_path, la))
+                    counts = _counts(entry, {**fixed, "year": years[-1]})
+                    page = load.Scenario(entry.title, "" if entry.default else entry.url_path,
+                                         tuple(urlencode({**fixed, "year": year}) for year in years))
+                    bare = load.Scenario("floor", "", tuple(urlencode({**counts, "year": year}) for year in years))
+                    measured.append(PageMeasure(entry.url_path, *_measured(app_server, page),
+                                                *_measured(floor, bare), counts))
+        return measured
+
+
 def run(db_path: Path | None = None, la: str | None = None, only: tuple[str, ...] = (),
         params: dict[str, dict[str, str]] | None = None) -> list[str]:
-    """The table for every public page (or `only` these URL paths), each with `params[url_path]` in its query
-    string beside the year (bench/schools.py: the national database's Schools page for one measure)."""
+    """`measure_pages` as a table."""
     configured = settings.load()
     db_path, la = db_path or configured.db_path, la or configured.la_code
-    with mock.patch.dict(os.environ, {"DASHBOARD_DB": str(db_path), "DASHBOARD_LA": la}):  # for the test harness
-        return _table(db_path, la, only, params)
-
-
-def _table(db_path: Path, la: str, only: tuple[str, ...], params: dict[str, dict[str, str]] | None) -> list[str]:
-    years = _years(db_path, la)
-    lines = [f"served reruns: each public page, one session changing the year ({' <-> '.join(years)}) {RERUNS} times "
-             f"after a warm-up, against a bare page of the same shape served alike; database {db_path}, LA {la}; "
+    lines = [f"served reruns: each public page, one session changing the year {RERUNS} times after a warm-up, "
+             f"against a bare page of the same shape served alike; database {db_path}, LA {la}; "
              f"load average {os.getloadavg()[0]:.1f} at start",
              f"  {'page':<18} {'page CPU ms':>11} {'floor CPU ms':>12} {'ratio':>6} {'page p50 ms':>11} "
              f"{'floor p50 ms':>12}  verdict  shape"]
-    ratios = []
-    with tempfile.TemporaryDirectory() as scratch:
-        floor_file = Path(scratch) / "floor.py"
-        floor_file.write_text(bench_pages.floor_script(None))
-        with bench_server.serve(db_path, la) as app_server, bench_server.serve(db_path, la, script=floor_file) as floor:
-            for entry in [e for e in pages_for(officer=False) if not only or e.url_path in only]:
-                fixed = dict((params or {}).get(entry.url_path, {}))
-                if entry.url_path == "school":
-                    fixed.setdefault("urn", _a_school(db_path, la))
-                counts = _counts(entry, {**fixed, "year": years[-1]})
-                page = load.Scenario(entry.title, "" if entry.default else entry.url_path,
-                                     tuple(urlencode({**fixed, "year": year}) for year in years))
-                bare = load.Scenario("floor", "", tuple(urlencode({**counts, "year": year}) for year in years))
-                page_cpu, page_p50 = _measured(app_server, page)
-                floor_cpu, floor_p50 = _measured(floor, bare)
-                ratio = page_cpu / floor_cpu
-                ratios.append(ratio)
-                shape = " ".join(f"{kind}={count}" for kind, count in counts.items() if count)
-                lines.append(f"  {entry.url_path or '/':<18} {page_cpu:>11.1f} {floor_cpu:>12.1f} {ratio:>6.2f} "
-                             f"{page_p50:>11.0f} {floor_p50:>12.0f}  {'met' if ratio <= TARGET_RATIO else 'NOT met':<7}  "
-                             f"{shape}")
+    measured = measure_pages(db_path, la, only, params)
+    for m in measured:
+        shape = " ".join(f"{kind}={count}" for kind, count in m.counts.items() if count)
+        lines.append(f"  {m.url_path or '/':<18} {m.page_cpu_ms:>11.1f} {m.floor_cpu_ms:>12.1f} {m.ratio:>6.2f} "
+                     f"{m.page_p50_ms:>11.0f} {m.floor_p50_ms:>12.0f}  "
+                     f"{'met' if m.ratio <= TARGET_RATIO else 'NOT met':<7}  {shape}")
+    ratios = [m.ratio for m in measured]
     lines.append(f"  pages at or under {TARGET_RATIO}x their floor: {sum(r <= TARGET_RATIO for r in ratios)} of "
                  f"{len(ratios)}; median ratio {statistics.median(ratios):.2f}; load average {os.getloadavg()[0]:.1f} "
                  "at end")

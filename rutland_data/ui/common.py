@@ -357,12 +357,13 @@ def table(frame: pd.DataFrame, decimals: dict[str, int] | None = None, *, column
 
 
 def _display_form(frame: pd.DataFrame, decimals: dict[str, int] | None, columns: Columns) -> pa.Table:
-    shape = (tuple(sorted((decimals or {}).items())),
-             tuple(columns.items()) if isinstance(columns, Mapping) else columns and tuple(columns))
+    headings = tuple(columns.items()) if isinstance(columns, Mapping) else None if columns is None else tuple(columns)
+    shape = (tuple(sorted((decimals or {}).items())), headings)
     kept = _SHOWN_BY_FRAME.get(id(frame))
     if kept is not None and kept[0]() is frame and kept[1] == shape:
         return kept[2]
-    chosen = frame if columns is None else frame[list(columns)]
+    # Rounded by the frame's own column names, then renamed.
+    chosen = selected(frame, None if columns is None else list(columns))
     shown = _displayed(chosen, decimals) if len(chosen) >= CACHED_TABLE_ROWS else tables.display_table(chosen, decimals)
     if isinstance(columns, Mapping):
         shown = shown.rename(columns=dict(columns))

@@ -1,0 +1,145 @@
+"""Issue 15's figures in one table, each beside its floor or target and the ratio (a benchmark, run by hand).
+
+    python -m bench summary --db REAL.duckdb [--la 857] [--from DIR] [--seconds 30]
+
+Rows, each measured here by the same code as its own benchmark:
+- with `--from DIR`: the build (a process of its own) against DuckDB's raw read of the same files, target 2x, and
+  its peak memory against 1 GB (bench/pages.py);
+- every public page's warm rerun, served, against its bare page: server CPU per rerun, target 1.2x (bench/served.py);
+- 25 sessions changing the Headlines filters back to back for `--seconds` (bench/load.py): p95 round trip against
+  1 s, and the time per rerun (1 / reruns a second) against 40 ms (25 reruns a second);
+- the board pack's first build against 5 s and an unchanged rebuild as the Meetings page asks for it against 1 s
+  (bench/meetings.py);
+- on the synthetic national database (bench/schools.py): the masking query for the largest LA against 50 ms, and
+  its Schools page served against its bare page.
+The filter change in a real browser is `python -m bench browser` (Chromium, minutes a page): not repeated here.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench import load, meetings, schools, served
+from bench import pages as bench_pages
+from bench import server as bench_server
+from bench.stats import percentile
+from rutland_data import settings
+from rutland_data.exports import board_pack, pack_workers
+from rutland_data.queries import schools as school_queries
+from rutland_data.store import db
+
+SESSIONS = 25
+PACK_YEAR = 2024
+
+
+@dataclass(frozen=True)
+class Row:
+    figure: str
+    value: float
+    reference: float       # the floor measured beside it, or the target itself
+    reference_is: str      # "floor" or "target"
+    unit: str
+    target_ratio: float    # value / reference at or under this meets the issue's target
+
+    @property
+    def ratio(self) -> float:
+        return self.value / self.reference
+
+
+def _build_rows(source: Path, scratch: Path) -> list[Row]:
+    raw = bench_pages._raw_read_seconds(source)
+    seconds, peak_mb = bench_pages._build_in_subprocess(source, scratch / "build.duckdb")
+    return [Row("build from the official files (process)", seconds, raw, "floor", "s", 2.0),
+            Row("build peak memory", peak_mb, 1024.0, "target", "MB", 1.0)]
+
+
+def _page_rows(db_path: Path, la: str) -> list[Row]:
+    return [Row(f"served rerun, /{m.url_path}", m.page_cpu_ms, m.floor_cpu_ms, "floor", "ms CPU", served.TARGET_RATIO)
+            for m in served.measure_pages(db_path, la)]
+
+
+def _load_rows(db_path: Path, la: str, seconds: float) -> list[Row]:
+    scenario = load.headlines_scenario(db_path, la)
+    with bench_server.serve(db_path, la) as server:
+        load.drive(server.stream, scenario, 1, None, pid=server.pid, max_reruns=len(scenario.query_strings))
+        step = load.drive(server.stream, scenario, SESSIONS, seconds, pid=server.pid)
+    reruns = len(step.round_trips)
+    return [Row(f"{SESSIONS} sessions on Headlines: p95 round trip ({len(step.errors)} errors)",
+                percentile(step.round_trips, .95) * 1000, 1000.0, "target", "ms", 1.0),
+            Row(f"{SESSIONS} sessions: time per rerun served (1 / reruns a second)", step.seconds / reruns * 1000,
+                40.0, "target", "ms", 1.0)]
+
+
+def _pack_rows(db_path: Path, la: str) -> list[Row]:
+    pack_workers.warm()  # once per server process, as the Meetings page starts them
+    con = db.connect_read_only(db_path)
+    try:
+        first = board_pack.build(con, la, PACK_YEAR)
+    finally:
+        con.close()
+    _, again = meetings._page_rebuild_seconds(db_path, la, PACK_YEAR)
+    return [Row("board pack, first build (all sections)", first.seconds, meetings.TARGET_SECONDS, "target", "s", 1.0),
+            Row("board pack, unchanged rebuild (Meetings page)", again, 1.0, "target", "s", 1.0)]
+
+
+def _national_rows(scratch: Path) -> list[Row]:
+    path = scratch / "national.duckdb"
+    schools.generate(path).close()
+    con = db.Snapshot(path).cursor()
+    end_year = schools.FIRST_YEAR + schools.YEARS - 1
+    masking_ms = schools._median_ms(lambda: school_queries.masking(con, schools.LARGEST_LA, schools.SCHOOL_MEASURE,
+                                                                    end_year))
+    con.close()
+    page = served.measure_pages(path, schools.LARGEST_LA, only=("schools",), params={
+        "schools": {"key_stage": "Primary (KS2)", "measure": schools.SCHOOL_MEASURE}})[0]
+    return [Row(f"national DB: masking query, LA {schools.LARGEST_LA}", masking_ms, schools.QUERY_TARGET_MS, "target",
+                "ms", 1.0),
+            Row(f"national DB: served Schools page, LA {schools.LARGEST_LA}", page.page_cpu_ms, page.floor_cpu_ms,
+                "floor", "ms CPU", served.TARGET_RATIO)]
+
+
+def rows(db_path: Path, la: str, source: Path | None, seconds: float) -> list[Row]:
+    with tempfile.TemporaryDirectory() as scratch:
+        found = _build_rows(source, Path(scratch)) if source else []
+        found += _page_rows(db_path, la)
+        found += _load_rows(db_path, la, seconds)
+        found += _pack_rows(db_path, la)
+        found += _national_rows(Path(scratch))
+    return found
+
+
+def table(found: list[Row]) -> list[str]:
+    lines = [f"  {'figure':<62} {'value':>9} {'floor/target':>14} {'unit':<7} {'ratio':>6} {'target':>7}  verdict"]
+    for row in found:
+        lines.append(f"  {row.figure:<62} {row.value:>9.1f} {row.reference:>9.1f} {row.reference_is:<4} {row.unit:<7} "
+                     f"{row.ratio:>6.2f} {'<= ' + format(row.target_ratio, 'g'):>7}  "
+                     f"{'met' if row.ratio <= row.target_ratio else 'NOT met'}")
+    met = sum(row.ratio <= row.target_ratio for row in found)
+    lines.append(f"  {met} of {len(found)} rows meet their target")
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench summary", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--db", type=Path, required=True, help="a real build (python -m rutland_data build --from)")
+    parser.add_argument("--la", help="LA code (default: DASHBOARD_LA or 857)")
+    parser.add_argument("--from", dest="source", type=Path, help="the official files, to time the build on")
+    parser.add_argument("--seconds", type=float, default=30.0, help="length of the 25-session step")
+    args = parser.parse_args(argv)
+    la = args.la or settings.load().la_code
+    started = time.perf_counter()
+    print(f"issue 15 summary: database {args.db}, LA {la}; {os.cpu_count()} CPUs, load average "
+          f"{os.getloadavg()[0]:.1f} at start", flush=True)
+    print("\n".join(table(rows(args.db, la, args.source, args.seconds))))
+    print(f"  took {time.perf_counter() - started:.0f} s; load average {os.getloadavg()[0]:.1f} at end")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
