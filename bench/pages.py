@@ -27,7 +27,7 @@ from rutland_data.navigation import pages_for
 TIMED_RUNS = 9
 
 
-def _raw_read_seconds(root: Path) -> float:
+def raw_read_seconds(root: Path) -> float:
     """The floor: DuckDB reading every file the build loads, doing nothing else with it."""
     planned, _ = build.plan(root)
     con = duckdb.connect()
@@ -52,7 +52,7 @@ def _raw_read_seconds(root: Path) -> float:
         return time.perf_counter() - started
 
 
-def _build_in_subprocess(root: Path, db_path: Path) -> tuple[float, float]:
+def build_in_subprocess(root: Path, db_path: Path) -> tuple[float, float]:
     """(seconds, peak resident memory in MB) of a build in a process of its own."""
     env = {**os.environ, "DASHBOARD_DB": str(db_path)}
     started = time.perf_counter()
@@ -196,8 +196,8 @@ def run(source: Path | None = None) -> list[str]:
     with tempfile.TemporaryDirectory() as scratch:
         db_path = Path(scratch) / "bench.duckdb"
         if source is not None:
-            raw = _raw_read_seconds(source)
-            seconds, peak_mb = _build_in_subprocess(source, db_path)
+            raw = raw_read_seconds(source)
+            seconds, peak_mb = build_in_subprocess(source, db_path)
             lines.append(f"build from {source}: {seconds:.1f} s (process incl. start-up); DuckDB raw read of the same "
                          f"files {raw:.1f} s; ratio {seconds / raw:.2f}; peak memory {peak_mb:.0f} MB; "
                          f"database {db_path.stat().st_size / 1e6:.1f} MB")

@@ -108,7 +108,7 @@ def generate(path: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def _median_ms(function, repeats: int = REPEATS) -> float:
+def median_ms(function, repeats: int = REPEATS) -> float:
     function()  # warm
     times = []
     for _ in range(repeats):
@@ -120,7 +120,7 @@ def _median_ms(function, repeats: int = REPEATS) -> float:
 
 def _ranks_ms(con, year: int) -> float:
     """All the Headlines ranks for one year: every headline measure's values over every LA."""
-    return _median_ms(lambda: [la_queries.values_for_ranking(con, m, year) for m in measures.ids("headlines")])
+    return median_ms(lambda: [la_queries.values_for_ranking(con, m, year) for m in measures.ids("headlines")])
 
 
 def _demo_ranks_ms(folder: Path) -> float:
@@ -145,7 +145,7 @@ def run(include_pages: bool = True) -> list[str]:
                      f"{time.perf_counter() - started:.1f} s; {os.cpu_count()} CPUs, load average "
                      f"{os.getloadavg()[0]:.1f}")
         end_year = FIRST_YEAR + YEARS - 1
-        masking_ms = _median_ms(lambda: school_queries.masking(con, LARGEST_LA, SCHOOL_MEASURE, end_year))
+        masking_ms = median_ms(lambda: school_queries.masking(con, LARGEST_LA, SCHOOL_MEASURE, end_year))
         lines.append(f"  masking query, largest LA ({LARGEST_LA}, {counted[2]} schools): median {masking_ms:.1f} ms "
                      f"over {REPEATS} runs (target <= {QUERY_TARGET_MS:.0f} ms: "
                      f"{'met' if masking_ms <= QUERY_TARGET_MS else 'NOT met'})")

@@ -52,8 +52,8 @@ class Row:
 
 
 def _build_rows(source: Path, scratch: Path) -> list[Row]:
-    raw = bench_pages._raw_read_seconds(source)
-    seconds, peak_mb = bench_pages._build_in_subprocess(source, scratch / "build.duckdb")
+    raw = bench_pages.raw_read_seconds(source)
+    seconds, peak_mb = bench_pages.build_in_subprocess(source, scratch / "build.duckdb")
     return [Row("build from the official files (process)", seconds, raw, "floor", "s", 2.0),
             Row("build peak memory", peak_mb, 1024.0, "target", "MB", 1.0)]
 
@@ -82,7 +82,7 @@ def _pack_rows(db_path: Path, la: str) -> list[Row]:
         first = board_pack.build(con, la, PACK_YEAR)
     finally:
         con.close()
-    _, again = meetings._page_rebuild_seconds(db_path, la, PACK_YEAR)
+    _, again = meetings.page_rebuild_seconds(db_path, la, PACK_YEAR)
     return [Row("board pack, first build (all sections)", first.seconds, meetings.TARGET_SECONDS, "target", "s", 1.0),
             Row("board pack, unchanged rebuild (Meetings page)", again, 1.0, "target", "s", 1.0)]
 
@@ -92,7 +92,7 @@ def _national_rows(scratch: Path) -> list[Row]:
     schools.generate(path).close()
     con = db.Snapshot(path).cursor()
     end_year = schools.FIRST_YEAR + schools.YEARS - 1
-    masking_ms = schools._median_ms(lambda: school_queries.masking(con, schools.LARGEST_LA, schools.SCHOOL_MEASURE,
+    masking_ms = schools.median_ms(lambda: school_queries.masking(con, schools.LARGEST_LA, schools.SCHOOL_MEASURE,
                                                                     end_year))
     con.close()
     page = served.measure_pages(path, schools.LARGEST_LA, only=("schools",), params={
