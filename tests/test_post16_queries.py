@@ -11,6 +11,7 @@ from rutland_data.charts import destinations as destination_charts
 from rutland_data.queries import absence as absence_queries
 from rutland_data.queries import admissions as admissions_queries
 from rutland_data.queries import destinations as destination_queries
+from rutland_data.queries import la as la_queries
 from rutland_data.charts import trend as trend_charts
 from rutland_data.reference import codes
 from rutland_data.reference.measures import by_id
@@ -115,3 +116,24 @@ def test_region_is_pooled_from_its_las_when_no_regional_row(con):
     region = shares[shares["role"] == "region"].set_index("category")
     assert region["series"].iloc[0] == "East Midlands (pooled, 2 of 2 LAs)"
     assert region.loc["School sixth form", "share"] == pytest.approx(100 * 140 / 300)  # (40 + 100) / (100 + 200)
+
+
+def test_the_neighbour_mean_does_not_depend_on_the_order_its_values_are_added(con):
+    """Hand-worked: 0.1 + 0.2 + 0.3 over three is 0.2 exactly; added as doubles, (0.1 + 0.2) + 0.3 gives
+    0.20000000000000004 and (0.3 + 0.2) + 0.1 gives 0.19999999999999998, so a mean of doubles moves with
+    the order the rows arrive in (DuckDB's threads)."""
+    con.execute("INSERT INTO areas VALUES ('880', 'Torbay', 'la', 880, NULL, 'E12000009', TRUE)")
+    con.execute("INSERT INTO stat_neighbours VALUES ('2025-05', '857', '880', 3, 'Close', 1)")
+    con.execute("SET threads = 1")  # rows are then added in the order they were inserted
+    values = "SELECT * FROM (VALUES {}) v(key, end_year, area_code, value, value_code, version, source_id, source_row)"
+    ascending = "('m', 2017, '815', 0.1, NULL, 'final', 1, 2), ('m', 2017, '869', 0.2, NULL, 'final', 1, 3), " \
+                "('m', 2017, '880', 0.3, NULL, 'final', 1, 4)"
+    descending = "('m', 2017, '880', 0.3, NULL, 'final', 1, 4), ('m', 2017, '869', 0.2, NULL, 'final', 1, 3), " \
+                 "('m', 2017, '815', 0.1, NULL, 'final', 1, 2)"
+    means = []
+    for rows in (ascending, descending):
+        series = la_queries.comparator_series(con, values.format(rows), {}, "857", "2025-05")
+        mean = series[series["role"] == "neighbours"].iloc[0]
+        assert mean["neighbours_counted"] == 3
+        means.append(mean["value"])
+    assert means == [0.2, 0.2]

@@ -3,7 +3,9 @@ each measure's series against its comparators, every LA's value for ranking, the
 
 `comparator_series` is the one comparator query: the LA, England and its region as published, and the plain
 mean of its statistical neighbours, over any table of published values (LA results here, destinations and
-admissions in their own modules).
+admissions in their own modules). The mean is summed as decimals (published figures have at most a few
+decimal places): a sum of doubles depends on the order DuckDB's threads add them, so the same database could
+show 66.1% on one run and 66.0% on the next, and the board pack's bytes would differ between builds.
 """
 from __future__ import annotations
 
@@ -23,7 +25,7 @@ own AS (
     FROM published p WHERE p.area_code IN ($la, $england, $region)
 ),
 neighbour_mean AS (
-    SELECT p.key, p.end_year, NULL::TEXT AS area_code, avg(p.value) AS value,
+    SELECT p.key, p.end_year, NULL::TEXT AS area_code, avg(p.value::DECIMAL(18, 6)) AS value,
            CASE WHEN count(p.value) = 0 THEN 'x' END AS value_code,
            CASE WHEN count(DISTINCT COALESCE(p.version, 'unstated')) FILTER (WHERE p.value IS NOT NULL) = 1
                 THEN any_value(p.version) FILTER (WHERE p.value IS NOT NULL)
