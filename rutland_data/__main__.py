@@ -1,17 +1,15 @@
-"""Command line: `python -m rutland_data build --demo | --from DIR`, `refresh`, `check`, `load-local FILE`, `pack`, and `bench ...`, which
-runs the separate benchmark package (`python -m bench ...`) in its own process so the core never imports it."""
+"""Command line: `python -m rutland_data build --demo | --from DIR`, `refresh`, `check`, `load-local FILE`, `pack ...`, and `bench ...`.
+`pack` runs the board pack's own command (`python -m rutland_data.exports`) and `bench` the separate benchmark package
+(`python -m bench ...`), each in a process of its own, so a build never loads what only they need."""
 from __future__ import annotations
 
 import argparse
-import re
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 from rutland_data import settings
-from rutland_data.exports import board_pack, meeting_pack
-from rutland_data.reference import codes
 from rutland_data.ingest import build
 from rutland_data.store import db
 from rutland_data.queries import la as la_queries
@@ -117,43 +115,10 @@ def _load_local(args: argparse.Namespace) -> int:
     return 0
 
 
-def _pack(args: argparse.Namespace) -> int:
-    """The Meetings page's board pack (every section, map included) as files, for scripted papers."""
-    configured = settings.load()
-    end_year = codes.end_year_of(args.year) if re.fullmatch(r"\d{4}/\d{2}", args.year) else None
-    if end_year is None or codes.academic_year(end_year) != args.year:
-        print(f"--year '{args.year}': expected an academic year such as 2024/25", file=sys.stderr)
-        return 2
-    if not configured.db_path.exists():
-        print(f"No database at {configured.db_path}; run `python -m rutland_data build --demo` first.", file=sys.stderr)
-        return 1
-    if args.meeting is not None:
-        try:  # the meeting's papers: its year, from the data version it used, with its commentary
-            pack = meeting_pack.pack(configured.records_db_path, configured.meetings_dir, args.meeting,
-                                     configured.la_code)
-        except LookupError as error:  # no such meeting, or its data version is not kept (MissingDataVersion)
-            print(f"--meeting {args.meeting}: {error}", file=sys.stderr)
-            return 2
-        if pack.summary.end_year != end_year:
-            print(f"--meeting {args.meeting} is a meeting about {pack.summary.year_label}, not {args.year}; "
-                  "nothing was written", file=sys.stderr)
-            return 2
-    else:
-        con = db.connect_read_only(configured.db_path)
-        try:
-            pack = board_pack.build(con, configured.la_code, end_year)
-        finally:
-            con.close()
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    for suffix, data in (("pptx", pack.pptx), ("pdf", pack.pdf), ("ods", pack.ods)):
-        path = out / f"{pack.file_stem}.{suffix}"
-        path.write_bytes(data)
-        print(f"wrote {path} ({len(data):,} bytes)")
-    for note in pack.notes:
-        print(f"note: {note}")
-    print(board_pack.data_version_line(pack.summary))
-    return 0
+def _pack(pack_args: list[str]) -> int:
+    """The board pack needs WeasyPrint, Altair and python-pptx, two seconds of imports the build and the other
+    commands do without: its command (`python -m rutland_data.exports`) runs in a child process."""
+    return subprocess.run([sys.executable, "-m", "rutland_data.exports", *pack_args]).returncode
 
 
 def _bench(bench_args: list[str]) -> int:
@@ -165,6 +130,8 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["bench"]:
         return _bench(argv[1:])
+    if argv[:1] == ["pack"]:
+        return _pack(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m rutland_data", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     build_cmd = commands.add_parser("build", help="build data/rutland.duckdb (atomically)")
@@ -183,12 +150,8 @@ def main(argv: list[str] | None = None) -> int:
     local_cmd.add_argument("file", metavar="FILE", help="a CSV in the local returns template (README: Local returns)")
     local_cmd.add_argument("--by", default="command line", metavar="NAME", help="who is loading it (recorded)")
     local_cmd.set_defaults(run=_load_local)
-    pack_cmd = commands.add_parser("pack", help="write the board pack (PowerPoint, PDF, ODS tables) for one year")
-    pack_cmd.add_argument("--year", required=True, metavar="YYYY/YY", help="the academic year, e.g. 2024/25")
-    pack_cmd.add_argument("--out", required=True, metavar="DIR", help="the folder to write the files to")
-    pack_cmd.add_argument("--meeting", type=int, metavar="ID", help="a recorded meeting's id: its papers from the data "
-                          "version it used, with its commentary")
-    pack_cmd.set_defaults(run=_pack)
+    commands.add_parser("pack", help="write the board pack (PowerPoint, PDF, ODS tables) for one year: python -m "
+                        "rutland_data pack --year YYYY/YY --out DIR [--meeting ID], same as python -m rutland_data.exports")
     commands.add_parser("bench", help="the benchmarks, same as python -m bench (run | fuzz | load | browser ...)")
     args = parser.parse_args(argv)
     return args.run(args)

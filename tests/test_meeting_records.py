@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 from pptx import Presentation
 
+from rutland_data.exports import __main__ as pack_command
 from rutland_data.exports import meeting_pack
 from rutland_data.queries import meetings as meeting_queries
 from rutland_data.queries import plan as plan_queries
@@ -152,8 +153,6 @@ def test_since_the_last_meeting_between_two_hand_made_versions(folders, tmp_path
 def test_the_pack_command_writes_a_recorded_meetings_papers(folders, tmp_path, monkeypatch, capsys):
     """`python -m rutland_data pack --meeting ID`: that meeting's pack from its kept data version with its
     commentary; an unknown meeting or another year is refused with exit 2 and nothing written."""
-    from rutland_data.__main__ import main
-
     main_db, records_db, meetings_dir = folders
     board = _record(main_db, records_db, meetings_dir, "Education Performance Board", date(2017, 11, 14), 2017)
     for name, value in (("DASHBOARD_DB", main_db), ("DASHBOARD_RECORDS_DB", records_db),
@@ -161,7 +160,7 @@ def test_the_pack_command_writes_a_recorded_meetings_papers(folders, tmp_path, m
         monkeypatch.setenv(name, str(value))
     _revise(main_db, ks2_2017=71.0)                    # the live database moves on after the meeting
     papers = tmp_path / "papers"
-    assert main(["pack", "--year", "2016/17", "--out", str(papers), "--meeting", str(board.meeting_id)]) == 0
+    assert pack_command.main(["--year", "2016/17", "--out", str(papers), "--meeting", str(board.meeting_id)]) == 0
     expected = meeting_pack.pack(records_db, meetings_dir, board.meeting_id, LA)
     written = {p.suffix: p.read_bytes() for p in papers.iterdir()}
     assert sorted(written) == [".ods", ".pdf", ".pptx"]
@@ -175,8 +174,8 @@ def test_the_pack_command_writes_a_recorded_meetings_papers(folders, tmp_path, m
     capsys.readouterr()
 
     refused = tmp_path / "refused"
-    assert main(["pack", "--year", "2016/17", "--out", str(refused), "--meeting", "999"]) == 2
+    assert pack_command.main(["--year", "2016/17", "--out", str(refused), "--meeting", "999"]) == 2
     assert "--meeting 999: no meeting 999 is recorded" in capsys.readouterr().err
-    assert main(["pack", "--year", "2017/18", "--out", str(refused), "--meeting", str(board.meeting_id)]) == 2
+    assert pack_command.main(["--year", "2017/18", "--out", str(refused), "--meeting", str(board.meeting_id)]) == 2
     assert "is a meeting about 2016/17, not 2017/18; nothing was written" in capsys.readouterr().err
     assert not refused.exists()

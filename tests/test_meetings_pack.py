@@ -8,6 +8,8 @@ import zipfile
 import duckdb
 import pytest
 
+from rutland_data import __main__ as cli
+from rutland_data.exports import __main__ as pack_command
 from rutland_data.exports import board_pack
 from rutland_data.exports import summary
 
@@ -247,12 +249,12 @@ def test_ods_keeps_markers_as_codes_beside_an_empty_value():
 
 # ---------------------------------------------------------------- python -m rutland_data pack
 
-def test_pack_command_writes_the_meetings_pages_files(demo_db, tmp_path, monkeypatch, capsys):
-    from rutland_data.__main__ import main
-
+def test_pack_command_writes_the_meetings_pages_files(demo_db, tmp_path, monkeypatch, capfd):
+    """`python -m rutland_data pack` runs the pack's own command in a child process (the build does without
+    its imports): the files it writes are the Meetings page's pack, byte for byte."""
     monkeypatch.setenv("DASHBOARD_DB", str(demo_db))
-    assert main(["pack", "--year", "2016/17", "--out", str(tmp_path / "papers")]) == 0
-    out = capsys.readouterr()
+    assert cli.main(["pack", "--year", "2016/17", "--out", str(tmp_path / "papers")]) == 0
+    out = capfd.readouterr()
     con = duckdb.connect(str(demo_db), read_only=True)
     pack = board_pack.build(con, "857", 2017)   # what the Meetings page builds with every section chosen
     con.close()
@@ -264,9 +266,7 @@ def test_pack_command_writes_the_meetings_pages_files(demo_db, tmp_path, monkeyp
 
 
 def test_pack_command_refuses_a_bad_year(demo_db, tmp_path, monkeypatch, capsys):
-    from rutland_data.__main__ import main
-
     monkeypatch.setenv("DASHBOARD_DB", str(demo_db))
-    assert main(["pack", "--year", "2016-17", "--out", str(tmp_path)]) == 2
+    assert pack_command.main(["--year", "2016-17", "--out", str(tmp_path)]) == 2
     assert "expected an academic year such as 2024/25" in capsys.readouterr().err
     assert not list(tmp_path.iterdir())
