@@ -67,7 +67,7 @@ if not present and recorded:
                                "its summary and board pack.")
     meeting = by_id.get(choice or "")
 notes = common.records_query(meeting_queries.notes, meeting) if meeting else None
-generated = common.query(summary.build, la, year, summary_sections, notes)
+generated = common.query(summary.build_once, la, year, summary_sections, notes)
 bullets = generated.bullets
 
 

@@ -157,3 +157,20 @@ def test_works_on_a_database_without_the_school_and_destination_tables(demo_db, 
     assert summary.SCHOOLS not in sections and summary.DESTINATIONS not in sections and "KS2" in sections
     assert list(without.sections) == ["KS2"]
     assert without.notes == ["Schools: no figures for 2016/17.", "Destinations: no figures for 2016/17."]
+
+
+def test_the_summary_is_built_once_per_database_version_and_arguments(demo_db, tmp_path):
+    """The Meetings page shows the summary, writes it as Word and builds the pack from it: one build between them.
+    Other arguments, or another database version (its checksum), build afresh."""
+    con = duckdb.connect(str(demo_db), read_only=True)
+    first = summary.build_once(con, "857", YEAR, ["KS2", "KS4"])
+    assert summary.build_once(con, "857", YEAR, ("KS2", "KS4")) is first
+    assert first == summary.build(con, "857", YEAR, ["KS2", "KS4"])
+    assert summary.build_once(con, "857", YEAR, ["KS4"]) is not first
+    con.close()
+    shutil.copy(demo_db, tmp_path / "later.duckdb")
+    later = duckdb.connect(str(tmp_path / "later.duckdb"))
+    later.execute("UPDATE build_info SET value = 'another version' WHERE key = 'content_sha256'")
+    again = summary.build_once(later, "857", YEAR, ["KS2", "KS4"])
+    later.close()
+    assert again is not first and again.content_sha256 == "another version"

@@ -393,7 +393,7 @@ def build(con, la_code: str, end_year: int, sections: list[str] | None = None,
     pack_workers.start()   # the first pack in a process: the workers start while the summary is written
     wanted = None if sections is None else [s for s in sections if s != summary_module.MAP]
     with kept_results(con):   # each series is read once for its bullet, headline card, chart and slide title
-        summary = summary_module.build(con, la_code, end_year, wanted, notes)
+        summary = summary_module.build_once(con, la_code, end_year, wanted, notes)
         stopwatch.lap("summary")
         include_map = sections is None or summary_module.MAP in sections
         slides, notes = slides_for(con, summary, include_map=include_map)

@@ -14,6 +14,8 @@ schools and destinations sections need their tables; a database without them sti
 from __future__ import annotations
 
 import io
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from urllib.parse import quote, urlencode
 
@@ -407,6 +409,35 @@ def build(con, la_code: str, end_year: int, sections: list[str] | None = None,
         return _build(con, la_code, end_year, sections, notes)
 
 
+# The Meetings page shows the summary, writes it as Markdown and Word, and builds the board pack from it: three
+# calls with the same arguments, two seconds each on real data. A summary depends only on the database (its content
+# checksum and build time, which the pack prints) and the arguments, so `build_once` keeps the last few.
+_BUILT: OrderedDict[tuple, Summary] = OrderedDict()
+_BUILT_LIMIT = 16
+_BUILT_LOCK = threading.Lock()
+
+
+def build_once(con, la_code: str, end_year: int, sections: list[str] | None = None,
+               notes: MeetingNotes | None = None) -> Summary:
+    """`build`, kept per database version and arguments in this process: the same object for the same call.
+    Callers must not change it (the pack and documents only read it)."""
+    info = source_queries.build_info(con)
+    if info.get("content_sha256") is None:   # a database not made by a build: nothing names its version
+        return build(con, la_code, end_year, sections, notes)
+    key = (info["content_sha256"], info.get("built_at"), la_code, end_year,
+           None if sections is None else tuple(sections), notes)
+    with _BUILT_LOCK:
+        if key in _BUILT:
+            _BUILT.move_to_end(key)
+            return _BUILT[key]
+    built = build(con, la_code, end_year, sections, notes)
+    with _BUILT_LOCK:
+        _BUILT[key] = built
+        while len(_BUILT) > _BUILT_LIMIT:
+            _BUILT.popitem(last=False)
+    return built
+
+
 def _build(con, la_code: str, end_year: int, sections: list[str] | None, notes: MeetingNotes | None) -> Summary:
     info = source_queries.build_info(con)
     ctx = _Context(con, la_code, la_queries.area_name(con, la_code), end_year, academic_year(end_year),
@@ -439,7 +470,7 @@ def documents(con, la_code: str, end_year: int, sections: list[str] | None, base
               notes: MeetingNotes | None = None) -> tuple[str, bytes]:
     """The summary as Markdown and as Word (links made absolute from `base_url`). Writing the Word file
     takes far longer than a page rerun should, so the Meetings page caches both per database version."""
-    summary = build(con, la_code, end_year, sections, notes)
+    summary = build_once(con, la_code, end_year, sections, notes)
     return to_markdown(summary, base_url), to_docx(summary, base_url)
 
 

@@ -86,6 +86,8 @@ def chart_title(con, la_code: str, end_year: int, section: str, topic: str, char
         return f"{section}: {topic}"
     measure = measures.by_id()[chart[1]]
     frame = la_queries.trend(con, measure.measure_id, la_code, neighbour_set_for("England"))
-    by_role = {role: {int(r.end_year): None if pd.isna(r.value) else float(r.value)
-                      for r in frame[frame["role"] == role].itertuples()} for role in ("la", "england")}
+    by_role = {"la": {}, "england": {}}
+    for role, year, value in zip(frame["role"].tolist(), frame["end_year"].tolist(), frame["value"].tolist()):
+        if role in by_role:   # plain lists: itertuples over Arrow-backed columns cost more than the title
+            by_role[role][int(year)] = None if pd.isna(value) else float(value)
     return titles.message_title(measure, end_year, by_role["la"], by_role["england"])
