@@ -73,6 +73,15 @@ def test_powerpoint_opens_with_expected_slides(packs):
     assert picture._element.nvPicPr.cNvPr.get("descr").startswith("Line chart of Reception")
 
 
+def test_chart_images_are_opaque_rgb_with_the_charts_white_background(packs):
+    """Charts are embedded as RGB (WeasyPrint would split an alpha channel out of each and compress it again)."""
+    from PIL import Image
+
+    images = [Image.open(io.BytesIO(s.chart_png)) for s in packs[0].slides if s.chart_png]
+    assert images and {image.mode for image in images} == {"RGB"}
+    assert all(image.getpixel((0, 0)) == (255, 255, 255) for image in images)
+
+
 def test_powerpoint_dates_are_the_database_build_time(packs):
     from pptx import Presentation
 

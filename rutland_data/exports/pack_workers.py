@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import atexit
 import concurrent.futures
+import io
 import json
 import multiprocessing
 import os
@@ -26,6 +27,7 @@ from datetime import datetime
 import pandas as pd
 import vl_convert
 import weasyprint
+from PIL import Image
 from weasyprint.urls import URLFetcherResponse
 
 from rutland_data.exports import spreadsheet
@@ -45,7 +47,20 @@ _pool_lock = threading.Lock()
 def drawn_chart(spec_json: str) -> tuple[bytes, tuple[float, float]]:
     """A Vega-Lite spec (JSON) as a PNG, and its size in SVG units (its proportions on the slide)."""
     svg = vl_convert.vegalite_to_svg(spec_json)
-    return vl_convert.svg_to_png(svg, scale=PNG_SCALE), _svg_size(svg)
+    return _opaque_png(vl_convert.svg_to_png(svg, scale=PNG_SCALE)), _svg_size(svg)
+
+
+def _opaque_png(png: bytes) -> bytes:
+    """The chart's PNG as RGB on white. vl-convert writes RGBA, every pixel opaque; WeasyPrint splits an alpha
+    channel out of each image and compresses both again, 0.8 s of a pack's PDF, and the PowerPoint embeds 4.8 MB
+    of RGBA against 1.8 MB of RGB. Done here, it is done while the next charts are drawn."""
+    image = Image.open(io.BytesIO(png))
+    if image.mode == "RGBA" and image.getchannel("A").getextrema()[0] < 255:   # a transparent pixel: onto white
+        image = Image.alpha_composite(Image.new("RGBA", image.size, "white"), image)
+    image = image.convert("RGB")
+    flat = io.BytesIO()
+    image.save(flat, format="PNG", compress_level=3)
+    return flat.getvalue()
 
 
 def _svg_size(svg: str) -> tuple[float, float]:
