@@ -205,6 +205,21 @@ def _server_usage(pid: int) -> tuple[float, float]:
     return rss / 2**20, cpu
 
 
+def wait_until_idle(pid: int, timeout: float = 60.0, interval: float = 0.5, busy_share: float = 0.05) -> float:
+    """Wait until the server and its children use under `busy_share` of a core over one `interval` (the board
+    pack's workers, started by the Meetings page, warm up for seconds after the page has answered); at most
+    `timeout` seconds. Returns the seconds waited."""
+    started = time.perf_counter()
+    _, before = _server_usage(pid)
+    while time.perf_counter() - started < timeout:
+        time.sleep(interval)
+        _, now = _server_usage(pid)
+        if now - before < busy_share * interval:
+            break
+        before = now
+    return time.perf_counter() - started
+
+
 async def _step(stream: str, pid: int | None, scenario: Scenario, sessions: int, seconds: float | None,
                 max_reruns: int) -> StepResult:
     _check_loopback(stream)

@@ -70,6 +70,7 @@ def _counts(entry: PageEntry, params: dict[str, str]) -> dict[str, int]:
 def _measured(server: bench_server.Server, scenario: load.Scenario) -> tuple[float, float]:
     """(server CPU ms a rerun, p50 round trip ms) over RERUNS warm reruns of one session."""
     load.drive(server.stream, scenario, 1, None, pid=server.pid, max_reruns=len(scenario.query_strings))
+    load.wait_until_idle(server.pid)   # what the warm-up started in the background (the pack's workers) is done
     step = load.drive(server.stream, scenario, 1, None, pid=server.pid, max_reruns=RERUNS)
     if step.errors:
         raise RuntimeError(f"{scenario.name}: {step.errors[:3]}")
