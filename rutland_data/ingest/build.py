@@ -22,6 +22,7 @@ class BuildReport:
     digest: str = ""
     loaded: list[tuple[str, str, int, str | None]] = field(default_factory=list)  # file, importer, rows, note
     seconds: dict[str, float] = field(default_factory=dict)  # file -> load time
+    checking: dict[str, float] = field(default_factory=dict)  # file -> of which reading and validating it
     unrecognised: list[str] = field(default_factory=list)
 
 
@@ -84,6 +85,7 @@ def build_from(root: Path, settings: Settings) -> BuildReport:
             started = time.perf_counter()
             importer.check_columns(source)
             importer.validate(source)
+            report.checking[source.display_name] = time.perf_counter() - started
             with db.transaction(con):
                 source_id = db.register_source(
                     con,
