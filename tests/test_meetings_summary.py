@@ -6,10 +6,13 @@ import shutil
 import zipfile
 
 import duckdb
+import pandas as pd
 import pytest
 
 from rutland_data.reference import measures
 from rutland_data.exports import summary
+from rutland_data.queries import la as la_queries
+from rutland_data.queries.kept import kept_results
 
 YEAR = 2017  # 2016/17, the year of the council's review
 
@@ -174,3 +177,32 @@ def test_the_summary_is_built_once_per_database_version_and_arguments(demo_db, t
     again = summary.build_once(later, "857", YEAR, ["KS2", "KS4"])
     later.close()
     assert again is not first and again.content_sha256 == "another version"
+
+
+def test_trends_read_together_are_the_frames_each_measure_reads_alone(demo_db, monkeypatch):
+    """The summary and the board pack read every measure's series in one query; each frame must be exactly what
+    `trend` of that measure alone returns (values, order, column types), then be found kept, not read again."""
+    con = duckdb.connect(str(demo_db), read_only=True)
+    wanted = [*measures.ids("summary"), *measures.ids("groups")]
+    alone = {m: la_queries.trend(con, m, "857", "2025-05") for m in wanted}
+    with kept_results(con):
+        la_queries.read_trends_together(con, wanted, "857", "2025-05")
+
+        def read_again(*args):
+            raise AssertionError("a trend read together was read again")
+        monkeypatch.setattr(la_queries, "comparator_series", read_again)
+        together = {m: la_queries.trend(con, m, "857", "2025-05") for m in wanted}
+    con.close()
+    assert sum(not frame.empty for frame in together.values()) > 20
+    for measure_id in wanted:
+        pd.testing.assert_frame_equal(together[measure_id], alone[measure_id], check_exact=True)
+
+
+def test_trends_read_together_outside_a_kept_block_read_nothing(demo_db, monkeypatch):
+    """Outside `kept_results` nothing would keep the frames, so nothing is read."""
+    def read(*args):
+        raise AssertionError("read outside a kept block")
+    monkeypatch.setattr(la_queries, "_comparator_query", read)
+    con = duckdb.connect(str(demo_db), read_only=True)
+    la_queries.read_trends_together(con, measures.ids("summary"), "857", "2025-05")
+    con.close()

@@ -33,9 +33,11 @@ from rutland_data.charts.style import json_spec
 from rutland_data.exports import pack_workers, spreadsheet
 from rutland_data.exports import summary as summary_module
 from rutland_data.exports.office import built_datetime, fixed_zip
+from rutland_data.queries import la as la_queries
 from rutland_data.queries import sources as source_queries
 from rutland_data.queries.kept import kept_results
 from rutland_data.reference import versions
+from rutland_data.reference.codes import neighbour_set_for
 from rutland_data.views import deprivation as deprivation_views
 from rutland_data.views import meetings as meeting_views
 from rutland_data.views import local_returns as local_views
@@ -117,6 +119,9 @@ def _drawn_charts(con, summary: summary_module.Summary) -> list[dict | None]:
     drawn before the first drawing is waited for, so the workers draw while the next figures are read."""
     keys = [(summary.content_sha256, summary.la_code, summary.end_year, bullet.chart) for bullet in summary.bullets]
     pending: dict[tuple, tuple[figures.Figure, Future] | None] = {}
+    la_queries.read_trends_together(con, [bullet.chart[1] for key, bullet in zip(keys, summary.bullets)
+                                          if bullet.chart[0] == "trend" and key not in _DRAWN],
+                                    summary.la_code, neighbour_set_for("England"))
     for key, bullet in zip(keys, summary.bullets):
         if key not in _DRAWN and key not in pending:
             figure = figures.for_bullet(con, summary.la_code, summary.end_year, bullet.chart)

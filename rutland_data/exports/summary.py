@@ -200,6 +200,8 @@ def _change_clause(measure: measures.Measure, frame: pd.DataFrame, card: headlin
 def _phase_sections(ctx: _Context) -> dict[str, list[Bullet]]:
     """Every phase of the dictionary's summary measures, then pupil groups (disadvantaged)."""
     sections: dict[str, list[Bullet]] = {}
+    la_queries.read_trends_together(ctx.con, [*measures.ids("summary"), *measures.ids("groups")], ctx.la_code,
+                                    ctx.neighbour_set)
     for phase in dict.fromkeys(m.phase for m in measures.where("summary")):
         chart_link = link("headlines", year=ctx.year_label, phase=phase)
         bullets = [measure_bullet(ctx, phase, measure, chart_link) for measure in measures.where("summary", phase=phase)]

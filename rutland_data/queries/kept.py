@@ -31,6 +31,20 @@ def kept_results(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
         _KEPT.pop(con, None)
 
 
+def keep_read_together(con: duckdb.DuckDBPyConnection, function: Callable[..., pd.DataFrame],
+                       read: Callable[[list[tuple]], dict[tuple, pd.DataFrame]], wanted: list[tuple]) -> None:
+    """Inside `kept_results(con)`, keep `function`'s results for every argument list in `wanted` not kept yet,
+    read together by `read` (one query for them all, {arguments: frame} back), so the calls that follow, one
+    argument list at a time, find them kept. Outside such a block: nothing (each call reads for itself)."""
+    results = _KEPT.get(con)
+    if results is None:
+        return
+    missing = [args for args in dict.fromkeys(wanted) if (function.__qualname__, args) not in results]
+    if missing:
+        for args, frame in read(missing).items():
+            results[(function.__qualname__, args)] = frame
+
+
 def kept(function: Callable[..., pd.DataFrame]) -> Callable[..., pd.DataFrame]:
     """Mark a query (a cursor first, then hashable arguments; a DataFrame back) as kept inside `kept_results`."""
     @functools.wraps(function)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from rutland_data.queries.kept import kept
+from rutland_data.queries.kept import keep_read_together, kept
 from rutland_data.reference import measures
 from rutland_data.reference.codes import EAST_MIDLANDS_CODE, ENGLAND_CODE, NEIGHBOUR_MEAN
 from rutland_data.reference.review_figures import ReviewFigure
@@ -55,9 +55,15 @@ def comparator_series(con: duckdb.DuckDBPyConnection, values: str, params: dict,
     rows keep) with named parameters in `params`. The neighbour
     mean covers the neighbours with a value for that key and year; `neighbours_counted` says how many of the set
     that was, so a partial average is never passed off as complete, and its version is 'mixed' when they differ."""
+    return con.execute(*_comparator_query(con, values, params, la_code, neighbour_set)).df()
+
+
+def _comparator_query(con: duckdb.DuckDBPyConnection, values: str, params: dict, la_code: str,
+                      neighbour_set: str) -> tuple[str, dict]:
+    """`comparator_series`' SQL and parameters."""
     sql = _COMPARATOR_SERIES.format(values=values, mixed=MIXED, neighbour_mean=NEIGHBOUR_MEAN)
-    return con.execute(sql, {**params, "la": la_code, "england": ENGLAND_CODE, "region": region_of(con, la_code),
-                             "set": neighbour_set}).df()
+    return sql, {**params, "la": la_code, "england": ENGLAND_CODE, "region": region_of(con, la_code),
+                 "set": neighbour_set}
 
 
 def area_name(con: duckdb.DuckDBPyConnection, area_code: str) -> str:
@@ -99,10 +105,15 @@ PUBLISHED_DECIMALS_EXPR = """max(CASE WHEN contains(text, 'e') THEN 6
                 ELSE 0 END)"""
 # How many decimals each file gives a measure in a year (the most any of its areas has).
 _PUBLISHED_DECIMALS = f"""
-SELECT source_id, end_year, {PUBLISHED_DECIMALS_EXPR} AS published_decimals
-FROM (SELECT source_id, end_year, value::VARCHAR AS text FROM la_results WHERE measure_id = $measure AND value IS NOT NULL)
-GROUP BY source_id, end_year
+SELECT measure_id, source_id, end_year, {PUBLISHED_DECIMALS_EXPR} AS published_decimals
+FROM (SELECT measure_id, source_id, end_year, value::VARCHAR AS text FROM la_results
+      WHERE list_contains($measures, measure_id) AND value IS NOT NULL)
+GROUP BY measure_id, source_id, end_year
 """
+_TREND_VALUES = f"""SELECT r.measure_id AS key, r.end_year, r.area_code, r.value, r.value_code, r.version, r.source_id,
+                   r.source_row, d.published_decimals
+            FROM la_results r LEFT JOIN ({_PUBLISHED_DECIMALS}) d USING (measure_id, source_id, end_year)
+            WHERE list_contains($measures, r.measure_id)"""
 
 
 @kept
@@ -112,11 +123,27 @@ def trend(con: duckdb.DuckDBPyConnection, measure_id: str, la_code: str, neighbo
     `year_label` is the dictionary's label for the year; `published_decimals` is how many decimals the figure's
     file gives that year (the most any of its LAs has), so a 1-dp figure is never shown or compared as if it had 2.
     """
-    frame = comparator_series(
-        con, f"""SELECT r.measure_id AS key, r.end_year, r.area_code, r.value, r.value_code, r.version, r.source_id,
-                        r.source_row, d.published_decimals
-                 FROM la_results r LEFT JOIN ({_PUBLISHED_DECIMALS}) d USING (source_id, end_year)
-                 WHERE r.measure_id = $measure""", {"measure": measure_id}, la_code, neighbour_set)
+    return _with_year_labels(measure_id, comparator_series(con, _TREND_VALUES, {"measures": [measure_id]}, la_code,
+                                                           neighbour_set))
+
+
+def read_trends_together(con: duckdb.DuckDBPyConnection, measure_ids: list[str], la_code: str,
+                         neighbour_set: str) -> None:
+    """Inside `kept_results(con)`: every measure's `trend` read in one query and kept, for a summary or a board
+    pack whose bullets, cards and charts then ask for one measure at a time (30 measures: 0.4 s one query each,
+    0.1 s together). Each measure's rows are taken out inside DuckDB, so each frame's column types are what
+    `trend` of that measure alone gives (DuckDB makes an integer column nullable only when it holds a NULL)."""
+    def read(wanted: list[tuple]) -> dict[tuple, pd.DataFrame]:
+        ids = [measure_id for measure_id, _, _ in wanted]
+        sql, params = _comparator_query(con, _TREND_VALUES, {"measures": ids}, la_code, neighbour_set)
+        rows = con.from_arrow(con.sql(sql, params=params).to_arrow_table())
+        return {(measure_id, la_code, neighbour_set): _with_year_labels(measure_id, rows.filter(
+                    duckdb.ColumnExpression("key") == duckdb.ConstantExpression(measure_id)).df())
+                for measure_id in ids}
+    keep_read_together(con, trend, read, [(measure_id, la_code, neighbour_set) for measure_id in measure_ids])
+
+
+def _with_year_labels(measure_id: str, frame: pd.DataFrame) -> pd.DataFrame:
     measure = measures.by_id()[measure_id]
     return frame.drop(columns="key").assign(year_label=frame["end_year"].map(measure.year_label))
 
