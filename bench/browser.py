@@ -527,39 +527,49 @@ HEADER = (f"  {'page':<16} {'filter':<17} {'n':>3} {'p50 ms':>7} {'p95 ms':>7} {
           f"{'x p50':>6} {'x p95':>6} {'errors':>6}   shape (main and sidebar)")
 
 
-def run(db_path: Path | None = None, la: str | None = None, changes: int = DEFAULT_CHANGES,
-        pages: list[str] | None = None) -> list[str]:
+def measure_pages(db_path: Path, la: str, changes: int = DEFAULT_CHANGES,
+                  pages: list[str] | None = None) -> tuple[list[PageTiming], list[str], list[str]]:
+    """Every public page's filter (or `pages`' only) timed against its bare page: (the timings; a line for each page
+    without the filter to change, e.g. the map of an LA with no deprivation files; a line for each page that failed
+    while measured)."""
     from playwright.sync_api import sync_playwright
 
-    configured = settings.load()
-    db_path = db_path or configured.db_path
-    la = la or configured.la_code
     public = {e.url_path for e in pages_for(officer=False)}
     filters = [f for f in FILTERS if f.page in public and (not pages or f.page in pages)]
-    lines = [f"browser: filter change until every chart has drawn, Chromium headless, database {db_path}, LA {la}; "
-             f"{changes} timed changes a page after a warm pass; {os.cpu_count()} CPUs, load average "
-             f"{os.getloadavg()[0]:.2f} at start"]
-    shapes, skipped = {}, []
+    shapes, unmeasured, failures, timings = {}, [], [], []
     for page_filter in filters:
         try:
             shapes[page_filter.page] = record_page(db_path, la, page_filter)
         except (LookupError, RuntimeError) as error:
-            skipped.append(f"  /{page_filter.page}: not measured: {error}")
+            unmeasured.append(f"  /{page_filter.page}: not measured: {error}")
     with tempfile.TemporaryDirectory(prefix="bench-bare-") as scratch:
         bare_app = write_bare_app(Path(scratch), shapes)
         with bench_server.serve(db_path, la) as app_server, bench_server.serve(db_path, la, script=bare_app) as bare, \
                 sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-            lines.append(HEADER)
             for shape in shapes.values():
                 try:
-                    lines.append(timing_line(measure(browser, app_server.base, bare.base, shape, changes)))
+                    timings.append(measure(browser, app_server.base, bare.base, shape, changes))
                 except Exception as error:  # noqa: BLE001 - one page failing is reported, the others still run
-                    lines.append(f"  /{shape.page}: failed: {type(error).__name__}: {str(error)[:300]}")
-                if shape.unknown:
-                    lines.append(f"      drawn as text in the bare page: {dict(shape.unknown)}")
+                    failures.append(f"  /{shape.page}: failed: {type(error).__name__}: {str(error)[:300]}")
             browser.close()
-    lines.extend(skipped)
+    return timings, unmeasured, failures
+
+
+def run(db_path: Path | None = None, la: str | None = None, changes: int = DEFAULT_CHANGES,
+        pages: list[str] | None = None) -> list[str]:
+    configured = settings.load()
+    db_path = db_path or configured.db_path
+    la = la or configured.la_code
+    lines = [f"browser: filter change until every chart has drawn, Chromium headless, database {db_path}, LA {la}; "
+             f"{changes} timed changes a page after a warm pass; {os.cpu_count()} CPUs, load average "
+             f"{os.getloadavg()[0]:.2f} at start", HEADER]
+    timings, unmeasured, failures = measure_pages(db_path, la, changes, pages)
+    for timing in timings:
+        lines.append(timing_line(timing))
+        if timing.shape.unknown:
+            lines.append(f"      drawn as text in the bare page: {dict(timing.shape.unknown)}")
+    lines.extend(failures + unmeasured)
     lines.append(f"  load average {os.getloadavg()[0]:.2f} at end")
     return lines
 
