@@ -32,8 +32,9 @@ from rutland_data.reference import codes
 from rutland_data.store import db
 
 # Measured reruns a page, after a warm-up pass. CPU time is counted in 10 ms ticks and a warm rerun takes 5-20 ms:
-# with 40 reruns a page's ratio moved by up to 0.24 between two runs on a machine where reruns take 5-10 ms.
-RERUNS = 100
+# with 40 reruns, the page's and then the bare page's, a page's ratio moved by up to 0.24 between two runs on a machine
+# where reruns take 5-10 ms; with 200 each, taking turns in blocks of 20, by up to 0.06 (Hampshire, four pages, twice).
+RERUNS, BLOCKS = 200, 10
 TARGET_RATIO = 1.2
 
 
@@ -69,14 +70,23 @@ def _counts(entry: PageEntry, params: dict[str, str]) -> dict[str, int]:
     return bench_pages.element_counts(at)
 
 
-def _measured(server: bench_server.Server, scenario: load.Scenario) -> tuple[float, float]:
-    """(server CPU ms a rerun, p50 round trip ms) over RERUNS warm reruns of one session."""
-    load.drive(server.stream, scenario, 1, None, pid=server.pid, max_reruns=len(scenario.query_strings))
-    load.wait_until_idle(server.pid)   # what the warm-up started in the background (the pack's workers) is done
-    step = load.drive(server.stream, scenario, 1, None, pid=server.pid, max_reruns=RERUNS)
-    if step.errors:
-        raise RuntimeError(f"{scenario.name}: {step.errors[:3]}")
-    return step.server_cpu_seconds / len(step.round_trips) * 1000, statistics.median(step.round_trips) * 1000
+def _measured_side_by_side(app: bench_server.Server, page: load.Scenario, floor: bench_server.Server,
+                           bare: load.Scenario) -> tuple[float, float, float, float]:
+    """(page's server CPU ms a rerun, its p50 round trip ms, the same for the bare page) over RERUNS warm reruns of
+    each, in BLOCKS alternating blocks, so drift on the shared machine falls on both alike."""
+    for server, scenario in ((app, page), (floor, bare)):
+        load.drive(server.stream, scenario, 1, None, pid=server.pid, max_reruns=len(scenario.query_strings))
+        load.wait_until_idle(server.pid)   # what the warm-up started in the background (the pack's workers) is done
+    cpu, trips = {"page": 0.0, "bare": 0.0}, {"page": [], "bare": []}
+    for _ in range(BLOCKS):
+        for side, server, scenario in (("page", app, page), ("bare", floor, bare)):
+            step = load.drive(server.stream, scenario, 1, None, pid=server.pid, max_reruns=RERUNS // BLOCKS)
+            if step.errors:
+                raise RuntimeError(f"{scenario.name}: {step.errors[:3]}")
+            cpu[side] += step.server_cpu_seconds
+            trips[side] += step.round_trips
+    return (cpu["page"] / len(trips["page"]) * 1000, statistics.median(trips["page"]) * 1000,
+            cpu["bare"] / len(trips["bare"]) * 1000, statistics.median(trips["bare"]) * 1000)
 
 
 @dataclass(frozen=True)
@@ -113,8 +123,8 @@ def measure_pages(db_path: Path, la: str, only: tuple[str, ...] = (),
                     page = load.Scenario(entry.title, "" if entry.default else entry.url_path,
                                          tuple(urlencode({**fixed, "year": year}) for year in years))
                     bare = load.Scenario("floor", "", tuple(urlencode({**counts, "year": year}) for year in years))
-                    measured.append(PageMeasure(entry.url_path, *_measured(app_server, page),
-                                                *_measured(floor, bare), counts))
+                    page_cpu, page_p50, bare_cpu, bare_p50 = _measured_side_by_side(app_server, page, floor, bare)
+                    measured.append(PageMeasure(entry.url_path, page_cpu, page_p50, bare_cpu, bare_p50, counts))
         return measured
 
 
