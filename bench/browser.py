@@ -52,6 +52,7 @@ VIEWPORT = {"width": 1400, "height": 1000}
 POLL_MS = 10
 TIMEOUT_MS = 180_000
 DEFAULT_CHANGES = 20
+TARGET_RATIO = 1.2  # the page's p50 and p95 against its bare page's (issue 15)
 SCREENSHOTS = settings.PROJECT_ROOT / "artifacts" / "bench"
 
 

@@ -38,7 +38,6 @@ from rutland_data.store import db
 
 SESSIONS = 25
 PACK_YEAR = 2024
-BROWSER_TARGET_RATIO = 1.2
 
 
 @dataclass(frozen=True)
@@ -125,9 +124,9 @@ def _browser_rows(db_path: Path, la: str) -> list[Row]:
     found = [Row(f"browser filter change {name}, /{timing.shape.page}" + (f" ({timing.errors} errors)"
                                                                           if timing.errors else ""),
                  percentile(timing.page_times, share) * 1000, percentile(timing.bare_times, share) * 1000, "floor",
-                 "ms", BROWSER_TARGET_RATIO, timing.errors)
+                 "ms", browser.TARGET_RATIO, timing.errors)
              for timing in timings for name, share in (("p50", .5), ("p95", .95))]
-    return found + [Row(f"browser{line.strip()[:54]}", float("nan"), 1.0, "floor", "ms", BROWSER_TARGET_RATIO,
+    return found + [Row(f"browser{line.strip()[:54]}", float("nan"), 1.0, "floor", "ms", browser.TARGET_RATIO,
                         errors) for errors, lines in ((1, failures), (0, unmeasured)) for line in lines]
 
 
