@@ -57,8 +57,9 @@ if profile.metrics:
         column.metric(label, value, help=help_text)
 
 st.subheader("Results over time", divider="gray")
-st.caption("Significance is judged from the 95% interval (or DfE's published progress band), never from "
-           "a single year's position against a line; this page never labels a school 'below floor' or 'coasting'.")
+st.caption("Significance is judged from DfE's published progress band where there is one, else from the 95% "
+           "interval, never from a single year's position against a line; this page never labels a school 'below "
+           "floor' or 'coasting'.")
 trends = common.query(figures.profile_trends, urn)
 for section in profile.sections:
     st.markdown(f"#### {section.heading}")

@@ -101,23 +101,46 @@ def _hampshire_p8_by_hand() -> dict:
     return {"national": national, "significantly_below_all": len(below),
             "special_among_them": sum(r["RECTYPE"] == "2" for r in below), "mainstream": len(mainstream),
             "mainstream_below": sum(number(r["P8MEA"]) < national for r in mainstream),
-            "mainstream_significantly_below": sum(number(r["P8CIUPP"]) < national for r in mainstream)}
+            "mainstream_below_by_interval": sum(number(r["P8CIUPP"]) < national for r in mainstream),
+            "mainstream_banded_below": sum(r["P8_BANDING"] in ("4", "5") for r in mainstream)}
 
 
 def test_hampshire_p8_2017_18_no_longer_counts_special_schools(hampshire):
     by_hand = _hampshire_p8_by_hand()
     # what the issue saw: 35 significantly below, 12 of them special schools (RECTYPE 2)
     assert (by_hand["significantly_below_all"], by_hand["special_among_them"]) == (35, 12)
-    assert (by_hand["mainstream"], by_hand["mainstream_below"], by_hand["mainstream_significantly_below"]) == \
-        (68, 40, 23)
+    # DfE bands 24 below average (4) or well below (5); 23 have an upper limit under England's -0.02: Bay House
+    # School (URN 137791) ties at -0.02 on the rounded figures, and DfE's band 4, made on unrounded ones, decides.
+    assert (by_hand["mainstream"], by_hand["mainstream_below"], by_hand["mainstream_below_by_interval"],
+            by_hand["mainstream_banded_below"]) == (68, 40, 23, 24)
     frame = school_queries.masking(hampshire, "850", "ks4_p8", 2018)
     sentence = school_views.headline_sentence(frame, measures.by_id()["ks4_p8"], "Hampshire", "Secondary (KS4)",
                                                 "2017/18")
     # Hampshire -0.09: H4 row 102 (RECTYPE 4); England -0.02: H4 row 125
     assert sentence == ("Hampshire -0.09 vs England -0.02 in 2017/18 - 40 of 68 state-funded mainstream secondary "
-                        "schools with a figure were below national, 23 of them significantly.")
+                        "schools with a figure were below national, 24 of them significantly.")
+    bay_house = frame[frame["urn"] == "137791"].iloc[0]
+    assert (bay_house["value"], bay_house["ci_high"], bay_house["published_band"], bay_house["significance"]) == \
+        (-0.16, -0.02, 4, "significantly below national")
+    assert bay_house["interval_from"] == ("published by DfE; significance from DfE's published progress band 4 "
+                                          "(below average)")
     assert school_views.not_compared_sentence(frame).endswith(
         "11 state-funded special schools, 1 non-maintained special school with a figure.")
+
+
+# ---------------------------------------------------------------- school profile
+
+def test_profile_absence_is_against_englands_schools_of_the_same_phase(rutland):
+    """A = compare_school_performance/2018-2019_england/extract_rutland_england_abs.csv: row 22 (LA NAT, ESTAB PRI)
+    PERCTOT 4, PPERSABS10 8.2; row 23 (SEC) 5.5 and 13.7. Not LAIT's all-schools England 4.73 / 10.86, and no LA
+    figure: the file has no LA rows, and the LA-level table's all-schools Rutland figure is not a primary one."""
+    wanted = {"abs_overall", "abs_persistent"}
+    for urn, expected in (("137358", {"abs_overall": 4.0, "abs_persistent": 8.2}),     # Brooke Hill Academy
+                          ("137340", {"abs_overall": 5.5, "abs_persistent": 13.7})):   # Casterton College
+        frame = school_queries.profile_results(rutland, urn)
+        rows = frame[frame["measure_id"].isin(wanted) & (frame["end_year"] == 2019)]
+        assert dict(zip(rows["measure_id"], rows["national"])) == expected, urn
+        assert rows["la_value"].isna().all(), urn
 
 
 # ---------------------------------------------------------------- SQA
@@ -199,7 +222,10 @@ def test_ks4_2018_19_shows_final_values_and_borrows_an_interval_only_for_the_sam
 
 def test_published_intervals_are_labelled_and_computed_ones_say_how(hampshire):
     frame = school_queries.masking(hampshire, "850", "ks4_p8", 2018)
-    assert set(frame.loc[frame["ci_method"] == "published", "interval_from"]) == {"published by DfE"}
+    published = frame[frame["ci_method"] == "published"]
+    assert set(published["interval_from"].str.split(";").str[0]) == {"published by DfE"}
+    # H4 gives every school with an interval its P8_BANDING too, and the band decides (intervals.significance)
+    assert published["interval_from"].str.contains(r"; significance from DfE's published progress band [1-5] \(").all()
     rwm = school_queries.masking(hampshire, "850", "ks2_rwm_exp", 2018)
     computed = rwm["interval_from"][rwm["interval_from"].str.startswith("computed")]
     assert not computed.empty and computed.str.contains(r"on \d+ of \d+ pupils \(n = TELIG;").all()
@@ -299,8 +325,8 @@ def test_schools_page_on_the_real_hampshire_build_stays_usable(real_db_hampshire
     at = _schools_page(real_db_hampshire, "850", monkeypatch, key_stage="Secondary (KS4)", measure="ks4_p8",
                        school_year="2017/18")
     text = "\n".join(m.value for m in at.markdown)
-    assert "40 of 68 state-funded mainstream secondary schools with a figure were below national, 23 of them " \
-           "significantly." in text
+    assert "40 of 68 state-funded mainstream secondary schools with a figure were below national, 24 of them " \
+           "significantly." in text  # DfE's P8_BANDING 4 or 5 (see the by-hand count above)
     assert at.toggle(key="all_schools").value is False
     at.toggle(key="all_schools").set_value(True).run()
     assert not at.exception

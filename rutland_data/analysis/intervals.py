@@ -154,16 +154,26 @@ def significance_label(value: float | None, low: float | None, high: float | Non
     return NOT_DIFFERENT
 
 
+def significance(value: float | None, low: float | None, high: float | None, band: object,
+                 national: float | None) -> str | None:
+    """DfE's published progress band where the file gives one, else `significance_label` on the interval.
+
+    The band is DfE's own judgement, made on unrounded scores and intervals against the national average; the
+    published limits and national figure are rounded (Bay House School, Hampshire 2017/18: P8 upper limit -0.02
+    and national -0.02 tie, yet DfE bands it 4, below average), so a band is never overruled by them."""
+    return band_significance(band) or significance_label(value, low, high, national)
+
+
 def significance_labels(value, low, high, band, national) -> np.ndarray:
-    """For whole columns (numbers or arrays; NaN for missing): `significance_label` where the value, interval and
-    national are all known, else what the published progress band says (`band_significance`), else NOT_TESTED."""
+    """`significance` for whole columns (numbers or arrays; NaN for missing), NOT_TESTED where neither a band
+    nor the value, interval and national are all known."""
     value, low, high, band, national = (np.asarray(x, dtype=float) for x in (value, low, high, band, national))
     judged = ~(np.isnan(value) | np.isnan(low) | np.isnan(high) | np.isnan(national))
     by_interval = np.select([low > national, high < national], [ABOVE, BELOW], NOT_DIFFERENT)
     with np.errstate(invalid="ignore"):
-        by_band = np.select([np.trunc(band) == b for b in _BAND_SIGNIFICANCE], list(_BAND_SIGNIFICANCE.values()),
-                            NOT_TESTED)
-    return np.where(judged, by_interval, by_band)
+        banded = [np.trunc(band) == b for b in _BAND_SIGNIFICANCE]
+    by_band = np.select(banded, list(_BAND_SIGNIFICANCE.values()), NOT_TESTED)
+    return np.where(np.logical_or.reduce(banded), by_band, np.where(judged, by_interval, NOT_TESTED))
 
 
 def complete_intervals(results: pd.DataFrame, units: Mapping[str, str], whole_school: Collection[str]) -> pd.DataFrame:

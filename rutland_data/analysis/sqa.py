@@ -92,24 +92,24 @@ class ResultRow:
     compared: bool = True        # a state-funded mainstream school: judged against national
 
     def significance(self) -> str | None:
-        """ABOVE / NOT_DIFFERENT / BELOW from the interval, else from DfE's published band; None if neither."""
+        """ABOVE / NOT_DIFFERENT / BELOW from DfE's published band, else from the interval; None if neither."""
         if not self.compared or self.value is None:
             return None
-        if self.ci_low is not None and self.ci_high is not None and self.national_value is not None:
-            return intervals.significance_label(self.value, self.ci_low, self.ci_high, self.national_value)
-        return intervals.band_significance(self.band)
+        return intervals.significance(self.value, self.ci_low, self.ci_high, self.band, self.national_value)
 
     def evidence(self) -> str:
         """The figure and what its judgement rests on, with its source: checkable by a reader."""
         shown = _formatted(self.measure_id, self.value) if self.value is not None else (self.code or "no figure")
+        interval = None
         if self.ci_low is not None and self.ci_high is not None and self.national_value is not None:
-            basis = (f"95% interval {_formatted(self.measure_id, self.ci_low)} to "
-                     f"{_formatted(self.measure_id, self.ci_high)} ({self.interval_from}), against England "
-                     f"{_formatted(self.measure_id, self.national_value)}")
-        elif self.band in intervals.PROGRESS_BANDS:
-            basis = f"DfE progress band {self.band}: {intervals.PROGRESS_BANDS[self.band]}; no interval published"
+            interval = (f"95% interval {_formatted(self.measure_id, self.ci_low)} to "
+                        f"{_formatted(self.measure_id, self.ci_high)} ({self.interval_from}), against England "
+                        f"{_formatted(self.measure_id, self.national_value)}")
+        if self.band in intervals.PROGRESS_BANDS:  # the band decides (`intervals.significance`)
+            basis = (f"DfE progress band {self.band}: {intervals.PROGRESS_BANDS[self.band]}; "
+                     + (interval or "no interval published"))
         else:
-            basis = "no interval or DfE band"
+            basis = interval or "no interval or DfE band"
         extra = f"; {self.published_as}" if self.published_as else ""
         return f"{shown}, {basis}{extra}; {self.source}" if self.source else f"{shown}, {basis}{extra}"
 
@@ -135,8 +135,8 @@ class Rule:
 
 # --- rule checks: each returns the reasons it fires for (empty list: the rule does not apply) --
 def _worse_than_national(row: ResultRow) -> bool:
-    """Significantly worse than national, respecting polarity (for absence, higher is worse): from the
-    95% interval, or else DfE's published progress band."""
+    """Significantly worse than national, respecting polarity (for absence, higher is worse): from
+    DfE's published progress band, or else the 95% interval (`intervals.significance`)."""
     label = row.significance()
     if row.polarity == "higher":
         return label == intervals.BELOW

@@ -266,7 +266,7 @@ def _school_section(ctx: _Context) -> list[Bullet]:
             continue
         phrase = polarity_phrase(measure, float(la_value), float(national))
         interval_words = school_views.significance_clause(
-            counts, " (on each school's 95% interval or DfE's progress band)")
+            counts, " (on DfE's progress band where published, else each school's 95% interval)")
         below = (f"{counts['below']} of {counts['with_value']} state-funded mainstream {noun} with a figure were "
                  "below national")
         opening = (f"{measure.name}: {ctx.la_name} {measure.format(float(la_value))} against England "

@@ -154,7 +154,9 @@ def comparators(con: duckdb.DuckDBPyConnection, area_codes: tuple[str, ...], mea
                 pupil_group: str = "all", school_phase: str = "all") -> dict[str, tuple[float, int, str | None]]:
     """area -> (value, source_id, version) for LAs / England on a school measure: the latest version
     (versions.PRECEDENCE) of the school files' own LA and national rows (same definition and pupil groups)
-    and the LA-level results table, the school files' rows first among equals."""
+    and the LA-level results table, the school files' rows first among equals. The LA-level table holds
+    all-pupil, all-phase figures only, so it is no comparator for one pupil group or one school phase (a
+    primary school's absence is compared with England's primary schools, not with all schools)."""
     marks = ", ".join("?" * len(area_codes))
     rows = con.execute(
         f"""
@@ -165,11 +167,13 @@ def comparators(con: duckdb.DuckDBPyConnection, area_codes: tuple[str, ...], mea
               AND school_phase = ? AND value IS NOT NULL
             UNION ALL
             SELECT area_code, value, source_id, version, 2, {versions.rank_sql()} FROM la_results
-            WHERE area_code IN ({marks}) AND measure_id = ? AND end_year = ? AND value IS NOT NULL AND ? = 'all'
+            WHERE area_code IN ({marks}) AND measure_id = ? AND end_year = ? AND value IS NOT NULL
+              AND ? = 'all' AND ? = 'all'
         )
         QUALIFY row_number() OVER (PARTITION BY area_code ORDER BY version_rank, preference) = 1
         """,
-        [*area_codes, measure_id, end_year, pupil_group, school_phase, *area_codes, measure_id, end_year, pupil_group],
+        [*area_codes, measure_id, end_year, pupil_group, school_phase, *area_codes, measure_id, end_year, pupil_group,
+         school_phase],
     ).fetchall()
     return {area: (value, source, version) for area, value, source, version in rows}
 
@@ -233,9 +237,7 @@ _INTERVAL_WORDS_COLUMNS = ("value", "published_band", "ci_method", "interval_ver
 
 
 def _significance(value, low, high, band, national) -> str:
-    if pd.notna(value) and pd.notna(low) and pd.notna(high) and national is not None:
-        return intervals.significance_label(float(value), float(low), float(high), float(national))
-    return intervals.band_significance(band) or NOT_TESTED
+    return intervals.significance(value, low, high, band, national) or NOT_TESTED
 
 
 def interval_words(row, measure_id: str, unit: str) -> str:
@@ -248,8 +250,8 @@ def interval_words(row, measure_id: str, unit: str) -> str:
     if isinstance(row.ci_method, str):
         method = "published by DfE" if row.ci_method == "published" else row.ci_method
         if isinstance(row.interval_version, str):
-            return f"interval from the {row.interval_version} release (same value there); {method}"
-        return method
+            method = f"interval from the {row.interval_version} release (same value there); {method}"
+        return method + _band_decides(row.published_band)
     if isinstance(row.differing_version, str):
         why = (f"no interval: the {row.differing_version} release has one, but for {row.differing_value:g}, "
                f"not {row.value:g}, so it does not apply to this figure")
@@ -261,10 +263,14 @@ def interval_words(row, measure_id: str, unit: str) -> str:
         why = "no interval: the file publishes none and gives no cohort size to compute one"
     else:
         why = "no interval published, and the pupils in the measure are not published to compute one"
-    if intervals.band_significance(row.published_band):
-        why += (f"; significance from DfE's published progress band {int(row.published_band)} "
-                f"({intervals.PROGRESS_BANDS[int(row.published_band)]})")
-    return why
+    return why + _band_decides(row.published_band)
+
+
+def _band_decides(band) -> str:
+    """The words saying a published progress band, not the interval, settles the school's significance."""
+    if not intervals.band_significance(band):
+        return ""
+    return f"; significance from DfE's published progress band {int(band)} ({intervals.PROGRESS_BANDS[int(band)]})"
 
 
 def published_as(row) -> str:
