@@ -127,6 +127,16 @@ def test_gap_change_never_across_a_break_or_a_gap():
     assert not group_gaps.gap_change(A8, 2020, -5, -10).comparable
 
 
+def test_gap_change_is_taken_between_the_gaps_as_shown():
+    # 67.7 -> 68.3 stated in whole points reads 68 -> 68: no change, never 'widened by 1 point (from 68 to 68)'
+    assert group_gaps.gap_change(A8, 2019, -68.3, -67.7, decimals=0).text == "no change in the gap"
+    assert group_gaps.gap_change(A8, 2019, -68.3, -67.7).text == "widened by 0.6 (from 67.7 to 68.3)"
+    assert group_gaps.against_national_gap(A8, -12.7, -15.5, "Rutland", decimals=0) == \
+        "narrower than nationally (13 in Rutland against 16)"       # 13 - 16, not round(12.7 - 15.5) = -2.8 -> 3
+    assert group_gaps.against_national_gap(A8, -12.5, -12.4, "Rutland", decimals=0) == \
+        "wider than nationally (13 in Rutland against 12)"          # halves round up: 13 - 12, not round(0.1) = 0
+
+
 def test_comparison_falls_back_to_all_pupils_when_the_other_group_is_not_published():
     national = {"fsm": 70.0, "all": 82.0}
     compared = group_gaps.comparison("fsm", "other_group", national)
@@ -239,6 +249,24 @@ def test_groups_view_early_years_three_year_figure_and_published_decimals(real):
                  if p.measure.measure_id == "eyfs_gld")
     fsm = later.rows.set_index("pupil_group").loc["fsm"]
     assert fsm["figure"] == "50%" and fsm["gap"] == "24 points below non-FSM pupils nationally"
+
+
+def test_a_figure_lait_writes_without_its_trailing_zero_keeps_its_decimal(real):
+    """bds_long_0.parquet (LAIT), Attainment 8: DAP_KS4_ATT8 Rutland 2024 39.2, 2025 '40' (row 442112);
+    NonDAP_KS4_ATT8 England 2024 '50', 2025 50.4; NonDAP_KS4_ATT8 Rutland 2025 52.7; DAP_KS4_ATT8 England 2025 34.9.
+    '40' and '50' are 40.0 and 50.0 (the other LAs' figures that year have a decimal): the gap narrowed from 10.8
+    to 10.4, which whole numbers would state as 'no change' (11 to 10 rounded apart, or 10 to 10)."""
+    part = next(p for p in groups.phase_groups(real, "KS4", "857", "Rutland", 2025, "other_group")
+                if p.measure.measure_id == "ks4_att8")
+    row = part.rows.set_index("pupil_group").loc["disadvantaged"]
+    assert (row["figure"], row["comparison"], row["gap"], row["change"], row["against_national_gap"]) == (
+        "40.0", "50.4", "10.4 below non-disadvantaged pupils nationally", "narrowed by 0.4 (from 10.8 to 10.4)",
+        "narrower than nationally (12.7 in Rutland against 15.5)")
+    # FSP_Gooddev_With_SENSTATE Rutland '0' in 2024 and 2025; FSP_NEW_GOODDEV England 67.7 then 68.3
+    early = next(p for p in groups.phase_groups(real, "Early years", "857", "Rutland", 2025, "other_group",
+                                               vulnerable=True) if p.measure.measure_id == "eyfs_gld")
+    assert early.rows.set_index("pupil_group").loc["ehcp", "change"] == \
+        "widened by 0.6 points (from 67.7 points to 68.3 points)"
 
 
 _GAPS = st.floats(min_value=-60, max_value=60, allow_nan=False).map(lambda v: round(v, 1))

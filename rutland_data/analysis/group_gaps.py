@@ -108,7 +108,8 @@ def gap_change(measure: Measure, end_year: int, now: float | None, before: float
         side = "above" if now > 0 else "below"
         return GapChange(f"moved to the other side: now {_amount(measure, now, decimals)} {side} (from "
                          f"{_amount(measure, before, decimals)} {'below' if side == 'above' else 'above'})", None, True)
-    size = round_half_up(abs(now) - abs(before), decimals)
+    # Taken between the two gaps as shown, so the words never read 'widened by 1 point (from 68 to 68)'.
+    size = round_half_up(difference(abs(rounded_now), abs(rounded_before)), decimals)
     if size == 0:
         return GapChange("no change in the gap", None, True)
     word = "narrowed" if size < 0 else "widened"
@@ -128,7 +129,7 @@ def against_national_gap(measure: Measure, la_gap: float | None, national_gap: f
         return (f"on the other side from nationally: {_amount(measure, la_gap, decimals)} "
                 f"{'above' if la_gap > 0 else 'below'} in {la_name}, {_amount(measure, national_gap, decimals)} "
                 f"{'above' if national_gap > 0 else 'below'} nationally")
-    size = round_half_up(abs(la_gap) - abs(national_gap), decimals)
+    size = round_half_up(difference(abs(la_round), abs(national_round)), decimals)  # between the gaps as shown
     if size == 0:
         return f"the same as nationally ({_amount(measure, la_gap, decimals)})"
     return (f"{'wider' if size > 0 else 'narrower'} than nationally ({_amount(measure, la_gap, decimals)} in {la_name} "

@@ -11,23 +11,25 @@ from rutland_data.reference import measures
 from rutland_data.reference.codes import ENGLAND_CODE
 from rutland_data.store import db
 
-# Each figure with the decimals its file gives the measure for that group and year (the most any area has), so a
-# whole-number LAIT figure is never shown or compared as if it had a decimal.
+# Each figure with the decimals its file gives the measure for that group and year: the most any of its areas has,
+# over every area, so a whole-number LAIT figure is never shown or compared as if it had a decimal, and a figure
+# LAIT writes without its trailing zero ('40' for 40.0, beside 34.9 and 150 other LAs' decimals) keeps its decimal.
 _SERIES = f"""
-WITH rows AS (
+WITH every_area AS (
     SELECT measure_id, pupil_group, end_year, area_code, value, value_code, cohort, version, source_id, source_row
-    FROM la_group_results WHERE measure_id = $measure AND area_code IN ($la, $england)
+    FROM la_group_results WHERE measure_id = $measure
     UNION ALL BY NAME
     SELECT measure_id, 'all' AS pupil_group, end_year, area_code, value, value_code, NULL::INTEGER AS cohort, version,
            source_id, source_row
-    FROM la_results WHERE measure_id = $measure AND area_code IN ($la, $england)
+    FROM la_results WHERE measure_id = $measure
 ),
 decimals AS (
     SELECT source_id, pupil_group, end_year, {la.PUBLISHED_DECIMALS_EXPR} AS published_decimals
-    FROM (SELECT source_id, pupil_group, end_year, value::VARCHAR AS text FROM rows WHERE value IS NOT NULL)
+    FROM (SELECT source_id, pupil_group, end_year, value::VARCHAR AS text FROM every_area WHERE value IS NOT NULL)
     GROUP BY ALL
 )
-SELECT r.*, d.published_decimals FROM rows r LEFT JOIN decimals d USING (source_id, pupil_group, end_year)
+SELECT r.*, d.published_decimals FROM every_area r LEFT JOIN decimals d USING (source_id, pupil_group, end_year)
+WHERE r.area_code IN ($la, $england)
 ORDER BY pupil_group, end_year, area_code
 """
 
