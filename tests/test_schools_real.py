@@ -282,6 +282,9 @@ def test_map_says_why_no_school_is_placed_and_the_scatter_has_its_17_schools(rut
     # the 17 state-funded primaries of K2 (Edith Weston's reading progress is SUPP, so 16 points are drawn)
     assert len(scatter.table) == 17 and scatter.spec is not None
     assert scatter.alt_text.startswith("Scatter of 16 schools")
+    # 2020-2021_england/extract_rutland_england_census.csv PNUMFSMEVER: row 17 (URN 139858) 4.6%, row 29 (URN 146428,
+    # Uppingham CofE Primary) 22.5%: as the dictionary writes them, not '5%' and a half rounded to even '22%'
+    assert "(from 4.6% to 22.5%) against KS2 reading progress (from -3.80 to 2.50)" in scatter.alt_text
 
 
 # ---------------------------------------------------------------- the page, through app.py

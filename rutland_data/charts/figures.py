@@ -258,12 +258,12 @@ def deprivation_map(con: duckdb.DuckDBPyConnection, la_code: str, la_ons: str, e
 def fsm_scatter(con: duckdb.DuckDBPyConnection, la_code: str, la_ons: str, edition: int, indicator: str,
                 ward_vintage: str | None, measure_id: str) -> Figure | None:
     """% FSM ever 6 against a result by school, shaped by the ward's deprivation; None when no school has both."""
-    label = measures.by_id()[measure_id].short_label
+    measure = measures.by_id()[measure_id]
     frame = deprivation_views.scatter_frame(con, la_code, la_ons, edition, indicator, ward_vintage, measure_id)
     if frame["result"].notna().sum() == 0:
         return None
-    return Figure(f"% FSM ever 6 against {label}", page_spec(maps.fsm_scatter(frame, label)),
-                  maps.scatter_alt_text(frame, label), frame, f"fsm_scatter_{measure_id}.csv",
+    return Figure(f"% FSM ever 6 against {measure.short_label}", page_spec(maps.fsm_scatter(frame, measure.short_label)),
+                  maps.scatter_alt_text(frame, measure), frame, f"fsm_scatter_{measure_id}.csv",
                   _ids(frame["result_source_id"], frame["fsm_source_id"]), {})
 
 

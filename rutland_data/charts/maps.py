@@ -16,6 +16,8 @@ import pandas as pd
 import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
 
+from rutland_data.reference import measures
+from rutland_data.reference.measures import Measure
 from rutland_data.views.deprivation import POCKET_MAX_DECILE, WARD_BANDS, MapLayers
 
 # Decile 1 (most deprived 10% of England) darkest .. decile 10 lightest: viridis, 10 steps.
@@ -229,17 +231,21 @@ def deck_payload_bytes(deck: pdk.Deck) -> int:
 
 # ---------------------------------------------------------------- scatter
 
-def scatter_alt_text(frame: pd.DataFrame, result_label: str) -> str:
+def scatter_alt_text(frame: pd.DataFrame, result: Measure) -> str:
+    """Figures written as the dictionary writes them (22.5% stays 22.5%, never rounded to even as '22%')."""
     shown = frame[frame["result"].notna()]
     if shown.empty:
-        return f"Scatter of schools' % pupils FSM ever 6 against {result_label}: no school has both figures."
+        return f"Scatter of schools' % pupils FSM ever 6 against {result.short_label}: no school has both figures."
+    fsm6 = measures.by_id()["school_fsm6_pct"]   # the x axis: the census measure the scatter reads
     pockets = shown[shown["ward_decile"] <= POCKET_MAX_DECILE]
     text = (f"Scatter of {len(shown)} schools: % of pupils eligible for free school meals in the last six years "
-            f"(from {shown['fsm6_pct'].min():.0f}% to {shown['fsm6_pct'].max():.0f}%) against {result_label} "
-            f"(from {shown['result'].min():g} to {shown['result'].max():g}).")
+            f"(from {fsm6.format(shown['fsm6_pct'].min())} to {fsm6.format(shown['fsm6_pct'].max())}) against "
+            f"{result.short_label} (from {result.format(shown['result'].min())} to "
+            f"{result.format(shown['result'].max())}).")
     if not pockets.empty:
         text += (" Schools in wards with an LSOA in England's most deprived 40%: "
-                 + "; ".join(f"{r.name} ({r.fsm6_pct:.0f}% FSM6, {r.result:g})" for r in pockets.itertuples()) + ".")
+                 + "; ".join(f"{r.name} ({fsm6.format(r.fsm6_pct)} FSM6, {result.format(r.result)})"
+                             for r in pockets.itertuples()) + ".")
     return text
 
 
