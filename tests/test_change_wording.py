@@ -71,3 +71,10 @@ def test_a_value_compared_with_itself_is_no_change(measure, value):
     change = stats.describe_change(measure, 2019, value, value)
     if change.comparable:
         assert (change.text, change.delta) == ("no change", 0.0)
+
+
+def test_figures_are_compared_as_shown_when_decimals_are_given():
+    assert stats.comparison_word(6.0, 6.2) == "below"
+    assert stats.comparison_word(6.0, 6.2, decimals=0) == "in line with"       # 6% against a mean shown as 6%
+    assert stats.comparison_word(6.0, 6.5, decimals=0) == "below"              # 6 against 7 (halves round up)
+    assert stats.comparison_word(None, 6.2, decimals=0) == "not comparable with"

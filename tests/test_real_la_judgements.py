@@ -212,3 +212,13 @@ def test_one_year_label_format_in_tables_and_calendar_years_labelled(con):
     assert set(neet.table["calendar year"]) == {"2021", "2022", "2023", "2024", "2025"}
     assert "by calendar year" in neet.alt_text
     assert headlines.card(con, "neet_nk_1617", "857", 2025, "England").year_label == "calendar year 2025"
+
+
+def test_a_figure_is_compared_with_a_mean_as_both_are_shown(con):
+    """LAIT KS2RWM_Higher_STD 2022 (2021/22): Rutland '6'; its May 2025 neighbours 811 '4', 815 '7', 823 '4',
+    850 '8', 855 '8', 865 '6', 869 '8', 893 '5', 895 '6', 916 '6': mean 6.2, shown as 6%. Shown 6% against 6%,
+    Rutland is in line with the mean, never 'below the statistical-neighbour mean (6%)'."""
+    card = headlines.card(con, "ks2_rwm_high", "857", 2022, "Neighbours 2025")
+    assert card.value_text == "6%"
+    assert "in line with the statistical-neighbour mean (6%)" in card.comparisons
+    assert card.comparison_text == "in line with the statistical-neighbour mean (6%)"

@@ -117,10 +117,13 @@ def describe_change(measure: Measure, end_year: int, current: float | None, prev
                   0.0 if size == 0 else size, True)
 
 
-def comparison_word(value: float | None, comparator: float | None) -> str:
-    """'above' / 'below' / 'in line with' - a plain comparison that claims no significance."""
+def comparison_word(value: float | None, comparator: float | None, decimals: int | None = None) -> str:
+    """'above' / 'below' / 'in line with' - a plain comparison that claims no significance. With `decimals`,
+    the two figures are compared as shown (rounded half-up), so a 6% figure is never 'below the mean (6%)'."""
     if value is None or comparator is None:
         return "not comparable with"
+    if decimals is not None:
+        value, comparator = round_half_up(value, decimals), round_half_up(comparator, decimals)
     if value == comparator:
         return "in line with"
     return "above" if value > comparator else "below"

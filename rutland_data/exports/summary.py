@@ -106,9 +106,11 @@ def absolute(link_path: str, base_url: str) -> str:
 
 # ---------------------------------------------------------------- wording
 
-def polarity_phrase(measure: measures.Measure, value: float | None, national: float | None) -> str:
-    """'above England - better' / 'lower absence - better' / 'in line with England'; claims no significance."""
-    word = ranks.comparison_word(value, national)
+def polarity_phrase(measure: measures.Measure, value: float | None, national: float | None,
+                    decimals: int | None = None) -> str:
+    """'above England - better' / 'lower absence - better' / 'in line with England'; claims no significance.
+    The figures are compared as shown: to `decimals`, by default the dictionary's."""
+    word = ranks.comparison_word(value, national, measure.decimals if decimals is None else decimals)
     if word in ("in line with", "not comparable with"):
         return f"{word} England"
     if measure.polarity == "lower":
@@ -167,8 +169,10 @@ def measure_bullet(ctx: _Context, section: str, measure: measures.Measure, chart
         clauses = [f"{measure.name}: {ctx.la_name} {card.value_text}{version}; no England figure for "
                    f"{measure.period(end_year)}."]
     else:
+        as_shown = headlines.change_decimals(measure, headlines.row_in(frame, "la", end_year), england_row)
         clauses = [f"{measure.name}: {ctx.la_name} {card.value_text}{version} against England "
-                   f"{headlines.shown_value(measure, england_row)}: {polarity_phrase(measure, card.value, national)}."]
+                   f"{headlines.shown_value(measure, england_row)}: "
+                   f"{polarity_phrase(measure, card.value, national, as_shown)}."]
     if shown_here:
         others = "; ".join(f"{NEIGHBOUR_NAMES.get(series, series)} {text}" for series, text in card.comparators
                            if series != "England")

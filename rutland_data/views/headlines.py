@@ -125,8 +125,8 @@ def card(con, measure_id: str, la_code: str, year: int, comparator: str) -> Card
         if comparator_row is None:
             continue
         if value is not None and value_of(comparator_row) is not None:
-            comparisons.append(f"{ranks.comparison_word(value, value_of(comparator_row))} {_compared_name(comparator_row)} "
-                               f"({shown_value(measure, comparator_row)})")
+            word = ranks.comparison_word(value, value_of(comparator_row), change_decimals(measure, row, comparator_row))
+            comparisons.append(f"{word} {_compared_name(comparator_row)} ({shown_value(measure, comparator_row)})")
         text = shown_value(measure, comparator_row)
         if role == "neighbours" and value_of(comparator_row) is not None:
             text += f" (mean of {int(comparator_row['neighbours_counted'])})"
@@ -137,7 +137,7 @@ def card(con, measure_id: str, la_code: str, year: int, comparator: str) -> Card
     if chosen_row is None:
         comparison = f"no {comparator} figure for {measure.period(shown_year)}"
     else:
-        word = ranks.comparison_word(value, value_of(chosen_row))
+        word = ranks.comparison_word(value, value_of(chosen_row), change_decimals(measure, row, chosen_row))
         comparison = f"{word} {_compared_name(chosen_row)} ({shown_value(measure, chosen_row)})"
     source_ids = [int(s) for s in frame.loc[frame["end_year"] == shown_year, "source_id"].dropna()]
     own_source = sources(con, [int(row["source_id"])]) if row is not None else None
