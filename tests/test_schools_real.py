@@ -143,6 +143,19 @@ def test_profile_absence_is_against_englands_schools_of_the_same_phase(rutland):
         assert rows["la_value"].isna().all(), urn
 
 
+def test_a_special_school_s_absence_is_against_englands_special_schools(hampshire):
+    """Dove House School (URN 137605, Hampshire): state-funded special, phase 'Not applicable' on the register.
+    compare_school_performance/2018-2019_england/england_abs.csv.gz row 10744: PERCTOT 6.2, PPERSABS10 18.7;
+    row 21218 (LA NAT, ESTAB SPE): 10.1 and 28.8 - not the all-schools 4.73 / 10.86."""
+    frame = school_queries.profile_results(hampshire, "137605")
+    rows = frame[frame["measure_id"].isin({"abs_overall", "abs_persistent"}) & (frame["end_year"] == 2019)]
+    assert dict(zip(rows["measure_id"], zip(rows["value"], rows["national"]))) == {
+        "abs_overall": (6.2, 10.1), "abs_persistent": (18.7, 28.8)}
+    assert school_types.benchmark_phase("Not applicable", school_types.SPECIAL) == "special"
+    assert school_types.benchmark_phase("All-through", school_types.MAINSTREAM) == "secondary"
+    assert school_types.benchmark_phase("Nursery", school_types.MAINSTREAM) == "all"
+
+
 # ---------------------------------------------------------------- SQA
 
 def test_sqa_uses_dfes_published_band_and_names_figure_year_and_file(rutland):

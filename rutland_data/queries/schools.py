@@ -37,7 +37,7 @@ import pandas as pd
 from rutland_data.analysis import intervals, pooling, sqa
 from rutland_data.reference import measures as measure_dictionary
 from rutland_data.reference import pupil_sds, school_types, versions
-from rutland_data.reference.codes import BENCHMARK_PHASE, ENGLAND_CODE, PUPIL_GROUP_LABELS, academic_year
+from rutland_data.reference.codes import ENGLAND_CODE, PUPIL_GROUP_LABELS, academic_year
 
 NOT_TESTED, NOT_COMPARED = intervals.NOT_TESTED, intervals.NOT_COMPARED
 
@@ -407,7 +407,7 @@ def profile_results(con: duckdb.DuckDBPyConnection, urn: str) -> pd.DataFrame:
     info = school(con, urn)
     if info is None:
         return pd.DataFrame()
-    phase = BENCHMARK_PHASE.get(info.get("phase") or "", "all")
+    phase = school_types.benchmark_phase(info.get("phase"), info.get("comparison_group"))
     frame = shown_results(con, "COALESCE(p.successor_urn, p.urn) = $urn AND r.pupil_group = 'all'", {"urn": urn})
     frame = _one_per_school_year(frame, [])
     dictionary = measure_dictionary.by_id()
@@ -457,10 +457,11 @@ def sqa_results(con: duckdb.DuckDBPyConnection, la_code: str) -> pd.DataFrame:
         [ENGLAND_CODE, ENGLAND_CODE],
     ).df()
     by_key = {(m, int(y), ph): v for m, y, ph, v in national.itertuples(index=False)}
-    keys = list(zip(frame["measure_id"].tolist(), frame["end_year"].tolist(), frame["phase"].tolist()))
+    phases = [school_types.benchmark_phase(phase, group)
+              for phase, group in zip(frame["phase"].tolist(), frame["comparison_group"].tolist())]
+    keys = list(zip(frame["measure_id"].tolist(), frame["end_year"].tolist(), phases))
     national_by_key = {  # worked out once per measure, year and phase, not per school
-        (m, y, ph): by_key.get((m, int(y), BENCHMARK_PHASE.get(ph, "secondary")
-                                if "same_phase" in dictionary[m].comparators else "all"),
+        (m, y, ph): by_key.get((m, int(y), ph if "same_phase" in dictionary[m].comparators else "all"),
                                by_key.get((m, int(y), "la_results")))
         for m, y, ph in set(keys)}
     frame["national_value"] = [national_by_key[key] for key in keys]

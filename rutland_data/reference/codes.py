@@ -93,8 +93,12 @@ def end_year_of(label: str | None) -> int | None:
 # The dictionary's phase of a school measure -> (the Schools page's heading for it, the schools it covers).
 KEY_STAGES = {"KS2": ("Primary (KS2)", "primary schools"), "KS4": ("Secondary (KS4)", "secondary schools"),
               "KS5": ("16-18 (KS5)", "16-18 providers")}
-# A school's phase on the register -> the phase its benchmarks (census, absence) are published for.
-BENCHMARK_PHASE = {"Primary": "primary", "Secondary": "secondary", "Special": "special"}
+# A school's phase on the register -> the phase its benchmarks (census, absence: ESTAB PRI/SEC/SPE) are published
+# for, as DfE's statistics by phase count them: middle schools by what they are deemed, all-through as secondary.
+# Special schools are compared with special schools whatever phase the register gives them
+# (`school_types.benchmark_phase`); a phase not listed (nursery, 16 plus, none) has no phase of its own.
+BENCHMARK_PHASE = {"Primary": "primary", "Middle deemed primary": "primary", "Secondary": "secondary",
+                   "Middle deemed secondary": "secondary", "All-through": "secondary", "Special": "special"}
 PUPIL_GROUP_LABELS = {
     "all": "All pupils", "disadvantaged": "Disadvantaged", "not_disadvantaged": "Not disadvantaged",
     "boys": "Boys", "girls": "Girls", "low_prior": "Low prior attainment", "middle_prior": "Middle prior attainment",

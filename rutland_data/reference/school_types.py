@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from rutland_data.reference.codes import BENCHMARK_PHASE
+
 MAINSTREAM = "state-funded mainstream"
 SPECIAL = "state-funded special"
 ALTERNATIVE = "alternative provision"
@@ -39,6 +41,16 @@ NOT_KNOWN = "type not known"
 NOT_KNOWN_HEADING = "Schools whose type no loaded file gives"
 COMPARED = MAINSTREAM                      # the group every school-level judgement compares with national
 STATE_FUNDED = tuple(g for g, (_, state) in GROUPS.items() if state)
+SPECIAL_GROUPS = frozenset({SPECIAL, NON_MAINTAINED_SPECIAL, INDEPENDENT_SPECIAL})
+
+
+def benchmark_phase(phase: str | None, group: str | None) -> str:
+    """The phase of the national and LA rows a school's census and absence figures are set beside: 'special' for
+    a special school (the register gives many 'Not applicable' or 'Secondary'), else its phase's (`BENCHMARK_PHASE`),
+    else 'all' (the all-schools figure, as the page then says: England)."""
+    if group in SPECIAL_GROUPS:
+        return "special"
+    return BENCHMARK_PHASE.get(phase or "", "all")
 
 _NFTYPE = {
     **dict.fromkeys(["AC", "ACC", "CY", "VA", "VC", "FD", "CTC", "F", "UTC", "SS", "FSS", "FUTC", "FESI", "F1619",
