@@ -156,6 +156,16 @@ def test_a_special_school_s_absence_is_against_englands_special_schools(hampshir
     assert school_types.benchmark_phase("Nursery", school_types.MAINSTREAM) == "all"
 
 
+def test_scaled_scores_are_shown_whole_as_dfe_publishes_them(hampshire):
+    """hampshire_850/2016-2017_850_ks2final.csv READ_AVERAGE: row 236 (RECTYPE 3, Hampshire) 105, row 331 (RECTYPE 5,
+    state-funded England) 104; every school's is a whole number too, so none is shown as '105.0'."""
+    frame = school_queries.masking(hampshire, "850", "ks2_read_ss", 2017)
+    sentence = school_views.headline_sentence(frame, measures.by_id()["ks2_read_ss"], "Hampshire", "Primary (KS2)",
+                                              "2016/17")
+    assert sentence.startswith("Hampshire 105 vs England 104 in 2016/17")
+    assert (frame["value"].dropna() % 1 == 0).all()
+
+
 # ---------------------------------------------------------------- SQA
 
 def test_sqa_uses_dfes_published_band_and_names_figure_year_and_file(rutland):
