@@ -155,8 +155,11 @@ def measure_bullet(ctx: _Context, section: str, measure: measures.Measure, chart
         gap = measure.gap_covering(end_year)
         if gap is None or not frame["value"].notna().any():
             return None
+        # No figure this year, but the chart beside the bullet plots the earlier years: their files and versions.
+        plotted = frame[frame["value"].notna()]
         return ctx.bullet(section, measure.name, [f"{measure.name}: not published for {measure.period(end_year)}: "
-                                                  f"{gap.reason}."], chart_link, ("trend", measure.measure_id), [])
+                                                  f"{gap.reason}."], chart_link, ("trend", measure.measure_id),
+                          plotted["source_id"], plotted.loc[plotted["role"] == "la", "version"].dropna())
     card = headlines.card(ctx.con, measure.measure_id, ctx.la_code, end_year, "England")
     shown_here = card.end_year == end_year
     version = f" ({versions.phrase(card.version)})"
