@@ -56,9 +56,9 @@ st.header("Conversion dates", divider="gray")
 if view.conversions.empty:
     st.info("No academies are in the loaded files.")
 else:
-    st.markdown("Each academy's conversion or opening date: the date GIAS links say it replaced a maintained "
-                "school where there is such a link, else the register's date (the academy's open date, or the "
-                "date it joined its trust when only GIAS group links are loaded).")
+    st.markdown("Each academy's conversion or opening date: the date GIAS links say it replaced the school "
+                "before it where there is such a link, else the register's open date. The date a school joined "
+                "its trust is not used: a converter may join a trust years after it became an academy.")
     common.table_block(view.conversions, columns=common.without(view.conversions, "source_id"),
                        csv_name=f"conversions_{la}.csv", key="conversions", source_ids=view.conversions["source_id"])
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
+import duckdb
 import pandas as pd
 
 from rutland_data.settings import PROJECT_ROOT
 from rutland_data.views import academisation
+from rutland_data.views import schools as school_views
 from tests.conftest import with_figure_data_open
 
 APP_FILE = str(PROJECT_ROOT / "app.py")
@@ -74,7 +76,23 @@ def test_real_page_counts_rutland_s_academies_and_says_what_it_cannot(real_db, m
     assert "8 trusts or federations run 19 of the open state-funded schools." in body
     conversions = next(t.value for t in at.dataframe if "replaced" in t.value.columns)
     uppingham = conversions[conversions["school"] == "Uppingham Church of England Primary School"].iloc[0]
-    # links_edubasealldata20250422 extract: 120184 -> 146428 Successor, LinkEstablishedDate 30-09-2018
+    # links_edubasealldata20250422 extract: 146428 -> 120184 Predecessor, LinkEstablishedDate 01-10-2018 (the day
+    # the academy opened; the replaced school's own Successor link is dated the day it closed, 30-09-2018)
     assert uppingham["replaced"] == "Uppingham CofE Primary School (URN 120184)"
-    assert uppingham["date"] == "30 Sep 2018"
+    assert uppingham["date"] == "01 Oct 2018"
+    # Langham (139858): Predecessor link 01-07-2013; extract_rutland_group_links.csv row 14 gives 2017-04-01, the
+    # day it joined The Rutland Learning Trust, not the day it became an academy
+    langham = conversions[conversions["urn"] == "139858"].iloc[0]
+    assert (langham["date"], langham["replaced"]) == ("01 Jul 2013", "Langham CofE (Controlled) Primary School (URN 120180)")
     assert len(at.get("vega_lite_chart")) == 1
+
+
+def test_academy_since_is_the_day_it_replaced_its_predecessor_not_the_day_it_joined_a_trust(real_db):
+    """Great Casterton CofE Primary (146397): links_edubasealldata20250422 extract, Predecessor 120185 dated
+    01-10-2018; extract_rutland_group_links.csv gives 2019-03-01, the day it joined The Rutland Learning Trust."""
+    con = duckdb.connect(str(real_db), read_only=True)
+    try:
+        details = school_views.school_profile(con, "146397").details
+    finally:
+        con.close()
+    assert "**Academy since:** 01 October 2018" in details

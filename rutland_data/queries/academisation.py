@@ -28,16 +28,27 @@ def register(con: duckdb.DuckDBPyConnection, la_code: str) -> pd.DataFrame:
 
 
 def conversion_links(con: duckdb.DuckDBPyConnection, la_code: str) -> pd.DataFrame:
-    """GIAS 'Successor' links from the LA's schools: which URN replaced which, and when (a conversion to an
-    academy closes the maintained school's URN and opens a new one). Columns: predecessor_urn,
-    predecessor, successor_urn, successor, link_date, source_id."""
+    """GIAS links between the LA's schools and the URNs they replaced, and when (a conversion to an academy
+    closes the maintained school's URN and opens a new one): the new school's own 'Predecessor' link (dated the
+    day it opened) where there is one, else the replaced school's 'Successor' link (dated the day it closed). A
+    replaced school no loaded file registers is named from the link. Columns: predecessor_urn, predecessor,
+    successor_urn, successor, link_date, source_id."""
     return con.execute(
         """
-        SELECT l.urn AS predecessor_urn, p.name AS predecessor, l.linked_urn AS successor_urn,
-               COALESCE(s.name, l.linked_name) AS successor, l.link_date, l.source_id
-        FROM school_links l JOIN schools p ON p.urn = l.urn LEFT JOIN schools s ON s.urn = l.linked_urn
-        WHERE p.la_code = ? AND l.link_type = 'Successor'
-        ORDER BY l.link_date, predecessor
+        WITH both_sides AS (
+            SELECT linked_urn AS predecessor_urn, linked_name AS predecessor_name, urn AS successor_urn,
+                   NULL AS successor_name, link_date, source_id, 1 AS side
+            FROM school_links WHERE link_type = 'Predecessor'
+            UNION ALL
+            SELECT urn, NULL, linked_urn, linked_name, link_date, source_id, 2
+            FROM school_links WHERE link_type = 'Successor'
+        )
+        SELECT b.predecessor_urn, COALESCE(p.name, b.predecessor_name) AS predecessor, b.successor_urn,
+               COALESCE(s.name, b.successor_name) AS successor, b.link_date, b.source_id
+        FROM both_sides b LEFT JOIN schools p ON p.urn = b.predecessor_urn LEFT JOIN schools s ON s.urn = b.successor_urn
+        WHERE COALESCE(s.la_code, p.la_code) = ?
+        QUALIFY row_number() OVER (PARTITION BY b.predecessor_urn, b.successor_urn ORDER BY b.side) = 1
+        ORDER BY b.link_date, predecessor
         """, [la_code]).df()
 
 

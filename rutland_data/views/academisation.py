@@ -96,8 +96,8 @@ class AcademisationView:
 
 
 def _conversions(schools: pd.DataFrame, links: pd.DataFrame) -> pd.DataFrame:
-    """Each academy's conversion or opening date: the GIAS link from the school it replaced where there is one,
-    else the register's date (GIAS open date, or the date it joined its trust)."""
+    """Each academy's conversion or opening date: the GIAS link to the school it replaced where there is one,
+    else the register's (GIAS) open date."""
     academies = schools[schools["status"].isin(ACADEMY_STATUSES)]
     by_successor = links.drop_duplicates("successor_urn").set_index("successor_urn")
     rows = []
@@ -106,12 +106,12 @@ def _conversions(schools: pd.DataFrame, links: pd.DataFrame) -> pd.DataFrame:
             link = by_successor.loc[school.urn]
             rows.append({"school": school.name, "urn": school.urn, "status": school.status,
                          "date": link["link_date"], "replaced": f"{link['predecessor']} (URN {link['predecessor_urn']})",
-                         "date_from": "GIAS link: the date the maintained school's URN was replaced",
+                         "date_from": "GIAS link: the date it replaced the school before it",
                          "source_id": link["source_id"]})
         elif pd.notna(school.conversion_date):
             rows.append({"school": school.name, "urn": school.urn, "status": school.status,
                          "date": school.conversion_date, "replaced": "",
-                         "date_from": "register: academy open date, or the date it joined its trust",
+                         "date_from": "register: the academy's open date",
                          "source_id": school.source_id})
         else:
             rows.append({"school": school.name, "urn": school.urn, "status": school.status, "date": None,

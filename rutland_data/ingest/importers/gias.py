@@ -6,8 +6,8 @@ Three GIAS downloads, each recognised by its header:
   fields at the end of a row ("ragged" rows), cut to the header's width (`GIAS_LAYOUT`). GIAS
   CSVs are Windows-1252, but newer downloads are UTF-8: UTF-8 is tried first and Windows-1252
   used when the bytes are not UTF-8.
-- group links (`group_links.csv`): which trust or federation each school belongs to and when it
-  joined (for an academy, its conversion or transfer date).
+- group links (`group_links.csv`): which trust or federation each school belongs to (the date it joined is
+  not its conversion date: a converter may join a trust years later).
 - links (`links_edubasealldata*.csv`): predecessor/successor URNs, so a converted school's
   results before conversion can be found.
 Only rows for schools are loaded; results come from the performance-table importers.
@@ -37,6 +37,8 @@ ESTABLISHMENT_COLUMNS = (
     Col("Easting", Number("an easting in metres", 0, 700_000, whole=True)),
     Col("Northing", Number("a northing in metres", 0, 1_300_000, whole=True)),
 )
+# Register type words of an academy or free school (lower case), as the academisation page reads them.
+ACADEMY_TYPES = "academy|free school|university technical college|studio school"
 _TRUST_GROUP_TYPES = {  # GIAS group type -> preference (lower wins when a school is in several groups)
     "Multi-academy trust": 1, "Single-academy trust": 2, "Federation": 3, "Trust": 4, "School sponsor": 5,
 }
@@ -147,8 +149,7 @@ def load_group_links(con, source: SourceFile, source_id: int, settings):
         frame = frame[frame["Group Status"].str.strip().str.lower() != "closed"]
     frame = frame.assign(_preference=frame["Group Type"].map(_TRUST_GROUP_TYPES)).sort_values(["urn", "_preference"])
     frame = frame.drop_duplicates("urn")
-    joined = parse_dates(source, frame["_row"], "Joined date", frame["Joined date"])
-    is_academy = frame.get("TypeOfEstablishment (name)", pd.Series("", frame.index)).str.contains("cademy|ree school")
+    parse_dates(source, frame["_row"], "Joined date", frame["Joined date"])  # refused if unreadable; not stored
     register = pd.DataFrame({
         "urn": frame["urn"],
         "name": frame.get("EstablishmentName", frame["urn"]).str.strip(),
@@ -157,7 +158,6 @@ def load_group_links(con, source: SourceFile, source_id: int, settings):
         "school_type": frame.get("TypeOfEstablishment (name)", pd.Series(None, frame.index)),
         "trust": frame["Group Name"].str.strip(),
         "trust_type": frame["Group Type"],
-        "conversion_date": [d if academy else None for d, academy in zip(joined, is_academy)],
         "comparison_group": school_types.from_establishment_type(
             frame.get("TypeOfEstablishment (name)", pd.Series(None, frame.index))),
         "source_id": source_id,
@@ -234,6 +234,20 @@ def settle_lineage(con) -> None:
         WHERE schools.urn = lineage.urn
     """).fetchall()
     con.execute("DROP TABLE next_school").fetchall()
+    # An academy with no open date on a loaded register opened the day GIAS links it to the school it replaced: its
+    # own 'Predecessor' link, else the replaced school's 'Successor' link (which GIAS dates the day that one closed).
+    con.execute(f"""
+        UPDATE schools SET conversion_date = opened.link_date
+        FROM (
+            SELECT urn, arg_min(link_date, side) AS link_date FROM (
+                SELECT urn, link_date, 1 AS side FROM school_links WHERE link_type = 'Predecessor'
+                UNION ALL
+                SELECT linked_urn, link_date, 2 FROM school_links WHERE link_type = 'Successor'
+            ) WHERE link_date IS NOT NULL GROUP BY urn
+        ) opened
+        WHERE schools.urn = opened.urn AND schools.conversion_date IS NULL
+          AND regexp_matches(lower(COALESCE(schools.school_type, '')), '{ACADEMY_TYPES}')
+    """).fetchall()
 
 
 IMPORTERS = [
