@@ -233,3 +233,13 @@ def test_a_year_not_published_still_names_the_files_its_chart_plots(con):
     files = {row[0] for row in con.execute("SELECT file_name FROM sources WHERE list_contains(?, source_id)",
                                            [list(ks1.source_ids)]).fetchall()}
     assert files == {LAIT} and ks1.versions == ("final",)
+
+
+def test_quartile_band_is_lait_s_when_rutland_ties_the_75th_percentile(con):
+    """LAIT KS1P_all '2025 (prov)', the 151 LAs with a figure (LA Number below 970): 24 above 82, 21 at 82
+    (Rutland among them), and R's default quantile gives the 75th percentile 82. DfE's LAIT bands A only above
+    it, so Rutland's 82 is 25th of 151 and band B, not A by position (25 of 151 is inside the top quarter)."""
+    card = headlines.card(con, "phonics_y1", "857", 2025, "England")
+    assert card.value_text == "82%"
+    assert (card.rank.position, card.rank.out_of, card.rank.quartile) == (25, 151, "B")
+    assert summary.rank_words(card.rank, "higher") == "Ranked 25th of 151 LAs, quartile B (the second 25%)."

@@ -23,6 +23,19 @@ def test_quartile_bands_by_position():
     assert bands == ["A", "A", "B", "B", "C", "C", "D", "D"]
 
 
+def test_quartile_bands_follow_lait_s_quartile_values_when_values_tie():
+    # 12 LAs, sorted: 20 30 40 50 60 70 82 82 82 82 85 90. R's default quantile (type 7): the 75th percentile is
+    # value 1 + 0.75 x 11 = 9.25th, between the 9th and 10th, both 82: 82; the median the 6.5th: (70 + 82) / 2 = 76;
+    # the 25th percentile the 3.75th: 40 + 0.75 x (50 - 40) = 47.5. An 82 ranks 3rd, in the top quarter by position,
+    # but LAIT gives A only above the 75th percentile: B.
+    values = [90, 85, 82, 82, 82, 82, 70, 60, 50, 40, 30, 20]
+    rank = stats.rank_of(82, values, "higher")
+    assert (rank.position, rank.quartile) == (3, "B")
+    assert [stats.rank_of(v, values, "higher").quartile for v in (85, 76.5, 76, 50, 47.5)] == ["A", "B", "C", "C", "D"]
+    # lower is better (absence): at or below the 25th percentile is A, above the 75th is D
+    assert [stats.rank_of(v, values, "lower").quartile for v in (20, 47.5, 50, 82, 85)] == ["A", "A", "B", "C", "D"]
+
+
 def test_neutral_measures_are_not_ranked():
     assert stats.rank_of(5, [1, 5, 9], "neutral") is None
 

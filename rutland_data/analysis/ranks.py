@@ -14,6 +14,8 @@ import math
 from dataclasses import dataclass
 from decimal import Decimal
 
+import numpy as np
+
 from rutland_data.reference.markers import round_half_up
 from rutland_data.reference.measures import Measure
 
@@ -42,8 +44,10 @@ def rank_of(value: float | None, all_values: list[float | None], polarity: str) 
     Tie rule: LAs whose stored values are exactly equal share the best position (1, 2, 2, 4);
     values are compared as stored, not as rounded for display.
 
-    Quartile bands split the ranked LAs into four equal parts by position, as LAIT does:
-    band A holds positions 1 .. n/4.
+    Quartile bands as DfE's LAIT sets them (calculate_quartile_band): by the quartile values of every LA's figure
+    (R's default quantile, numpy's 'linear'), not by position. Higher is better: A above the 75th percentile, B
+    above the median up to it, C above the 25th up to the median, D at or below the 25th; lower is better: A at or
+    below the 25th, and so on. So a value tied at the 75th percentile is B however high its tie puts its rank.
     """
     if value is None or polarity == "neutral":
         return None
@@ -51,10 +55,12 @@ def rank_of(value: float | None, all_values: list[float | None], polarity: str) 
     if not values:
         return None
     better = sum(1 for v in values if (v > value if polarity == "higher" else v < value))
-    position = better + 1
-    n = len(values)
-    band = QUARTILE_BANDS[min(3, math.floor(4 * (position - 1) / n))]
-    return Rank(position=position, out_of=n, quartile=band)
+    cuts = np.quantile(values, [0.25, 0.5, 0.75])
+    if polarity == "higher":
+        band = QUARTILE_BANDS[int(np.sum(value <= cuts))]              # above every cut: A; at or below all: D
+    else:
+        band = QUARTILE_BANDS[int(np.sum(value > cuts))]               # at or below the 25th percentile: A
+    return Rank(position=better + 1, out_of=len(values), quartile=band)
 
 
 def change_in_words(current: float | None, previous: float | None, polarity: str, decimals: int,
