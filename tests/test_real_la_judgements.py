@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 from rutland_data.charts import figures
 from rutland_data.charts import tables as display
 from rutland_data.views import headlines
+from rutland_data.views import plan as plan_views
 from rutland_data.queries import la as queries
 from rutland_data.reference import measures
 from rutland_data.analysis import ranks as stats
@@ -243,3 +244,15 @@ def test_quartile_band_is_lait_s_when_rutland_ties_the_75th_percentile(con):
     assert card.value_text == "82%"
     assert (card.rank.position, card.rank.out_of, card.rank.quartile) == (25, 151, "B")
     assert summary.rank_words(card.rank, "higher") == "Ranked 25th of 151 LAs, quartile B (the second 25%)."
+
+
+def test_the_plan_s_disadvantaged_indicators_find_lait_s_figures(con):
+    """Appendix A P1.I3 (the plan's indicators: ks2_rwm_exp_disadv, ks4_att8_disadv). LAIT DAP_NEW_KS2_RWM: Rutland
+    2017 '50', 2025 '48'; England 2025 '48'. DAP_KS4_ATT8: Rutland 2025 '40', England 2025 34.9. Both codes are
+    also pupil-group series (reference/group_measures.csv); the plan found no figure when they loaded only as those."""
+    specs = (("P1.I3", "ks2_rwm_exp_disadv", "la", "at or above", "England", None),
+             ("P1.I3", "ks4_att8_disadv", "la", "at or above", "England", None))
+    ks2, ks4 = plan_views.indicator_statuses(con, "857", 2017, specs)
+    assert (ks2.latest, ks2.compared_with, ks2.status) == ("48% (2024/25, version not stated)", "England 48%", "Green")
+    assert ks2.trend == "down 2 points - worse since 2016/17"
+    assert (ks4.latest, ks4.compared_with, ks4.status) == ("40.0 (2024/25, version not stated)", "England 34.9", "Green")

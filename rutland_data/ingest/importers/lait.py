@@ -88,8 +88,10 @@ def load(con, source: SourceFile, source_id: int, settings) -> tuple[int, str | 
 
     insert_areas(con, _areas(frame))
     is_group = frame["Short Desc"].isin(groups.keys())
-    # Dictionaries, not per-row lambdas: a national file has 100,000 rows.
-    headline = frame[~is_group].assign(
+    # Dictionaries, not per-row lambdas: a national file has 100,000 rows. A code that is both a dictionary
+    # measure's and a pupil group's (DAP_NEW_KS2_RWM: the measure ks2_rwm_exp_disadv, and ks2_rwm_exp's
+    # disadvantaged pupils) is loaded as both, so the plan's indicator and the Pupil groups page each find it.
+    headline = frame[frame["Short Desc"].isin(wanted.keys())].assign(
         measure_id=lambda f: f["Short Desc"].map({code: m.measure_id for code, m in wanted.items()}))
     added, note = insert_la_results(con, headline)
     grouped = frame[is_group].assign(
