@@ -29,7 +29,8 @@ if loaded.simulated_rows:
 st.header("Versions")
 st.markdown(
     "Every figure carries its version: **final**, **revised**, **provisional**, or **unstated** where its file does "
-    "not say (each source's release note above says how its versions are known). When files give the same figure "
+    "not say. The table above gives the versions each file's figures are stored as, and a file's release note, where "
+    "it has one, how they are known (the others' from the file's name). When files give the same figure "
     "more than once, a published value beats a marker, then final beats revised beats unstated beats provisional, "
     "then the file loaded first. Where the council's own review quoted a figure that later became a different "
     "final one, the card says so, citing the review."

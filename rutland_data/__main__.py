@@ -83,6 +83,8 @@ def _check(args: argparse.Namespace) -> int:
             print(f"      feeds {row.tables_fed}")
         if isinstance(row.measures_fed, str):
             print(f"      LA measures: {row.measures_fed}")
+        if isinstance(row.versions, str):
+            print(f"      versions stored: {row.versions}")
         if isinstance(row.notes, str):
             print(f"      note: {row.notes}")
     return 0

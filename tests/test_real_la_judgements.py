@@ -16,6 +16,7 @@ from rutland_data.charts import figures
 from rutland_data.charts import tables as display
 from rutland_data.views import headlines
 from rutland_data.views import plan as plan_views
+from rutland_data.views import sources as source_views
 from rutland_data.queries import la as queries
 from rutland_data.reference import measures
 from rutland_data.analysis import ranks as stats
@@ -256,3 +257,16 @@ def test_the_plan_s_disadvantaged_indicators_find_lait_s_figures(con):
     assert (ks2.latest, ks2.compared_with, ks2.status) == ("48% (2024/25, version not stated)", "England 48%", "Green")
     assert ks2.trend == "down 2 points - worse since 2016/17"
     assert (ks4.latest, ks4.compared_with, ks4.status) == ("40.0 (2024/25, version not stated)", "England 34.9", "Green")
+
+
+def test_the_about_page_gives_the_versions_each_file_s_figures_are_stored_as(con, real_db, monkeypatch):
+    """england_ks4provisional.csv.gz (2018/19) is stored as provisional, the cut-down england_ks4final.csv.gz as
+    final, LAIT's long table as all four (its '(prov)' and '(Rev)' year labels, final and the newest unstated);
+    a register (GIAS group links) stores no figures. Most files have no release note, so the versions are shown."""
+    table = source_views.loaded_sources(con).table.set_index("file_name")["versions"]
+    assert table["dfe/compare_school_performance/2018-2019_england/england_ks4provisional.csv.gz"] == "provisional"
+    assert table["dfe/school_level_cutdown_2018-2019_waiky8/england_ks4final.csv.gz"] == "final"
+    assert table[LAIT] == "final, provisional, revised, unstated"
+    assert table["dfe/gias/group_links.csv.gz"] == "no figures stored from this file"
+    assert "The table above gives the versions each file's figures are stored as" in texts(
+        page(real_db, monkeypatch, "857", "about"))

@@ -23,13 +23,20 @@ def build_info(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
 
 
 def source_feeds(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """What each source feeds - rows per table and the LA measures - for `check` and the About page."""
+    """What each source feeds - rows per table, the LA measures, and the versions its figures are stored as
+    (final, revised, provisional, unstated) - for `check` and the About page."""
     tables = [r[0] for r in con.execute(
         "SELECT table_name FROM information_schema.columns WHERE column_name = 'source_id' "
         "AND table_name <> 'sources' ORDER BY table_name").fetchall()]
     counts = " UNION ALL ".join(
         f"SELECT source_id, '{table}' AS table_name, count(*) AS n FROM \"{table}\" GROUP BY source_id"
         for table in tables)
+    versioned = [r[0] for r in con.execute(
+        "SELECT table_name FROM information_schema.columns WHERE column_name = 'version' "
+        "AND list_contains(?, table_name) ORDER BY table_name", [tables]).fetchall()]
+    stored_versions = " UNION ALL ".join(
+        f"SELECT DISTINCT source_id, COALESCE(version, 'unstated') AS version FROM \"{table}\"" for table in versioned
+    ) or "SELECT NULL::INTEGER AS source_id, NULL::TEXT AS version WHERE false"
     return con.execute(
         f"""
         WITH counts AS ({counts}),
@@ -41,10 +48,15 @@ def source_feeds(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         measures_fed AS (
             SELECT source_id, string_agg(DISTINCT measure_id, ', ' ORDER BY measure_id) AS measures_fed
             FROM la_results GROUP BY source_id
+        ),
+        versions_stored AS (
+            SELECT source_id, string_agg(DISTINCT version, ', ' ORDER BY version) AS versions
+            FROM ({stored_versions}) GROUP BY source_id
         )
         SELECT s.source_id, s.file_name, s.importer, s.rows_loaded, s.is_simulated, s.notes,
-               f.tables_fed, m.measures_fed
+               f.tables_fed, m.measures_fed, v.versions
         FROM sources s LEFT JOIN fed f USING (source_id) LEFT JOIN measures_fed m USING (source_id)
+             LEFT JOIN versions_stored v USING (source_id)
         ORDER BY s.source_id
         """
     ).df()
