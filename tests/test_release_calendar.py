@@ -136,3 +136,8 @@ def test_real_build_calendar_on_2_december_2026(real_db):
     assert last.loc["KS2 maths", "newest year loaded"] == "2024/25"
     assert last.loc["KS2 maths", "published"] == "provisional September; revised December"
     assert last.loc["Attainment 8", "published"] == "provisional October; revised February of the next year"
+    # SEN2 reports a calendar year in the June after it (sen2_mi.csv.gz, the June 2023 release, ends with 2022; LAIT
+    # holds 2024): on 2 Dec 2026 calendar 2025 (June 2026) is overdue, and 2026 (June 2027) is not yet due
+    send = calendar.overdue[calendar.overdue["measures"].str.contains("EHC plans in 20 weeks")]
+    assert send[["year", "expected"]].values.tolist() == [["2025", "June 2026"]]
+    assert last.loc["EHC plans in 20 weeks", "published"] == "final June of the next year"
