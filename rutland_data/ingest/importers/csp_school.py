@@ -127,8 +127,10 @@ KS4_FIELDS = [
 # ---- KS5 (16-18) -----------------------------------------------------------------------------
 KS5_FIELDS = [
     Field("TALLPPE_ALEV_1618", "ks5_aps_alevel", cohort="TALLPUP_ALEV_1618"),
-    Field("VA_INS_ALEV", "ks5_va_alevel", cohort="TALLPUP_ALEV_1618", low="VA_INS_ALEV_LOWER",
-          high="VA_INS_ALEV_UPPER", band="PROGRESS_BAND_ALEV", cohort_is_measure=False),
+    # ks5final 2015/16 and 2016/17 publish the 95% interval as LCI_INS_ALEV / UCI_INS_ALEV; the 2018/19 cut-down
+    # keeps only the band
+    Field("VA_INS_ALEV", "ks5_va_alevel", cohort="TALLPUP_ALEV_1618", low="LCI_INS_ALEV",
+          high="UCI_INS_ALEV", band="PROGRESS_BAND_ALEV", cohort_is_measure=False),
 ]
 
 # ---- Census and absence (census_meta.csv) -------------------------------------------------------
