@@ -178,6 +178,22 @@ def test_a_level_value_added_keeps_dfe_s_published_interval(rutland):
         assert row["significance"] == "not significantly different from national"
 
 
+def test_the_funnel_s_table_lists_the_schools_it_plots_and_the_chart_text_follows_the_toggle(hampshire):
+    """H4: 68 state-funded mainstream schools with a Progress 8 score and pupils (P8PUP); the table behind the funnel
+    is those schools with the limits at each one's cohort, not the limits alone. With every school drawn, the
+    dot-and-whisker description no longer says it shows the 15 highest and lowest."""
+    funnel = figures.funnel(hampshire, "850", "ks4_p8", 2018)
+    assert len(funnel.table) == 68 and {"school", "cohort_n", "lower_95", "against_the_limits"} <= set(funnel.table)
+    outside95 = funnel.table["against_the_limits"].str.startswith("outside").sum()
+    assert f"{outside95} school(s) lie outside the 95% limits" in funnel.alt_text
+    westgate = funnel.table[funnel.table["school"] == "The Westgate School"].iloc[0]
+    assert westgate["against_the_limits"] == "outside the 99.8% limits, above"   # 0.78 on 213 pupils: limit 0.25
+    every = figures.school_dots(hampshire, "850", "Hampshire", "ks4_p8", 2018, every_school=True)
+    assert "15 highest" not in every.alt_text
+    assert "the table behind it lists every school" in figures.school_dots(hampshire, "850", "Hampshire", "ks4_p8",
+                                                                           2018).alt_text
+
+
 # ---------------------------------------------------------------- SQA
 
 def test_sqa_uses_dfes_published_band_and_names_figure_year_and_file(rutland):

@@ -175,7 +175,7 @@ def school_dots(con: duckdb.DuckDBPyConnection, la_code: str, la_name: str, meas
                    "published_as", "source_id", "source_row"]]
     return Figure(f"{measure.short_label} by school",
                   page_spec(school_charts.dot_and_whisker(compared, measure, row_height, each_end, la_name)),
-                  school_charts.dot_and_whisker_alt(compared, measure, la_name, academic_year(end_year)), table,
+                  school_charts.dot_and_whisker_alt(compared, measure, la_name, academic_year(end_year), each_end), table,
                   f"schools_{measure_id}_{la_code}_{end_year}.csv",
                   _ids(frame["source_id"], frame["national_source_id"], frame["la_source_id"]),
                   {"value": measure.decimals, "ci_low": 2, "ci_high": 2}, tuple(frame["version"].dropna()),
@@ -191,9 +191,11 @@ def funnel(con: duckdb.DuckDBPyConnection, la_code: str, measure_id: str, end_ye
         return None
     compared = frame[frame["compared"]]
     return Figure(f"Funnel limits for {measure.short_label}", page_spec(school_charts.funnel(compared, limits, measure)),
-                  school_charts.funnel_alt(compared, limits, measure), limits,
-                  f"funnel_limits_{measure_id}_{end_year}.csv",
-                  _ids(frame["source_id"], frame["national_source_id"], frame["la_source_id"]), {})
+                  school_charts.funnel_alt(compared, limits, measure), school_charts.funnel_table(compared, limits),
+                  f"funnel_{measure_id}_{la_code}_{end_year}.csv",
+                  _ids(frame["source_id"], frame["national_source_id"], frame["la_source_id"]),
+                  dict.fromkeys(["value", "national", "lower_95", "upper_95", "lower_998", "upper_998"],
+                                measure.decimals))
 
 
 def group_gaps(con: duckdb.DuckDBPyConnection, la_code: str, measure_id: str, end_year: int,

@@ -135,7 +135,8 @@ def dot_and_whisker_alt(frame: pd.DataFrame, measure: Measure, la_name: str, yea
     parts = [f"Dot-and-whisker chart of {measure.short_label} for {len(frame)} state-funded mainstream schools in "
              f"{la_name}, {year_label}, each with its 95% interval where one exists and its cohort size."]
     if each_end is not None and len(data) > 2 * each_end:
-        parts.append(f"It shows the {each_end} highest and {each_end} lowest; the table lists all {len(frame)}.")
+        parts.append(f"It shows the {each_end} highest and {each_end} lowest; the table behind it lists every "
+                     "school.")
     if national is not None and pd.notna(national):
         parts.append(f"England: {measure.format(float(national))}.")
     if la_value is not None and pd.notna(la_value):
@@ -182,22 +183,38 @@ def funnel(frame: pd.DataFrame, limits: pd.DataFrame, measure: Measure) -> alt.L
     return alt.layer(*layers).properties(height=360)
 
 
+FUNNEL_TABLE_COLUMNS = ["school", "urn", "cohort_n", "value", "national", "lower_95", "upper_95", "lower_998",
+                        "upper_998", "against_the_limits", "source_id", "source_row"]
+
+
+def funnel_table(frame: pd.DataFrame, limits: pd.DataFrame) -> pd.DataFrame:
+    """The schools the funnel plots, each with the limits at its own cohort size and where it lies against them:
+    the table behind the chart (the limits alone do not say which school is outside them)."""
+    data = frame[frame["value"].notna() & frame["cohort_n"].notna()].copy()
+    data["cohort_n"] = data["cohort_n"].astype(int)
+    data = data.merge(limits, on="cohort_n", how="inner")
+    value = data["value"].to_numpy(dtype=float)
+    side = pd.Series(["above" if v > n else "below" for v, n in zip(value, data["national"].astype(float))],
+                     index=data.index)
+    outside998 = (value < data["lower_998"]) | (value > data["upper_998"])
+    outside95 = (value < data["lower_95"]) | (value > data["upper_95"])
+    data["against_the_limits"] = ("outside the 99.8% limits, " + side).where(
+        outside998, ("outside the 95% limits, " + side).where(outside95, "inside the 95% limits"))
+    return data[FUNNEL_TABLE_COLUMNS].sort_values(["against_the_limits", "school"]).reset_index(drop=True)
+
+
 def funnel_alt(frame: pd.DataFrame, limits: pd.DataFrame, measure: Measure) -> str:
-    data = frame[frame["value"].notna() & frame["cohort_n"].notna()]
-    if data.empty or limits.empty:
+    data = funnel_table(frame, limits) if not limits.empty else pd.DataFrame()
+    if data.empty:
         return "No funnel plot: cohort sizes or the national value are not available."
-    outside95 = outside998 = 0
-    for row in data.itertuples():
-        limit = limits[limits["cohort_n"] == int(row.cohort_n)]
-        if limit.empty:
-            continue
-        limit = limit.iloc[0]
-        outside95 += not (limit["lower_95"] <= row.value <= limit["upper_95"])
-        outside998 += not (limit["lower_998"] <= row.value <= limit["upper_998"])
+    where = data["against_the_limits"]
+    outside998 = int(where.str.startswith("outside the 99.8%").sum())
+    outside95 = outside998 + int(where.str.startswith("outside the 95%").sum())
     return (f"Funnel plot of {measure.short_label} against cohort size for {len(data)} schools, with 95% and "
             f"99.8% control limits around England's {measure.format(float(data['national'].iloc[0]))}. "
             f"{outside95} school(s) lie outside the 95% limits and {outside998} outside the 99.8% limits; "
-            "the limits widen for small cohorts, so a small school needs a larger difference to stand out.")
+            "the limits widen for small cohorts, so a small school needs a larger difference to stand out. "
+            "The table behind the chart lists each school with the limits at its cohort size.")
 
 
 def profile_trend(frame: pd.DataFrame, measure: Measure, school_name: str, la_name: str = "LA") -> alt.LayerChart:
