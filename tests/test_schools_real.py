@@ -171,10 +171,10 @@ def test_a_level_value_added_keeps_dfe_s_published_interval(rutland):
     LCI_INS_ALEV, UCI_INS_ALEV: row 12 (Casterton College Rutland) 0.02, -0.13 to 0.17; row 13 (Harington School)
     -0.07, -0.24 to 0.10: both intervals hold England's -0.01, so neither school differs significantly."""
     frame = school_queries.masking(rutland, "857", "ks5_va_alevel", 2017).set_index("school")
-    for school, figures in (("Casterton College Rutland", (0.02, -0.13, 0.17)),
-                            ("Harington School", (-0.07, -0.24, 0.10))):
+    for school, published in (("Casterton College Rutland", (0.02, -0.13, 0.17)),
+                              ("Harington School", (-0.07, -0.24, 0.10))):
         row = frame.loc[school]
-        assert (row["value"], row["ci_low"], row["ci_high"], row["ci_method"]) == (*figures, "published")
+        assert (row["value"], row["ci_low"], row["ci_high"], row["ci_method"]) == (*published, "published")
         assert row["significance"] == "not significantly different from national"
 
 
