@@ -111,8 +111,8 @@ with tab_pockets:
     st.markdown(f"Every LSOA in {la_name} in England's most deprived 40% (national deciles 1 to 4) on "
                 f"the {indicator_label}, IoD{edition}, with its best-fit ward.")
     if pockets.empty:
-        st.success(f"No LSOA in {la_name} is in deciles 1 to 4 on this measure. Try a domain such as "
-                   "Barriers to Housing and Services or Education, Skills and Training.")
+        st.success(f"No LSOA in {la_name} is in deciles 1 to 4 on this measure. The other domains, chosen above, "
+                   "may have some: each is ranked on its own.")
     common.table_block(view.pockets_table, csv=pockets, csv_name=f"pockets_iod{edition}_{indicator}.csv",
                        key="pockets", download_label="Download CSV")
 with tab_wards:

@@ -270,3 +270,11 @@ def test_the_about_page_gives_the_versions_each_file_s_figures_are_stored_as(con
     assert table["dfe/gias/group_links.csv.gz"] == "no figures stored from this file"
     assert "The table above gives the versions each file's figures are stored as" in texts(
         page(real_db, monkeypatch, "857", "about"))
+
+
+def test_neet_figures_carry_the_version_dfe_s_file_names_give(con):
+    """UD_NEETNK_LA_dashboard_final_2025.csv (row 11: Rutland NEET or not known 1.3) is named final by DfE, as are
+    the 2022-2024 files; the 2021 file (..._2021_vg_removed.csv) names no version."""
+    value, _, version, file_name, _, _ = figure(con, "neet_nk_1617", "857", 2025)
+    assert (value, version, file_name.rsplit("/", 1)[-1]) == (1.3, "final", "UD_NEETNK_LA_dashboard_final_2025.csv")
+    assert figure(con, "neet_nk_1617", "857", 2021)[2] is None

@@ -215,7 +215,8 @@ def map_alt_text(layers: MapLayers, pockets: pd.DataFrame, placement: str, indic
     return (
         f"Map of {layers.la_name}'s {len(lsoas)} LSOAs coloured by national decile of the {indicator_label}, "
         f"IoD{edition}, with {len(layers.wards)} ward outlines. {placement} "
-        + (f"{len(pockets)} LSOAs are in England's most deprived 40% (deciles 1 to {POCKET_MAX_DECILE}): "
+        + (f"{len(pockets)} LSOA{' is' if len(pockets) == 1 else 's are'} in England's most deprived 40% "
+           f"(deciles 1 to {POCKET_MAX_DECILE}): "
            + "; ".join(f"{r.lsoa_name} in {r.ward_name}, decile {r.decile}" for r in pockets.itertuples()) + "."
            if len(pockets) else
            f"No LSOA is in England's most deprived 40% (deciles 1 to {POCKET_MAX_DECILE}) on this measure.")

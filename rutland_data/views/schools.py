@@ -374,11 +374,15 @@ def versions_note(frame: pd.DataFrame, la_name: str) -> str:
     """Which release each figure on the page is from: the schools', England's and the LA's."""
     counts = frame.loc[frame["value"].notna(), "version"].value_counts()
     schools = ", ".join(f"{version} ({count})" for version, count in counts.items()) or "none"
-    national = frame["national_version"].iloc[0] if len(frame) else None
-    la_version = frame["la_version"].iloc[0] if len(frame) else None
-    return (f"Versions: the schools' figures are {schools}; England's figure is "
-            f"{national if isinstance(national, str) else 'of unstated version'}; {la_name}'s is "
-            f"{la_version if isinstance(la_version, str) else 'of unstated version'}.")
+    def of(area: str, value_column: str, version_column: str) -> str:
+        """'England's figure is final' / '... of unstated version' / 'no England figure is loaded'."""
+        if not len(frame) or frame[value_column].iloc[0] is None or pd.isna(frame[value_column].iloc[0]):
+            return f"no {area} figure is loaded"
+        version = frame[version_column].iloc[0]
+        return f"{area}'s figure is {version if isinstance(version, str) else 'of unstated version'}"
+
+    return (f"Versions: the schools' figures are {schools}; {of('England', 'national', 'national_version')}; "
+            f"{of(la_name, 'la_value', 'la_version')}.")
 
 
 def schools_view(con: duckdb.DuckDBPyConnection, la_code: str, la_name: str, key_stage: str, measure_id: str,

@@ -40,6 +40,8 @@ def load(con, source: SourceFile, source_id: int, settings):
     reject_duplicates(source, frame, ["time_period", "area_code"], "year and area")
     results = wide_la_results(source, frame, {column: measure_id for measure_id, column in MEASURE_COLUMNS.items()},
                               source_id)
+    # DfE names each file by its release ('..._2023_final.csv', '..._final_2025.csv'); the 2021 one names none.
+    results["version"] = "final" if "final" in source.display_name.lower() else None
     added, note = insert_la_results(con, results)
     if placeholders.any():
         skipped = f"{int(placeholders.sum())} '{PLACEHOLDER_REGION}' placeholder rows (no area codes) were skipped"
@@ -55,6 +57,7 @@ IMPORTERS = [
         load=load,
         priority=30,
         columns=(*GEOGRAPHY, *(Col(column, COLUMN_RULES.get(column, PERCENT)) for column in MEASURE_COLUMNS.values())),
-        release_note="NEET and not known: December-February average; participation: March of the same year.",
+        release_note=("NEET and not known: December-February average; participation: March of the same year. "
+                      "Version: final where DfE's file name says so ('final'), else unstated."),
     )
 ]
