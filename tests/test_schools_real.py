@@ -194,6 +194,17 @@ def test_the_funnel_s_table_lists_the_schools_it_plots_and_the_chart_text_follow
                                                                            2018).alt_text
 
 
+def test_a_group_s_significance_is_against_the_comparator_its_gap_is_taken_from(hampshire):
+    """H4 row 70 (Yateley School): P8MEA_NFSM6CLA1A -0.06, interval -0.23 to 0.11; row 125 (England): disadvantaged
+    -0.44, not disadvantaged 0.13. Against disadvantaged pupils nationally the gap is +0.38 and the interval lies
+    wholly above -0.44: significantly above, never 'significantly below' (its own group's 0.13) beside a +0.38 gap."""
+    frame = school_queries.group_gaps(hampshire, "850", "ks4_p8", 2018, "other_group")
+    yateley = frame[(frame["school"] == "Yateley School") & (frame["pupil_group"] == "Not disadvantaged")].iloc[0]
+    assert (yateley["compared_with"], yateley["comparator_value"], round(yateley["gap"], 2)) == (
+        "disadvantaged pupils nationally", -0.44, 0.38)
+    assert yateley["significance"] == ABOVE
+
+
 # ---------------------------------------------------------------- SQA
 
 def test_sqa_uses_dfes_published_band_and_names_figure_year_and_file(rutland):

@@ -8,6 +8,7 @@ from typing import Sequence
 
 from rutland_data import settings
 from rutland_data.analysis.disclosure import NOT_AVAILABLE, SUPPRESSED
+from rutland_data.reference.codes import PUPIL_GROUP_NOUNS
 from rutland_data.reference.markers import is_missing
 
 
@@ -111,7 +112,7 @@ def gap_to_national(value: float | None, group: str, national_by_group: dict[str
     if comparator == "other_group" and group in OTHER_GROUP:
         compare_with = OTHER_GROUP[group]
     national = national_by_group.get(compare_with)
-    label = f"{compare_with.replace('_', ' ')} pupils nationally"
+    label = f"{PUPIL_GROUP_NOUNS.get(compare_with, compare_with.replace('_', ' ') + ' pupils')} nationally"
     if comparator == "other_group" and compare_with == group:
         label += " (no other group to compare with)"
     if value is None or national is None or is_missing(value) or is_missing(national):

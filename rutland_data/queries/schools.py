@@ -297,7 +297,8 @@ def published_as_column(frame: pd.DataFrame) -> list[str]:
 def group_gaps(con: duckdb.DuckDBPyConnection, la_code: str, measure_id: str, end_year: int,
                comparator: str = "same_group") -> pd.DataFrame:
     """Each state-funded mainstream school's pupil-group figures with the gap to national (same group,
-    or the other group as ASP)."""
+    or the other group as ASP), and its significance against that same comparator: a disadvantaged group's
+    interval against non-disadvantaged pupils nationally when that is the gap shown, never against another."""
     groups = pupil_groups(con, la_code, measure_id)
     national = {g: benchmark(con, ENGLAND_CODE, measure_id, end_year, g)[0] for g in [*groups, "all"]}
     frames = []
@@ -308,9 +309,14 @@ def group_gaps(con: duckdb.DuckDBPyConnection, la_code: str, measure_id: str, en
             continue
         gaps = [pooling.gap_to_national(None if pd.isna(v) else float(v), group, national, comparator)
                 for v in frame["value"]]
+        comparator_values = [g.comparator_value for g in gaps]
         frame = frame.assign(pupil_group=PUPIL_GROUP_LABELS.get(group, group),
                              compared_with=[g.comparator_label for g in gaps],
-                             comparator_value=[g.comparator_value for g in gaps], gap=[g.gap for g in gaps])
+                             comparator_value=comparator_values, gap=[g.gap for g in gaps],
+                             significance=intervals.significance_labels(
+                                 _numbers(frame["value"]), _numbers(frame["ci_low"]), _numbers(frame["ci_high"]),
+                                 _numbers(frame["published_band"]),
+                                 np.array([np.nan if v is None else v for v in comparator_values], dtype=float)))
         frames.append(frame)
     if not frames:
         return pd.DataFrame()
