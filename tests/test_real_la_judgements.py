@@ -17,6 +17,7 @@ from rutland_data.charts import tables as display
 from rutland_data.views import headlines
 from rutland_data.views import plan as plan_views
 from rutland_data.views import sources as source_views
+from rutland_data.queries import destinations as destination_queries
 from rutland_data.queries import la as queries
 from rutland_data.reference import measures
 from rutland_data.analysis import ranks as stats
@@ -278,3 +279,14 @@ def test_neet_figures_carry_the_version_dfe_s_file_names_give(con):
     value, _, version, file_name, _, _ = figure(con, "neet_nk_1617", "857", 2025)
     assert (value, version, file_name.rsplit("/", 1)[-1]) == (1.3, "final", "UD_NEETNK_LA_dashboard_final_2025.csv")
     assert figure(con, "neet_nk_1617", "857", 2021)[2] is None
+
+
+def test_a_pooled_region_claims_no_coverage_the_file_lacks(con):
+    """england_ks5-studest.csv.gz has 148 LA rows and none for Northamptonshire (928, 940, 941): the East Midlands
+    pool is 8 LAs, not '8 of 8'; the ten May 2025 neighbours all have rows, so theirs is '10 of 10'."""
+    cohort = con.execute("SELECT DISTINCT cohort_label FROM destinations WHERE area_code = '857' AND stage = '16-18'"
+                         ).fetchall()[0][0]
+    shares = destination_queries.destination_shares(con, "857", cohort, "2025-05")
+    series = dict(shares[["role", "series"]].drop_duplicates().itertuples(index=False))
+    assert series["region"] == "East Midlands (pooled, 8 LAs)"
+    assert series["neighbours"] == "Statistical neighbours (pooled, 10 of 10 LAs)"

@@ -100,7 +100,9 @@ def destination_shares(con: duckdb.DuckDBPyConnection, la_code: str, cohort_labe
 
 
 def _pooled(con, area_codes: list[str], stage: str, end_year: int, name: str, role: str) -> pd.DataFrame | None:
-    """Counts summed over the areas whose every category is published, with how many that was."""
+    """Counts summed over the areas whose every category is published, with how many that was: out of how many
+    for neighbours (a fixed list of ten), but not for a region, whose LAs a file may not all have (the 16-18
+    file has no Northamptonshire row) and whose count changed with reorganisation."""
     rows = con.execute(
         """
         SELECT area_code, category, category_group, pupils, source_id FROM destinations
@@ -118,7 +120,8 @@ def _pooled(con, area_codes: list[str], stage: str, end_year: int, name: str, ro
         pupils=("pupils", "sum"), source_id=("source_id", "min"))
     pooled["cohort"] = pooled["pupils"].sum()
     pooled["share"] = 100.0 * pooled["pupils"] / pooled["cohort"]
-    pooled["series"] = f"{name} (pooled, {kept['area_code'].nunique()} of {complete.size} LAs)"
+    out_of = f" of {len(set(area_codes))}" if role == "neighbours" else ""
+    pooled["series"] = f"{name} (pooled, {kept['area_code'].nunique()}{out_of} LAs)"
     pooled["role"], pooled["area_code"] = role, None
     pooled["percent"], pooled["value_code"], pooled["source_row"] = None, None, None
     pooled["neighbours_counted"] = kept["area_code"].nunique()
