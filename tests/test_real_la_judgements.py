@@ -290,3 +290,13 @@ def test_a_pooled_region_claims_no_coverage_the_file_lacks(con):
     series = dict(shares[["role", "series"]].drop_duplicates().itertuples(index=False))
     assert series["region"] == "East Midlands (pooled, 8 LAs)"
     assert series["neighbours"] == "Statistical neighbours (pooled, 10 of 10 LAs)"
+
+
+def test_the_newest_scorecard_s_next_year_is_loaded(con):
+    """school_places_scorecards/extract_rutland_scorecard_data_2025_2023.csv, Year 2024/25: Rutland (row 9)
+    Pref_P_1_NY 94.46494465, Pref_S_1_NY 93.05135952; England (row 25) 92.42263368 and 83.59567747 - the next SCAP
+    year, entry in September 2026 (metadata.csv), which no later scorecard's _CY repeats yet."""
+    for measure, rutland, england in (("admissions_first_pref_primary", 94.46494465, 92.42263368),
+                                      ("admissions_first_pref_secondary", 93.05135952, 83.59567747)):
+        assert figure(con, measure, "857", 2027)[0] == rutland and figure(con, measure, "E92000001", 2027)[0] == england
+        assert figure(con, measure, "857", 2027)[5] == "2026/27 entry (scorecard 2024/25, next SCAP year)"

@@ -2,7 +2,8 @@
 
 Each scorecard `Year` (e.g. 2022/23) gives preference rates for the current SCAP year
 (`_CY`, entry in September of the label's second year, per DfE's metadata) and the next
-(`_NY`); only `_CY` is loaded, because the next scorecard's `_CY` repeats it. There are
+(`_NY`). `_CY` is loaded for every year, `_NY` for the file's newest year only: every earlier
+`_NY` is repeated by the next scorecard's `_CY`, but the newest is the only figure for its entry. There are
 LA and national rows, no regional rows. DfE's scorecard preparation writes `LOW`,
 `Low` and `NaN` in some columns; they are kept as codes, never read as numbers.
 """
@@ -26,6 +27,9 @@ PREFERENCE_COLUMNS = {
     "Pref_S_3_CY": "admissions_third_pref_secondary",
     "Pref_S_T3_CY": "admissions_top3_pref_secondary",
 }
+
+# The next SCAP year's rates (entry a year later), loaded from the newest scorecard in the file.
+NEXT_YEAR_COLUMNS = {column.replace("_CY", "_NY"): measure_id for column, measure_id in PREFERENCE_COLUMNS.items()}
 
 
 def entry_year(label: str) -> int:
@@ -64,7 +68,15 @@ def load(con, source: SourceFile, source_id: int, settings):
         "is_current": True,
     }).drop_duplicates("area_code"))
 
-    return insert_la_results(con, wide_la_results(source, frame, PREFERENCE_COLUMNS, source_id))
+    results = [wide_la_results(source, frame, PREFERENCE_COLUMNS, source_id)]
+    if set(NEXT_YEAR_COLUMNS) <= set(frame.columns):
+        newest = frame["Year"].str.strip().max()
+        upcoming = frame[frame["Year"].str.strip() == newest].copy()
+        upcoming["end_year"] = upcoming["end_year"] + 1
+        upcoming["year_label"] = [f"{e - 1}/{str(e)[2:]} entry (scorecard {newest}, next SCAP year)"
+                                  for e in upcoming["end_year"]]
+        results.append(wide_la_results(source, upcoming, NEXT_YEAR_COLUMNS, source_id))
+    return insert_la_results(con, pd.concat(results, ignore_index=True))
 
 IMPORTERS = [
     Importer(
@@ -77,7 +89,9 @@ IMPORTERS = [
         columns=(Col("Year", Code("a scorecard year such as 2022/23", r"\d{4}/\d{2}"), blank=False),
                  Col("LANumber", Code("a DfE LA number (0 on the national row)", r"\d{1,3}")),
                  # DfE's scorecard preparation writes LOW, Low and NaN; they are markers here and only here.
-                 *(Col(column, PERCENT, markers=PUBLISHED_MARKERS | SCORECARD_MARKERS) for column in PREFERENCE_COLUMNS)),
-        release_note="Current-year (_CY) preference rates: entry in September of the scorecard year's second year.",
+                 *(Col(column, PERCENT, markers=PUBLISHED_MARKERS | SCORECARD_MARKERS)
+                   for column in (*PREFERENCE_COLUMNS, *NEXT_YEAR_COLUMNS))),
+        release_note=("Current-year (_CY) preference rates: entry in September of the scorecard year's second year; "
+                      "the newest scorecard's next-year (_NY) rates: entry a year later."),
     )
 ]
