@@ -2,7 +2,8 @@
 `python -m bench load --db FILE ...` (many sessions over the websocket: bench/load.py) and
 `python -m bench browser --db FILE ...` (filter changes in Chromium against bare pages: bench/browser.py) and
 `python -m bench served --db FILE` (every page's warm rerun in a real server against its bare page: bench/served.py)
-and `python -m bench summary --db FILE [--from DIR]` (issue 15's figures in one table: bench/summary.py).
+and `python -m bench summary --db FILE [--from DIR]` (issue 15's figures in one table: bench/summary.py) and
+`python -m bench sqlroute [--from DIR]` (one national file loaded by its importer and as DuckDB SQL: bench/sql_route.py).
 
 Outside the dashboard's core, so they may drive pages with Streamlit's test harness and use the UI
 package; nothing in `rutland_data` imports them. `run` times the build and every page (bench/pages.py),
@@ -16,7 +17,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from bench import browser, fuzz, load, maps, meetings, pages, schools, served, summary
+from bench import browser, fuzz, load, maps, meetings, pages, schools, served, sql_route, summary
 
 FEATURES = {"maps": maps, "meetings": meetings, "schools": schools}
 
@@ -33,7 +34,8 @@ def _fuzz(args: argparse.Namespace) -> list[str]:
     return fuzz.report_lines(Path(args.source) if args.source else None)
 
 
-SERVED = {"load": load, "browser": browser, "served": served, "summary": summary}  # benchmarks with their own options, against a running server
+# benchmarks with their own options (most against a running server)
+SERVED = {"load": load, "browser": browser, "served": served, "summary": summary, "sqlroute": sql_route}
 
 
 def main(argv: list[str] | None = None) -> int:
