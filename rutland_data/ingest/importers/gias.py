@@ -236,7 +236,7 @@ def settle_lineage(con) -> None:
     con.execute("DROP TABLE next_school").fetchall()
     # An academy with no open date on a loaded register opened the day GIAS links it to the school it replaced: its
     # own 'Predecessor' link, else the replaced school's 'Successor' link (which GIAS dates the day that one closed).
-    con.execute(f"""
+    con.execute("""
         UPDATE schools SET conversion_date = opened.link_date
         FROM (
             SELECT urn, arg_min(link_date, side) AS link_date FROM (
@@ -246,8 +246,8 @@ def settle_lineage(con) -> None:
             ) WHERE link_date IS NOT NULL GROUP BY urn
         ) opened
         WHERE schools.urn = opened.urn AND schools.conversion_date IS NULL
-          AND regexp_matches(lower(COALESCE(schools.school_type, '')), '{ACADEMY_TYPES}')
-    """).fetchall()
+          AND regexp_matches(lower(COALESCE(schools.school_type, '')), ?)
+    """, [ACADEMY_TYPES]).fetchall()
 
 
 IMPORTERS = [
