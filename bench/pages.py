@@ -111,6 +111,8 @@ def element_counts(at) -> dict[str, int]:
         + len(main.toggle),
         "blocks": _layout_blocks(main),
         "links": len(main.get("page_link")),
+        "buttons": len(main.button),
+        "alerts": len(main.info) + len(main.warning) + len(main.error) + len(main.success),
     }
 
 
@@ -165,6 +167,10 @@ def body():
         st.page_link(pages[i % len(pages)], label=f"Link {{i}}")
     for i in range(counts["blocks"]):
         st.container(border=True, key=f"b{{i}}")
+    for i in range(counts["buttons"]):
+        st.button(f"Button {{i}}", key=f"button{{i}}")
+    for i in range(counts["alerts"]):
+        st.info(f"A note {{i}}", icon=":material/info:")
     for i in range(counts["maps"]):
         st.pydeck_chart(pdk.Deck(layers=[pdk.Layer("ScatterplotLayer", data=[{{"p": [-0.7, 52.6]}}],
                                                    get_position="p")], map_provider=None), key=f"map{{i}}")
@@ -182,7 +188,8 @@ current.run()
 '''
 
 
-ELEMENT_KINDS = ("charts", "tables", "metrics", "maps", "texts", "expanders", "downloads", "choices", "blocks", "links")
+ELEMENT_KINDS = ("charts", "tables", "metrics", "maps", "texts", "expanders", "downloads", "choices", "blocks", "links",
+                 "buttons", "alerts")
 
 
 def floor_script(counts: dict[str, int] | None) -> str:

@@ -5,9 +5,9 @@ compiles the page's script again on every run and so overstates what a page cost
 `streamlit run` server and bench/load.py's websocket client changes the sidebar year back and forth (a filter every
 page has), one rerun after another. The server's CPU time per rerun (every thread: the script, the event loop, the
 messages' encoding) is set against the same for bench/pages.FLOOR_SCRIPT - the app's shell and as many charts,
-tables, metrics, texts, expanders, downloads and choices as the page drew (counted in the test harness) - served by
-a second server the same way, its shape taken from the query string, the two taking turns in blocks of reruns. Both
-servers read .streamlit/config.toml.
+tables, metrics, texts, expanders, downloads, choices, buttons and alerts as the page drew (counted in the test
+harness) - served by a second server the same way, its shape taken from the query string, the two taking turns in
+blocks of reruns. Both servers read .streamlit/config.toml.
 """
 from __future__ import annotations
 
