@@ -18,7 +18,6 @@ import io
 import json
 import multiprocessing
 import os
-import re
 import threading
 import time
 from concurrent.futures.process import BrokenProcessPool
@@ -45,28 +44,22 @@ _pool_lock = threading.Lock()
 
 
 def drawn_chart(spec_json: str) -> tuple[bytes, tuple[float, float]]:
-    """A Vega-Lite spec (JSON) as a PNG, and its size in SVG units (its proportions on the slide)."""
-    svg = vl_convert.vegalite_to_svg(spec_json)
-    return _opaque_png(vl_convert.svg_to_png(svg, scale=PNG_SCALE)), _svg_size(svg)
+    """A Vega-Lite spec (JSON) as a PNG, and its size in the chart's own units (its proportions on the slide).
+    Drawn straight to PNG: going through SVG text and parsing it again cost an eighth more of the workers' time."""
+    image = Image.open(io.BytesIO(vl_convert.vegalite_to_png(spec_json, scale=PNG_SCALE)))
+    return _opaque_png(image), (image.width / PNG_SCALE, image.height / PNG_SCALE)
 
 
-def _opaque_png(png: bytes) -> bytes:
+def _opaque_png(image: Image.Image) -> bytes:
     """The chart's PNG as RGB on white. vl-convert writes RGBA, every pixel opaque; WeasyPrint splits an alpha
     channel out of each image and compresses both again, 0.8 s of a pack's PDF, and the PowerPoint embeds 4.8 MB
     of RGBA against 1.8 MB of RGB. Done here, it is done while the next charts are drawn."""
-    image = Image.open(io.BytesIO(png))
     if image.mode == "RGBA" and image.getchannel("A").getextrema()[0] < 255:   # a transparent pixel: onto white
         image = Image.alpha_composite(Image.new("RGBA", image.size, "white"), image)
     image = image.convert("RGB")
     flat = io.BytesIO()
     image.save(flat, format="PNG", compress_level=3)
     return flat.getvalue()
-
-
-def _svg_size(svg: str) -> tuple[float, float]:
-    root = re.search(r"<svg[^>]*>", svg).group(0)
-    return (float(re.search(r'width="([\d.]+)', root).group(1)),
-            float(re.search(r'height="([\d.]+)', root).group(1)))
 
 
 class _ChartImages(weasyprint.URLFetcher):
