@@ -336,8 +336,8 @@ def classify(stack: list[str], gc_line: int) -> tuple[str, str]:
     return "event loop and other threads", _short(stack[-1])
 
 
-def profile_lines(server: bench_server.Server, scenario: Scenario, seconds: float) -> list[str]:
-    """One session changes the filter back to back while py-spy samples the server."""
+def profile_lines(server: bench_server.Server, scenario: Scenario, seconds: float, sessions: int = 1) -> list[str]:
+    """`sessions` sessions change the filter back to back while py-spy samples the server."""
     py_spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
     if not Path(py_spy).exists():
         return ["profile: py-spy not installed (pip install -r requirements-dev.txt)"]
@@ -347,7 +347,7 @@ def profile_lines(server: bench_server.Server, scenario: Scenario, seconds: floa
                                 "--duration", str(int(seconds)), "--format", "raw", "--nonblocking",
                                 "--full-filenames",
                                 "--output", str(raw)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-        step = drive(server.stream, scenario, 1, seconds + 1, pid=server.pid)
+        step = drive(server.stream, scenario, sessions, seconds + 1, pid=server.pid)
         output = spy.communicate(timeout=seconds + 60)[0].decode(errors="replace")
         if spy.returncode != 0 or not raw.exists():
             return [f"profile: py-spy failed ({spy.returncode}): {output.strip()[-300:]}"]
@@ -368,7 +368,8 @@ def profile_lines(server: bench_server.Server, scenario: Scenario, seconds: floa
                 inclusive[name] += count
     idle = buckets.pop(IDLE, 0)
     total = sum(buckets.values())
-    lines = [f"where one {scenario.name} rerun's CPU goes (py-spy, {PY_SPY_RATE} Hz, every thread of the server, "
+    lines = [f"where one {scenario.name} rerun's CPU goes with {sessions} session(s) (py-spy, {PY_SPY_RATE} Hz, every "
+             "thread of the server, "
              f"{total} active samples over {reruns} reruns, {idle} more in blocking waits left out; server CPU "
              f"{cpu_ms:.0f} ms a rerun, shared out by share of samples; p50 round trip "
              f"{percentile(step.round_trips, .5) * 1000:.0f} ms):"]

@@ -19,7 +19,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from unittest import mock
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from streamlit.testing.v1 import AppTest
 
@@ -58,7 +58,7 @@ def _a_school(db_path: Path, la: str) -> str:
         con.close()
 
 
-def _counts(entry: PageEntry, params: dict[str, str]) -> dict[str, int]:
+def page_counts(entry: PageEntry, params: dict[str, str]) -> dict[str, int]:
     """What the page draws (bench/pages.element_counts), through app.py as a visitor reaches it."""
     at = AppTest.from_file(str(settings.PROJECT_ROOT / "app.py"), default_timeout=300)
     for key, value in params.items():
@@ -69,6 +69,15 @@ def _counts(entry: PageEntry, params: dict[str, str]) -> dict[str, int]:
     if at.exception:
         raise RuntimeError(f"{entry.url_path}: {[e.message for e in at.exception]}")
     return bench_pages.element_counts(at)
+
+
+def bare_scenario(db_path: Path, la: str, page: load.Scenario) -> load.Scenario:
+    """`page` on the bare page of its shape (served by `bench_pages.floor_script(None)`): the shape in each query
+    string, beside the page's own parameters (the year changes the bare page's sidebar as it does the page's)."""
+    entry = next(e for e in pages_for(officer=False) if e.url_path == page.page or (e.default and not page.page))
+    with mock.patch.dict(os.environ, {"DASHBOARD_DB": str(db_path), "DASHBOARD_LA": la}):  # for the test harness
+        counts = page_counts(entry, dict(parse_qsl(page.query_strings[0])))
+    return load.Scenario(f"bare {page.name}", "", tuple(f"{urlencode(counts)}&{query}" for query in page.query_strings))
 
 
 def _measured_side_by_side(app: bench_server.Server, page: load.Scenario, floor: bench_server.Server,
@@ -120,7 +129,7 @@ def measure_pages(db_path: Path, la: str, only: tuple[str, ...] = (),
                     fixed = dict((params or {}).get(entry.url_path, {}))
                     if entry.url_path == "school":
                         fixed.setdefault("urn", _a_school(db_path, la))
-                    counts = _counts(entry, {**fixed, "year": years[-1]})
+                    counts = page_counts(entry, {**fixed, "year": years[-1]})
                     page = load.Scenario(entry.title, "" if entry.default else entry.url_path,
                                          tuple(urlencode({**fixed, "year": year}) for year in years))
                     bare = load.Scenario("floor", "", tuple(urlencode({**counts, "year": year}) for year in years))
