@@ -72,12 +72,14 @@ def page_counts(entry: PageEntry, params: dict[str, str]) -> dict[str, int]:
 
 
 def bare_scenario(db_path: Path, la: str, page: load.Scenario) -> load.Scenario:
-    """`page` on the bare page of its shape (served by `bench_pages.floor_script(None)`): the shape in each query
-    string, beside the page's own parameters (the year changes the bare page's sidebar as it does the page's)."""
+    """`page` on the bare page of its shape (served by `bench_pages.floor_script(None)`): each query string with the
+    shape the page draws for it (Headlines draws one chart for one phase, five for another) beside the page's own
+    parameters (the year changes the bare page's sidebar as it does the page's)."""
     entry = next(e for e in pages_for(officer=False) if e.url_path == page.page or (e.default and not page.page))
     with mock.patch.dict(os.environ, {"DASHBOARD_DB": str(db_path), "DASHBOARD_LA": la}):  # for the test harness
-        counts = page_counts(entry, dict(parse_qsl(page.query_strings[0])))
-    return load.Scenario(f"bare {page.name}", "", tuple(f"{urlencode(counts)}&{query}" for query in page.query_strings))
+        shapes = {query: page_counts(entry, dict(parse_qsl(query))) for query in dict.fromkeys(page.query_strings)}
+    return load.Scenario(f"bare {page.name}", "",
+                         tuple(f"{urlencode(shapes[query])}&{query}" for query in page.query_strings))
 
 
 def _measured_side_by_side(app: bench_server.Server, page: load.Scenario, floor: bench_server.Server,
