@@ -45,6 +45,9 @@ else:
     st.header(f"Destinations: {cohort}", divider="gray")
     if figure is not None:
         common.figure_block(figure, key="destinations")
+        st.caption("Each bar's shares are worked out from the published pupil counts, to one decimal place; DfE's "
+                   "own percentages are whole numbers, so a share can differ from the published figure by up to "
+                   "about half a point. The table under the chart has both.")
         shown_sources += destinations.source_ids
         if not destinations.has_england:
             st.caption("No England or comparator figures use these categories for this cohort.")

@@ -300,3 +300,17 @@ def test_the_newest_scorecard_s_next_year_is_loaded(con):
                                       ("admissions_first_pref_secondary", 93.05135952, 83.59567747)):
         assert figure(con, measure, "857", 2027)[0] == rutland and figure(con, measure, "E92000001", 2027)[0] == england
         assert figure(con, measure, "857", 2027)[5] == "2026/27 entry (scorecard 2024/25, next SCAP year)"
+
+
+def test_destination_shares_are_worked_out_from_counts_beside_the_whole_published_percent(con, real_db, monkeypatch):
+    """england_ks5-studest.csv.gz, NAT row (line 2260): TOT_NOT_CAPTURED 28500 of TOT_COHORT 521203 is 5.47%, which
+    DfE publishes as TOT_NOT_CAPTUREDPER '6%'. The bar is drawn at 5.5 and the page says why it is not 6."""
+    cohort = con.execute("SELECT DISTINCT cohort_label FROM destinations WHERE area_code = '857' AND stage = '16-18'"
+                         ).fetchall()[0][0]
+    table = figures.destinations(con, "857", cohort, "2025-05").table
+    england = table[(table["series"] == "England") & (table["category"] == "Activity not captured")].iloc[0]
+    assert (england["pupils"], england["cohort"]) == (28500, 521203)
+    assert (england["share_of_cohort"], england["published_percent"]) == (5.5, 6.0)
+    at = page(real_db, monkeypatch, "857", "destinations", stage="16-18", cohort=cohort)
+    assert "shares are worked out from the published pupil counts" in texts(at)
+    assert "DfE's own percentages are whole numbers" in texts(at)
