@@ -314,3 +314,28 @@ def test_destination_shares_are_worked_out_from_counts_beside_the_whole_publishe
     at = page(real_db, monkeypatch, "857", "destinations", stage="16-18", cohort=cohort)
     assert "shares are worked out from the published pupil counts" in texts(at)
     assert "DfE's own percentages are whole numbers" in texts(at)
+
+
+def test_a_school_and_its_predecessor_in_one_year_count_once(real_db_hampshire, monkeypatch):
+    """2020-2021_england/england_abs.csv.gz, 2018/19: Oakfield Primary School published 4.2 (row 850,2048,147021) and
+    its predecessor, closed 31-03-2019 (GIAS links), 4.6 (row 850,2256,115993). The school is counted once, with
+    its own figure: 117 of 421 Hampshire primaries above national, not 118 of 422."""
+    at = page(real_db_hampshire, monkeypatch, "850", "absence", absence_phase="Primary", school_absence_year="2018/19")
+    assert "**117 of 421 state-funded mainstream schools**" in texts(at)
+    hampshire = duckdb.connect(str(real_db_hampshire), read_only=True)
+    try:
+        table = figures.school_absence(hampshire, "850", 2019, "primary", "overall").table
+    finally:
+        hampshire.close()
+    oakfield = table[table["urn"] == "147021"]
+    assert oakfield["overall"].tolist() == [4.2] and oakfield["published_as"].tolist() == [""]
+
+
+def test_a_predecessor_s_absence_says_whose_it_was(con):
+    """england_abs.csv.gz 2018/19: Oakham CofE Primary School's 2.9 was published under URN 120181, which GIAS
+    links to 148948 (opened 01-06-2023): listed under the school today, saying so."""
+    table = figures.school_absence(con, "857", 2019, "primary", "overall").table
+    oakham = table[table["urn"] == "148948"].iloc[0]
+    assert oakham["overall"] == 2.9
+    assert oakham["published_as"] == ("published under the predecessor school Oakham CofE Primary School "
+                                      "(URN 120181, replaced on 31 May 2023)")

@@ -149,7 +149,7 @@ def school_absence(con: duckdb.DuckDBPyConnection, la_code: str, end_year: int, 
         return None
     measure = measures.by_id()[absence_queries.SCHOOL_MEASURES[kind]]
     table = schools[["school", "urn", "phase", kind, f"{kind}_code", f"national_{kind}", f"above_national_{kind}",
-                     "source_id"]].copy()
+                     "published_as", "source_id"]].copy()
     table[f"against_national_{kind}"] = table[f"above_national_{kind}"].map(
         {True: "above national", False: "at or below national"}).fillna("not comparable")
     return Figure(f"{measure.short_label} by school, {academic_year(end_year)}",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from rutland_data.queries import schools as school_queries
 from rutland_data.reference import measures, school_types, versions
 from rutland_data.reference.codes import ENGLAND_CODE
 from rutland_data.store import db
@@ -50,20 +51,22 @@ def school_absence_years(con: duckdb.DuckDBPyConnection, la_code: str) -> list[i
 def school_absence(con: duckdb.DuckDBPyConnection, la_code: str, end_year: int) -> pd.DataFrame:
     """Each open state-funded mainstream school's overall and persistent absence beside the national figure
     for its phase (DfE's national rows are state-funded); special and independent schools are left out, as
-    DfE compares them apart. A predecessor's figure is listed under the school open today.
+    DfE compares them apart. A predecessor's figure is listed under the school open today, saying whose it was
+    (`published_as`); where the school and its predecessor both published one for the year, the school's own.
 
     Phase comes from the school register, or else from the DfE establishment number
     (2xxx/3xxx primary, 4xxx-6xxx secondary, 7xxx special). Empty when school tables are absent.
     """
     columns = ["school", "urn", "phase", "overall", "overall_code", "national_overall", "persistent",
                "persistent_code", "national_persistent", "above_national_overall", "above_national_persistent",
-               "source_id"]
+               "published_as", "source_id"]
     if not db.has_tables(con, "school_results", "schools", "school_benchmarks"):
         return pd.DataFrame(columns=columns)
     frame = con.execute(
         f"""
         WITH phased AS (
-            SELECT p.urn AS published_urn, COALESCE(p.successor_urn, p.urn) AS urn,
+            SELECT p.urn AS published_urn, COALESCE(p.successor_urn, p.urn) AS urn, p.name AS published_name,
+                   p.successor_urn IS NOT NULL AS from_predecessor, p.replaced_on,
                    COALESCE(today.name, p.name) AS name, CASE
                 WHEN lower(p.phase) LIKE '%primary%' OR lower(p.phase) LIKE '%infant%'
                      OR lower(p.phase) LIKE '%junior%' THEN 'primary'
@@ -91,15 +94,19 @@ def school_absence(con: duckdb.DuckDBPyConnection, la_code: str, end_year: int) 
                o.value AS overall, o.value_code AS overall_code, no.value AS national_overall,
                pa.value AS persistent, pa.value_code AS persistent_code, np.value AS national_persistent,
                o.value > no.value AS above_national_overall, pa.value > np.value AS above_national_persistent,
-               COALESCE(o.source_id, pa.source_id) AS source_id
+               COALESCE(o.source_id, pa.source_id) AS source_id,
+               p.from_predecessor, p.published_name, p.published_urn, p.replaced_on
         FROM phased p
         LEFT JOIN results o ON o.urn = p.published_urn AND o.measure_id = $overall
         LEFT JOIN results pa ON pa.urn = p.published_urn AND pa.measure_id = $persistent
         LEFT JOIN national no ON no.school_phase = p.phase AND no.measure_id = $overall
         LEFT JOIN national np ON np.school_phase = p.phase AND np.measure_id = $persistent
         WHERE o.urn IS NOT NULL OR pa.urn IS NOT NULL
-        ORDER BY p.phase, p.name
+        -- a school and its predecessor both published for the year (a conversion within it): the school's own
+        QUALIFY NOT p.from_predecessor OR count(*) FILTER (WHERE NOT p.from_predecessor) OVER (PARTITION BY p.urn) = 0
+        ORDER BY p.phase, p.name, p.published_urn
         """,
         {"la": la_code, "year": end_year, "england": ENGLAND_CODE, "compared": school_types.COMPARED, **SCHOOL_MEASURES},
     ).df()
+    frame["published_as"] = school_queries.published_as_column(frame)
     return frame[columns]
