@@ -49,7 +49,8 @@ def test_ks2_combined_change_against_national_change(built):
         "KS2 reading, writing and maths: expected standard: Rutland 67% (provisional) against England 61%: above "
         "England - better. East Midlands 62% (version not stated); statistical neighbours 60% (mean of 10). "
         "Change on 2015/16: up 14 "
-        "points - better (England: up 8 points). Ranked 16th of 152 LAs, quartile A (the best 25%). [Simulated data.]"
+        "points - better (England: up 8 points). Ranked joint 16th of 152 LAs (7 share the figure, places 16-22), "
+        "quartile A (the best 25%). [Simulated data.]"
     )
     assert first.link == "headlines?year=2016/17&phase=KS2"
     assert first.versions == ("provisional",)  # Rutland's and England's figures, both the review's
@@ -62,8 +63,8 @@ def test_absence_is_polarity_aware(built):
     assert overall.text == (
         "Overall absence (all schools): Rutland 4.48% (version not stated) against England 4.70%: lower absence - "
         "better. East Midlands 4.64% (version not stated); statistical neighbours 4.70% (mean of 10). Change on "
-        "2015/16: up 0.17 points - worse (England: down 0.05 points). Ranked 35th of 152 LAs (1 = lowest), quartile "
-        "A (the best 25%). [Simulated data.]"
+        "2015/16: up 0.17 points - worse (England: down 0.05 points). Ranked joint 35th of 152 LAs (1 = lowest; 4 "
+        "share the figure, places 35-38), quartile A (the best 25%). [Simulated data.]"
     )
     assert overall.link == "headlines?year=2016/17&phase=Absence"
 

@@ -245,7 +245,9 @@ def test_quartile_band_is_lait_s_when_rutland_ties_the_75th_percentile(con):
     card = headlines.card(con, "phonics_y1", "857", 2025, "England")
     assert card.value_text == "82%"
     assert (card.rank.position, card.rank.out_of, card.rank.quartile) == (25, 151, "B")
-    assert summary.rank_words(card.rank, "higher") == "Ranked 25th of 151 LAs, quartile B (the second 25%)."
+    assert card.rank.sharing == 21
+    assert summary.rank_words(card.rank, "higher") == ("Ranked joint 25th of 151 LAs (21 share the figure, places "
+                                                       "25-45), quartile B (the second 25%).")
 
 
 def test_the_plan_s_disadvantaged_indicators_find_lait_s_figures(con):

@@ -9,6 +9,9 @@ def test_rank_higher_is_better_with_ties_sharing_best_position():
     assert stats.rank_of(65, values, "higher").position == 2   # 70 is better; the two 65s share 2nd
     assert stats.rank_of(60, values, "higher").position == 4
     assert stats.rank_of(70, values, "higher").out_of == 5     # None left out
+    assert stats.rank_of(65, values, "higher").describe() == ("joint 2nd of 5 LAs (2 share the figure, places 2-3), "
+                                                               "quartile C (the third 25%)")
+    assert stats.rank_of(60, values, "higher").describe() == "4th of 5 LAs, quartile D (the weakest 25%)"
 
 
 def test_rank_lower_is_better_for_absence():

@@ -28,9 +28,20 @@ class Rank:
     position: int   # 1 = best by polarity; tied values share the lowest position
     out_of: int
     quartile: str   # A (best) .. D
+    sharing: int = 1   # LAs with exactly this value, this one included
+
+    def place(self, note: str = "") -> str:
+        """'25th of 151 LAs', or with a tie 'joint 25th of 151 LAs (21 share the figure, places 25-45)': a tie's
+        span shows why its band can differ from what its first place alone suggests. `note` goes in the same
+        brackets, first ('1 = lowest')."""
+        notes = [note] if note else []
+        if self.sharing > 1:
+            notes.append(f"{self.sharing} share the figure, places {self.position}-{self.position + self.sharing - 1}")
+        words = f"{'joint ' if self.sharing > 1 else ''}{ordinal(self.position)} of {self.out_of} LAs"
+        return f"{words} ({'; '.join(notes)})" if notes else words
 
     def describe(self) -> str:
-        return f"{ordinal(self.position)} of {self.out_of} LAs, quartile {self.quartile} ({QUARTILE_WORDS[self.quartile]})"
+        return f"{self.place()}, quartile {self.quartile} ({QUARTILE_WORDS[self.quartile]})"
 
 
 def ordinal(n: int) -> str:
@@ -60,7 +71,7 @@ def rank_of(value: float | None, all_values: list[float | None], polarity: str) 
         band = QUARTILE_BANDS[int(np.sum(value <= cuts))]              # above every cut: A; at or below all: D
     else:
         band = QUARTILE_BANDS[int(np.sum(value > cuts))]               # at or below the 25th percentile: A
-    return Rank(position=better + 1, out_of=len(values), quartile=band)
+    return Rank(position=better + 1, out_of=len(values), quartile=band, sharing=values.count(value))
 
 
 def change_in_words(current: float | None, previous: float | None, polarity: str, decimals: int,

@@ -140,8 +140,7 @@ class _Context:
 
 
 def rank_words(rank: ranks.Rank, polarity: str) -> str:
-    lowest = " (1 = lowest)" if polarity == "lower" else ""
-    return (f"Ranked {ranks.ordinal(rank.position)} of {rank.out_of} LAs{lowest}, quartile {rank.quartile} "
+    return (f"Ranked {rank.place('1 = lowest' if polarity == 'lower' else '')}, quartile {rank.quartile} "
             f"({ranks.QUARTILE_WORDS[rank.quartile]}).")
 
 
