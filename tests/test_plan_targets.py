@@ -83,3 +83,12 @@ def test_status_follows_the_rule_for_all_figures(value, target, baseline, compar
     else:
         assert rating.status == RED
     assert rating.rule.startswith(rating.status)   # the words always carry the status, never colour alone
+
+
+def test_progress_since_the_start_is_judged_no_finer_than_a_1dp_baseline():
+    """0.24 against a baseline published as 0.2 (1 dp): at 2 dp it looks better (0.24 > 0.20), but the baseline
+    could have been 0.15-0.25, so at 1 dp the two are the same (0.2) - Red, not Amber."""
+    kwargs = dict(value_text="0.24", target_text="England 0.5", target_name="England", baseline=0.2,
+                  baseline_text="0.2", baseline_label="2016/17")
+    assert targets.rate(0.24, 0.5, "at or above", 2, **kwargs).status == AMBER
+    assert targets.rate(0.24, 0.5, "at or above", 2, trend_decimals=1, **kwargs).status == RED

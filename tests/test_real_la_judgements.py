@@ -341,3 +341,24 @@ def test_a_predecessor_s_absence_says_whose_it_was(con):
     assert oakham["overall"] == 2.9
     assert oakham["published_as"] == ("published under the predecessor school Oakham CofE Primary School "
                                       "(URN 120181, replaced on 31 May 2023)")
+
+
+@pytest.mark.parametrize("la_code, since", [("857", "up 1.1 points - better since 2017"),
+                                            ("850", "down 1.0 point - worse since 2017")])
+def test_the_plan_s_participation_trend_starts_from_lait_s_2017_figure(real_db, monkeypatch, la_code, since):
+    """LAIT bds_long_0.parquet '16-17Ed&Training' (16 & 17 year olds in education or training, as at 31 March; the
+    same series as the NEET dashboard's): 2017 Rutland 96.2, Hampshire 91.8; the 2025 dashboard file (final) 97.3
+    and 90.8. The plan started in 2016/17, so its trend is 2017 to 2025, not 'no figure for 2017'."""
+    at = page(real_db, monkeypatch, la_code, "improvement-plan")
+    rows = [row for frame in at.dataframe for row in frame.value.astype(str).itertuples(index=False)
+            if "16-17 year olds participating" in " ".join(row)]
+    assert rows and any(since in " ".join(row) for row in rows), rows
+
+
+def test_the_plan_s_progress_change_is_stated_no_finer_than_its_1dp_baseline(real_db, monkeypatch):
+    """LAIT KS2R_Prog_VA 2017 Rutland '0.2' (1 dp) against 0.17 for 2022/23: to 1 dp both are 0.2, so 'no change
+    since 2016/17', not 'down 0.03'."""
+    at = page(real_db, monkeypatch, "857", "improvement-plan")
+    rows = [" ".join(row) for frame in at.dataframe for row in frame.value.astype(str).itertuples(index=False)
+            if "KS2 reading progress score" in " ".join(row)]
+    assert rows and "no change since 2016/17" in rows[0] and "0.03" not in rows[0], rows

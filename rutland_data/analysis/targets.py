@@ -57,12 +57,13 @@ def better(value: float, baseline: float, comparison: str) -> bool:
 def rate(value: float | None, target: float | None, comparison: str, decimals: int, *,
          value_text: str, target_text: str, target_name: str,
          baseline: float | None = None, baseline_text: str = "", baseline_label: str = "",
-         trend_comparable: bool = True) -> Rating:
+         trend_comparable: bool = True, trend_decimals: int | None = None) -> Rating:
     """The RAG status of one indicator and its rule in words.
 
     `*_text` are the figures as the page shows them (with unit or marker); `target_name` names the
     comparator ('England', 'East Midlands', 'last year (2022/23)', 'the target'); `baseline_label` the
-    plan's start year."""
+    plan's start year; `trend_decimals` how finely the latest figure and the baseline can be compared (fewer
+    than `decimals` where the baseline was published to fewer: a 0.17 is not 'better' than a 1-dp 0.2)."""
     if comparison not in COMPARISONS:
         raise ValueError(f"unknown comparison {comparison!r}: expected one of {', '.join(COMPARISONS)}")
     wanted = f"{comparison} {target_name}"
@@ -81,7 +82,8 @@ def rate(value: float | None, target: float | None, comparison: str, decimals: i
         why = ("no comparable figure" if baseline is None else "a series break since then") + \
               f" for {baseline_label}, when the plan started, to show progress"
         return Rating(RED, f"Red: {missed}, and {why}.")
-    if better(shown, round_half_up(baseline, decimals), comparison):
+    coarser = decimals if trend_decimals is None else min(decimals, trend_decimals)
+    if better(round_half_up(value, coarser), round_half_up(baseline, coarser), comparison):
         return Rating(AMBER, f"Amber: {missed}, but better than when the plan started ({baseline_label}: "
                              f"{baseline_text}).")
     return Rating(RED, f"Red: {missed}, and no better than when the plan started ({baseline_label}: {baseline_text}).")

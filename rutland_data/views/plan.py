@@ -112,12 +112,14 @@ def _la_status(con, spec: IndicatorSpec, la_code: str, baseline_year: int) -> In
         target_text = f"the target {measure.format(target_value)}"
     baseline_row = headlines.row_in(frame, "la", baseline_year)
     baseline = headlines.value_of(baseline_row)
-    trend, comparable = _trend(measure, latest_year, value, baseline_year, baseline, decimals, measure.unit,
+    trend_decimals = headlines.change_decimals(measure, row, baseline_row)   # a 1-dp baseline: the change to 1 dp
+    trend, comparable = _trend(measure, latest_year, value, baseline_year, baseline, trend_decimals, measure.unit,
                                "higher" if comparison in targets.HIGHER_IS_TARGET else "lower")
     rating = targets.rate(value, target, comparison, decimals, value_text=headlines.shown_value(measure, row),
                           target_text=target_text, target_name=name, baseline=baseline,
                           baseline_text=headlines.shown_value(measure, baseline_row) if baseline_row is not None else "",
-                          baseline_label=measure.year_label(baseline_year), trend_comparable=comparable)
+                          baseline_label=measure.year_label(baseline_year), trend_comparable=comparable,
+                          trend_decimals=trend_decimals)
     sources = tuple(sorted({int(r["source_id"]) for r in used + [baseline_row]
                             if r is not None and pd.notna(r["source_id"])}))
     return IndicatorStatus(item_ref, measure_id, measure.name, f"{comparison} {name}", latest_text, target_text,
