@@ -54,3 +54,15 @@ def test_the_database_copy_is_the_file(demo_db):
         con.close()
     from_file = sorted((tuple(row) for row in measures.table_rows()), key=lambda row: row[0])
     assert [tuple(row) for row in stored] == from_file
+
+
+def test_a_progress_score_is_judged_against_0_and_other_measures_against_national():
+    """DfE calls a progress score significant when its interval is wholly above or below 0 (the national average by
+    construction); the dictionary's `significance_reference` says so, for all pupils only."""
+    by_id = measures.by_id()
+    for measure_id in ("ks2_read_prog", "ks2_writ_prog", "ks2_math_prog", "ks4_p8", "ks5_va_alevel"):
+        assert by_id[measure_id].judged_against(-0.03) == 0.0
+        assert by_id[measure_id].judged_against(-0.4, "disadvantaged") == -0.4
+    assert by_id["ks4_att8"].judged_against(46.4) == 46.4
+    assert {m.measure_id for m in measures.read_dictionary() if m.significance_reference is not None} == {
+        "ks2_read_prog", "ks2_writ_prog", "ks2_math_prog", "ks4_p8", "ks5_va_alevel"}

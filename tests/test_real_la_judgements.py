@@ -19,7 +19,9 @@ from rutland_data.views import plan as plan_views
 from rutland_data.views import sources as source_views
 from rutland_data.queries import destinations as destination_queries
 from rutland_data.queries import la as queries
+from rutland_data.queries import schools as school_queries
 from rutland_data.reference import measures
+from rutland_data.analysis import intervals
 from rutland_data.analysis import ranks as stats
 from rutland_data.exports import summary
 from tests.conftest import APP_FILE
@@ -362,3 +364,19 @@ def test_the_plan_s_progress_change_is_stated_no_finer_than_its_1dp_baseline(rea
     rows = [" ".join(row) for frame in at.dataframe for row in frame.value.astype(str).itertuples(index=False)
             if "KS2 reading progress score" in " ".join(row)]
     assert rows and "no change since 2016/17" in rows[0] and "0.03" not in rows[0], rows
+
+
+def test_a_progress_score_is_significantly_below_when_its_interval_is_below_0(real_db_hampshire):
+    """2016-2017_850_ks4final.csv (no DfE bands that year): Testbourne Community School P8MEA -0.22, P8CILOW -0.42,
+    P8CIUPP -0.02 (line 78) and The Costello School -0.19, -0.36, -0.02 (line 99) are wholly below 0, DfE's test,
+    though not below the state-funded figure -0.03 (RECTYPE 7, line 127): 29 of 69 schools, not 27."""
+    hampshire = duckdb.connect(str(real_db_hampshire), read_only=True)
+    try:
+        frame = school_queries.masking(hampshire, "850", "ks4_p8", 2017)
+    finally:
+        hampshire.close()
+    compared = frame[frame["compared"] & frame["value"].notna()]
+    assert frame["national"].iloc[0] == -0.03
+    assert ((compared["significance"] == intervals.BELOW).sum(), len(compared)) == (29, 69)
+    for urn in ("116502", "138287"):
+        assert compared.loc[compared["urn"] == urn, "significance"].tolist() == [intervals.BELOW]

@@ -95,16 +95,22 @@ class ResultRow:
         """ABOVE / NOT_DIFFERENT / BELOW from DfE's published band, else from the interval; None if neither."""
         if not self.compared or self.value is None:
             return None
-        return intervals.significance(self.value, self.ci_low, self.ci_high, self.band, self.national_value)
+        return intervals.significance(self.value, self.ci_low, self.ci_high, self.band, self.reference)
+
+    @property
+    def reference(self) -> float | None:
+        """What the interval is judged against: the national value, or 0 for a progress score (the dictionary)."""
+        return measures.by_id()[self.measure_id].judged_against(self.national_value)
 
     def evidence(self) -> str:
         """The figure and what its judgement rests on, with its source: checkable by a reader."""
         shown = _formatted(self.measure_id, self.value) if self.value is not None else (self.code or "no figure")
         interval = None
-        if self.ci_low is not None and self.ci_high is not None and self.national_value is not None:
+        if self.ci_low is not None and self.ci_high is not None and self.reference is not None:
+            against = (f"England {_formatted(self.measure_id, self.national_value)}" if self.reference ==
+                       self.national_value else "0, the national average of a progress score")
             interval = (f"95% interval {_formatted(self.measure_id, self.ci_low)} to "
-                        f"{_formatted(self.measure_id, self.ci_high)} ({self.interval_from}), against England "
-                        f"{_formatted(self.measure_id, self.national_value)}")
+                        f"{_formatted(self.measure_id, self.ci_high)} ({self.interval_from}), against {against}")
         if self.band in intervals.PROGRESS_BANDS:  # the band decides (`intervals.significance`)
             basis = (f"DfE progress band {self.band}: {intervals.PROGRESS_BANDS[self.band]}; "
                      + (interval or "no interval published"))

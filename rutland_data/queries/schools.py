@@ -206,15 +206,17 @@ def masking(con: duckdb.DuckDBPyConnection, la_code: str, measure_id: str, end_y
     frame["la_value"], frame["la_source_id"], frame["la_version"] = la_value, la_source, la_version
     frame["compared"] = frame["comparison_group"] == school_types.COMPARED
     frame["group"] = [school_types.heading(g) for g in frame["comparison_group"].tolist()]
+    measure = measure_dictionary.by_id()[measure_id]
+    reference = measure.judged_against(national, pupil_group)   # 0 for a progress score (the dictionary says)
     frame["significance"] = np.where(
         frame["compared"].to_numpy(dtype=bool),
         intervals.significance_labels(_numbers(frame["value"]), _numbers(frame["ci_low"]), _numbers(frame["ci_high"]),
-                                      _numbers(frame["published_band"]), np.nan if national is None else national),
+                                      _numbers(frame["published_band"]), np.nan if reference is None else reference),
         NOT_COMPARED).tolist()
     frame["below_national"] = frame["compared"] & frame["value"].notna() & (national is not None) \
         & (frame["value"] < (national or 0))
-    unit = measure_dictionary.by_id()[measure_id].unit
-    frame["interval_from"] = [interval_words(r, measure_id, unit) for r in _records(frame, _INTERVAL_WORDS_COLUMNS)]
+    frame["interval_from"] = [interval_words(r, measure_id, measure.unit)
+                              for r in _records(frame, _INTERVAL_WORDS_COLUMNS)]
     frame["published_as"] = published_as_column(frame)
     frame["profile"] = "school?urn=" + frame["urn"].astype(str)
     return frame
@@ -432,7 +434,7 @@ def profile_results(con: duckdb.DuckDBPyConnection, urn: str) -> pd.DataFrame:
     compared = info.get("comparison_group") == school_types.COMPARED
     frame["significance"] = [
         NOT_TESTED if dictionary[m].appears("school_context") else
-        _significance(v, lo, hi, band, n) if compared else NOT_COMPARED
+        _significance(v, lo, hi, band, dictionary[m].judged_against(n)) if compared else NOT_COMPARED
         for m, v, lo, hi, band, n in zip(frame["measure_id"], frame["value"], frame["ci_low"], frame["ci_high"],
                                          frame["published_band"], frame["national"])
     ]

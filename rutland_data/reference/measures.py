@@ -180,6 +180,7 @@ class Measure:
     polarity_noun: str | None
     possible_range: PossibleRange | None
     release_calendar: str
+    significance_reference: float | None   # what a school's interval is judged against, where not the national value
 
     def releases(self) -> tuple[ReleaseRule, ...]:
         return parse_calendar(self.release_calendar)
@@ -216,6 +217,14 @@ class Measure:
         label = self.year_label(end_year)
         return label if self.year_type == "academic" else f"{self.year_title.lower()} {label}"
 
+    def judged_against(self, national: float | None, pupil_group: str = "all") -> float | None:
+        """What a school's all-pupil interval is set against to call it significantly above or below: the
+        dictionary's `significance_reference` where it has one (a progress score: DfE calls it significant when
+        its interval is wholly above or below 0, the national average by construction, whatever the state-funded
+        figure rounds to), else the national value; a pupil group's, against its own national value."""
+        return self.significance_reference if self.significance_reference is not None and pupil_group == "all" \
+            else national
+
     def shown_decimals(self, published_decimals: int | None = None) -> int:
         """Decimals to show: the dictionary's, or fewer where the file published fewer (a 1-dp source
         shown as '2.80' would claim a precision it never had)."""
@@ -237,7 +246,8 @@ class Measure:
 
 _COLUMNS = ("measure_id", "phase", "name", "short_label", "unit", "polarity", "decimals", "year_type", "description",
             "series_breaks", "lait_code", "sort_order", "appears_in", "school_phase", "comparators", "ranked",
-            "chart_title", "axis_label", "breakdown_label", "polarity_noun", "possible_range", "release_calendar")
+            "chart_title", "axis_label", "breakdown_label", "polarity_noun", "possible_range", "release_calendar",
+            "significance_reference")
 
 
 def _problem(row: dict, seen: set[str]) -> tuple[str, str] | None:
@@ -261,6 +271,8 @@ def _problem(row: dict, seen: set[str]) -> tuple[str, str] | None:
          "is required for a lower-is-better measure (what 'lower' refers to), and only for one"),
         ("possible_range", (row["unit"] == "score") != bool(row["possible_range"]),
          "is required for a score (what it can take), and only for one"),
+        ("significance_reference", bool(row["significance_reference"]) and row["unit"] != "score",
+         "is only for a score (a progress measure judged against 0)"),
     ]
     for column, failed, why in checks:
         if failed:
@@ -294,11 +306,12 @@ def read_dictionary(path: Path = MEASURES_FILE) -> tuple[Measure, ...]:
                 comparators=_list(row["comparators"]), ranked=row["ranked"] == "true",
                 chart_title=row["chart_title"], axis_label=row["axis_label"],
                 breakdown_label=row["breakdown_label"] or None, polarity_noun=row["polarity_noun"] or None,
-                possible_range=parse_range(row["possible_range"]), release_calendar=row["release_calendar"]))
+                possible_range=parse_range(row["possible_range"]), release_calendar=row["release_calendar"],
+                significance_reference=float(row["significance_reference"]) if row["significance_reference"] else None))
     return tuple(sorted(measures, key=lambda m: m.sort_order))
 
 
-_TYPED = {"decimals": int, "sort_order": int, "ranked": lambda cell: cell == "true"}
+_TYPED = {"decimals": int, "sort_order": int, "ranked": lambda cell: cell == "true", "significance_reference": float}
 
 
 def table_rows(path: Path = MEASURES_FILE) -> list[list]:

@@ -41,7 +41,8 @@ CREATE TABLE measures (
     breakdown_label TEXT,                 -- its label beside sibling measures ('First preference', 'Autumn term')
     polarity_noun  TEXT,                  -- what 'lower' refers to in a sentence, for lower-is-better measures
     possible_range TEXT,                  -- 'LOW to HIGH: why', for scores (checked at intake)
-    release_calendar TEXT                 -- 'VERSION MONTH[-MONTH][ +N]; ...': when its figures are published
+    release_calendar TEXT,                -- 'VERSION MONTH[-MONTH][ +N]; ...': when its figures are published
+    significance_reference DOUBLE         -- a school's interval is judged against this (0 for a progress score), not national
 );
 
 -- Every geography a result can belong to.
