@@ -6,6 +6,7 @@ Values are taken from the raw files by hand; each assertion names the file and r
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import duckdb
 import pytest
@@ -14,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from rutland_data.charts import figures
 from rutland_data.charts import tables as display
+from rutland_data.views import academisation as academisation_views
 from rutland_data.views import headlines
 from rutland_data.views import plan as plan_views
 from rutland_data.views import sources as source_views
@@ -380,3 +382,26 @@ def test_a_progress_score_is_significantly_below_when_its_interval_is_below_0(re
     assert ((compared["significance"] == intervals.BELOW).sum(), len(compared)) == (29, 69)
     for urn in ("116502", "138287"):
         assert compared.loc[compared["urn"] == urn, "significance"].tolist() == [intervals.BELOW]
+
+
+def test_academisation_counts_replaced_schools_the_register_does_not_list(con):
+    """GIAS links extract (lines 23-38): 16 Rutland schools were replaced by academies between 01-09-2011 and
+    01-10-2018 and no loaded register lists them (e.g. 137358 Brooke Hill Academy replaced 120046 Brooke Hill
+    Primary School on 01-09-2011). Each counts as maintained until its link date: 16 maintained at the end of
+    2010/11, none after 2018/19. Harington School is in no loaded register, so the note names it as undated."""
+    view = academisation_views.academisation_view(con, "857", date(2026, 12, 1))
+    maintained = view.over_time[view.over_time["status"] == academisation_views.MAINTAINED].set_index("year_label")
+    assert maintained.loc["2010/11", "schools"] == 16 and maintained.loc["2018/19", "schools"] == 0
+    assert "the academies among them: Harington School" in view.over_time_note
+
+
+def test_a_new_academy_s_register_open_date_is_its_start(real_db_hampshire):
+    """extract_hampshire_20220420_gias.csv: Boorley Park, Free schools, 'New Provision', OpenDate 02-09-2019 (line
+    510); Berewood Primary School, Academy sponsor led, 'New Provision', 01-09-2014 (line 500)."""
+    hampshire = duckdb.connect(str(real_db_hampshire), read_only=True)
+    try:
+        conversions = academisation_views.academisation_view(hampshire, "850", date(2026, 12, 1)).conversions
+    finally:
+        hampshire.close()
+    dated = dict(zip(conversions["school"], conversions["date"]))
+    assert dated["Boorley Park"] == date(2019, 9, 2) and dated["Berewood Primary School"] == date(2014, 9, 1)

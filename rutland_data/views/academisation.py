@@ -144,6 +144,23 @@ def _summary(current: pd.DataFrame, la_name: str) -> str:
     return sentence + "."
 
 
+def _last_year(today: date | None) -> int:
+    """The last school year ended (31 August) by `today` (default: today)."""
+    today = today or date.today()
+    return today.year if today >= _end_of(today.year) else today.year - 1
+
+
+def _unregistered_predecessors(links: pd.DataFrame, schools: pd.DataFrame) -> pd.DataFrame:
+    """The schools an academy of the LA replaced that no loaded register lists (only GIAS links name them): each
+    counts as maintained until its link date, as a registered predecessor does."""
+    academies = set(schools.loc[schools["status"].isin(ACADEMY_STATUSES), "urn"])
+    missing = links[links["successor_urn"].isin(academies) & ~links["predecessor_urn"].isin(set(schools["urn"]))]
+    missing = missing.drop_duplicates("predecessor_urn")
+    return pd.DataFrame({"urn": missing["predecessor_urn"], "name": missing["predecessor"], "status": MAINTAINED,
+                         "is_open": False, "started": pd.NaT, "replaced_on": pd.to_datetime(missing["link_date"]),
+                         "source_id": missing["source_id"]})
+
+
 def academisation_view(con: duckdb.DuckDBPyConnection, la_code: str, today: date | None = None) -> AcademisationView:
     la_name = area_name(con, la_code)
     every = register(con, la_code)
@@ -154,13 +171,15 @@ def academisation_view(con: duckdb.DuckDBPyConnection, la_code: str, today: date
     replaced_on = links.drop_duplicates("successor_urn").set_index("successor_urn")["link_date"]
     state_funded["started"] = [replaced_on.get(u, c) for u, c in zip(state_funded["urn"], state_funded["conversion_date"])]
     current = state_funded[state_funded["is_open"].astype(bool)]
-    today = today or date.today()
-    last_year = today.year if today >= _end_of(today.year) else today.year - 1
-    over_time = status_over_time(state_funded, last_year)
+    over_time = status_over_time(pd.concat([state_funded, _unregistered_predecessors(links, state_funded)],
+                                           ignore_index=True), _last_year(today))
     undated = current[current["started"].isna()]
-    note = (f"Maintained schools have no opening date in the loaded files, so each of the {len(undated)} open "
-            "schools without one counts in every year shown; academies count from their conversion "
-            "date and replaced schools until their GIAS link date." if len(undated) else
+    undated_academies = sorted(undated.loc[undated["status"].isin(ACADEMY_STATUSES), "name"])
+    note = (f"{len(undated)} open schools have no opening or conversion date in the loaded files (maintained "
+            "schools' opening dates are not loaded" + (f"; the academies among them: {', '.join(undated_academies)}"
+                                                       if undated_academies else "")
+            + "), so each counts in every year shown; academies count from their conversion date and replaced "
+            "schools until their GIAS link date." if len(undated) else
             "Academies count from their conversion date and replaced schools until their GIAS link date.")
     pupils = pupils_by_status(con, la_code)
     ids = {int(i) for column in (state_funded["source_id"], links["source_id"], pupils["source_id"])

@@ -103,7 +103,14 @@ def load_establishments(con, source: SourceFile, source_id: int, settings):
 
     # The grid reference by the shared number rule (a thousands separator is allowed in whole numbers).
     easting, northing = (column(c).str.replace(",", "", regex=False) for c in ("Easting", "Northing"))
-    opened_as_academy = column("ReasonEstablishmentOpened (name)").fillna("").str.contains("Academy", case=False)
+    # The open date is when a school became an academy where it opened as one: a conversion ('Academy
+    # Converter'), or a new academy or free school ('New Provision', 'Fresh Start'); a maintained school's open
+    # date says nothing of a later conversion.
+    reason = column("ReasonEstablishmentOpened (name)").fillna("")
+    academy_type = column("TypeOfEstablishment (name)").fillna("").str.contains(
+        "academ|free school|university technical|studio school", case=False)
+    opened_as_academy = reason.str.contains("Academy", case=False) | (
+        academy_type & reason.str.fullmatch("New Provision|Fresh Start", case=False))
     open_dates = parse_dates(source, frame["_row"], "OpenDate", column("OpenDate").fillna(""))
     lats, lons = _lat_lon(easting, northing)
     register = pd.DataFrame({
