@@ -188,7 +188,10 @@ def academisation_view(con: duckdb.DuckDBPyConnection, la_code: str, today: date
         la_name=la_name,
         schools=current[["name", "urn", "phase", "status", "school_type", "trust", "trust_type", "conversion_date",
                          "source_id"]].sort_values(["status", "name"]).reset_index(drop=True),
-        summary=_summary(current, la_name), over_time=over_time, over_time_note=note, trusts=_trusts(current),
+        summary=_summary(current, la_name), over_time=over_time,
+        over_time_note=note + " Each school's status is the loaded register's (its file and date are in the sources "
+                              "below): a year after the register's date assumes no school has changed since.",
+        trusts=_trusts(current),
         conversions=_conversions(current, links), pupils=pupils,
         not_state_funded=int((~every["comparison_group"].map(school_types.is_state_funded)
                               & every["is_open"].astype(bool)).sum()),
