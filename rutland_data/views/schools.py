@@ -32,7 +32,9 @@ def masking_summary(frame: pd.DataFrame) -> dict[str, int]:
         "schools": len(compared),
         "with_value": len(shown),
         "below": int(shown["below_national"].sum()),
-        "significantly_below": int((shown["significance"] == intervals.BELOW).sum()),
+        # below national and significantly so (a progress score's test is against 0: rarely, one just above a
+        # state-funded national figure of -0.03 can be wholly below 0, and is not 'one of them')
+        "significantly_below": int((shown["below_national"] & (shown["significance"] == intervals.BELOW)).sum()),
         "significantly_above": int((shown["significance"] == intervals.ABOVE).sum()),
         "below_not_tested": int((shown["below_national"] & (shown["significance"] == NOT_TESTED)).sum()),
         "not_compared": len(others),
