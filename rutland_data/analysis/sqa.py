@@ -100,7 +100,7 @@ class ResultRow:
     @property
     def reference(self) -> float | None:
         """What the interval is judged against: the national value, or 0 for a progress score (the dictionary)."""
-        return measures.by_id()[self.measure_id].judged_against(self.national_value)
+        return _dictionary()[self.measure_id].judged_against(self.national_value)
 
     def evidence(self) -> str:
         """The figure and what its judgement rests on, with its source: checkable by a reader."""
