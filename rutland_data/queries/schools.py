@@ -41,9 +41,20 @@ from rutland_data.reference.codes import ENGLAND_CODE, PUPIL_GROUP_LABELS, acade
 
 NOT_TESTED, NOT_COMPARED = intervals.NOT_TESTED, intervals.NOT_COMPARED
 
+# Each candidate row carries its school's names and status (the register's, read once here) so that the version
+# rule below works on the candidates alone.
 _CANDIDATES = """
-SELECT r.* FROM school_results r JOIN schools p ON p.urn = r.urn WHERE {where}
+SELECT r.*, COALESCE(p.successor_urn, p.urn) AS school_urn, COALESCE(today.name, p.name) AS school,
+       p.name AS published_name, p.successor_urn IS NOT NULL AS from_predecessor, p.replaced_on,
+       COALESCE(p.comparison_group, today.comparison_group) AS comparison_group, p.phase, p.la_code,
+       COALESCE(today.is_open, p.is_open) AS school_is_open, src.file_name AS source_file
+FROM school_results r
+JOIN schools p ON p.urn = r.urn
+LEFT JOIN schools today ON today.urn = p.successor_urn
+JOIN sources src ON src.source_id = r.source_id
+WHERE {where}
 """
+_FIGURE_KEY = ["urn", "measure_id", "pupil_group", "end_year"]
 _SHOWN_RESULTS = """
 WITH candidate AS (
     SELECT c.*, {rank} AS version_rank FROM {candidates} c
@@ -72,18 +83,14 @@ SELECT s.* EXCLUDE (version_rank) REPLACE (
        CASE WHEN s.ci_low IS NULL AND o.same.ci_low IS NOT NULL THEN o.same.version END AS interval_version,
        CASE WHEN s.cohort_n IS NULL AND o.same.cohort_n IS NOT NULL THEN o.same.version END AS cohort_version,
        CASE WHEN s.ci_low IS NULL THEN o.differing.version END AS differing_version,
-       CASE WHEN s.ci_low IS NULL THEN o.differing.value END AS differing_value,
-       COALESCE(p.successor_urn, p.urn) AS school_urn, COALESCE(today.name, p.name) AS school,
-       p.name AS published_name, p.successor_urn IS NOT NULL AS from_predecessor, p.replaced_on,
-       COALESCE(p.comparison_group, today.comparison_group) AS comparison_group, p.phase, p.la_code,
-       COALESCE(today.is_open, p.is_open) AS school_is_open, src.file_name AS source_file
+       CASE WHEN s.ci_low IS NULL THEN o.differing.value END AS differing_value
 FROM shown s
-JOIN schools p ON p.urn = s.urn
-LEFT JOIN schools today ON today.urn = p.successor_urn
 LEFT JOIN other o ON o.urn = s.urn AND o.measure_id = s.measure_id AND o.pupil_group = s.pupil_group
                  AND o.end_year = s.end_year
-JOIN sources src ON src.source_id = s.source_id
 """
+# What the rule's query gives a figure with nothing to borrow, column by column (as DuckDB returns NULLs).
+_BORROWED_COLUMNS = {"interval_version": None, "cohort_version": None, "differing_version": None,
+                     "differing_value": float("nan")}
 
 
 def shown_results(con: duckdb.DuckDBPyConnection, where: str, params: dict) -> pd.DataFrame:
@@ -94,6 +101,12 @@ def shown_results(con: duckdb.DuckDBPyConnection, where: str, params: dict) -> p
     (e.g. "p.la_code = $la AND r.measure_id = $measure"); it is written by this module, never from input."""
     candidates = intervals.complete_intervals(con.execute(_CANDIDATES.format(where=where), params).df(), _units(),
                                               measure_dictionary.ids("school_context"))
+    if not candidates.duplicated(_FIGURE_KEY).any():
+        # One version of each figure: it is the one shown and there is nothing to borrow from, so the rule's
+        # query (a second plan, half a large LA's masking time) would return the candidates as they are.
+        return candidates.assign(**{column: pd.Series([missing] * len(candidates), index=candidates.index,
+                                                      dtype=type(missing) if missing is not None else object)
+                                    for column, missing in _BORROWED_COLUMNS.items()})
     name = f"candidate_results_{uuid.uuid4().hex}"   # a cursor's own name: sessions query side by side
     con.register(name, candidates)
     try:
