@@ -282,6 +282,34 @@ def test_ks4_2018_19_shows_final_values_and_borrows_an_interval_only_for_the_sam
     assert pd.isna(by_name(a8, "Catmose College").cohort_n)  # final 50.4 (F row 4), provisional 50.3 (P row 12)
 
 
+def _missing_as_none(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows in key order, every missing value None: DuckDB returns a NULL string as None or NaN by column."""
+    ordered = frame.sort_values(["urn", "measure_id", "pupil_group", "end_year"]).reset_index(drop=True)
+    return ordered.astype(object).where(ordered.notna(), None)
+
+
+@pytest.mark.parametrize("la_code", ["857", "850"])
+def test_figures_with_one_version_skip_the_version_rule_and_read_exactly_as_it_would_give_them(
+        la_code, rutland, hampshire):
+    """shown_results returns one-version candidates as they are; the rule's own query gives the same rows."""
+    con = rutland if la_code == "857" else hampshire
+    where = "p.la_code = $la AND r.measure_id = $measure AND r.end_year = $year AND r.pupil_group = $group"
+    single = 0
+    for measure_id, end_year, group in con.execute(
+            "SELECT DISTINCT r.measure_id, r.end_year, r.pupil_group FROM school_results r JOIN schools p USING (urn) "
+            "WHERE p.la_code = ? ORDER BY ALL", [la_code]).fetchall():
+        params = {"la": la_code, "measure": measure_id, "year": end_year, "group": group}
+        candidates = school_queries.candidate_results(con, where, params)
+        if candidates.duplicated(["urn", "measure_id", "pupil_group", "end_year"]).any():
+            continue
+        single += 1
+        shown = school_queries.shown_results(con, where, params)
+        ruled = school_queries.versions_ruled(con, candidates)
+        assert list(shown.columns) == list(ruled.columns)
+        pd.testing.assert_frame_equal(_missing_as_none(shown), _missing_as_none(ruled), check_dtype=False)
+    assert single >= 30   # Rutland 857 and Hampshire 850 each have dozens of one-version measure-years
+
+
 def test_published_intervals_are_labelled_and_computed_ones_say_how(hampshire):
     frame = school_queries.masking(hampshire, "850", "ks4_p8", 2018)
     published = frame[frame["ci_method"] == "published"]

@@ -99,14 +99,26 @@ def shown_results(con: duckdb.DuckDBPyConnection, where: str, params: dict) -> p
 
     `where` filters school_results `r` and the publishing school `p` with named parameters
     (e.g. "p.la_code = $la AND r.measure_id = $measure"); it is written by this module, never from input."""
-    candidates = intervals.complete_intervals(con.execute(_CANDIDATES.format(where=where), params).df(), _units(),
-                                              measure_dictionary.ids("school_context"))
+    candidates = candidate_results(con, where, params)
     if not candidates.duplicated(_FIGURE_KEY).any():
         # One version of each figure: it is the one shown and there is nothing to borrow from, so the rule's
         # query (a second plan, half a large LA's masking time) would return the candidates as they are.
         return candidates.assign(**{column: pd.Series([missing] * len(candidates), index=candidates.index,
                                                       dtype=type(missing) if missing is not None else object)
                                     for column, missing in _BORROWED_COLUMNS.items()})
+    return versions_ruled(con, candidates)
+
+
+def candidate_results(con: duckdb.DuckDBPyConnection, where: str, params: dict) -> pd.DataFrame:
+    """Every version of each figure `where` selects, with its school's names and status and its interval
+    completed (before the version rule, so a computed interval is borrowed as a published one is)."""
+    return intervals.complete_intervals(con.execute(_CANDIDATES.format(where=where), params).df(), _units(),
+                                        measure_dictionary.ids("school_context"))
+
+
+def versions_ruled(con: duckdb.DuckDBPyConnection, candidates: pd.DataFrame) -> pd.DataFrame:
+    """The version rule (module docstring) over candidate rows with their intervals completed: one row per figure,
+    with what it borrowed from another version of the same figure and why it borrowed nothing."""
     name = f"candidate_results_{uuid.uuid4().hex}"   # a cursor's own name: sessions query side by side
     con.register(name, candidates)
     try:
