@@ -57,10 +57,11 @@ if view.not_compared:
     st.markdown(view.not_compared)
 if view.subjects:
     st.markdown(view.subjects)
-st.caption("'Below national' compares the published figure with England's (state-funded schools); 'significantly' "
-           "means the school's whole 95% interval is below, or DfE's published progress band says so where no "
-           "interval is published. " + intervals.NOT_DIFFERENT.capitalize() + " is the usual result for a "
-           "cohort of 10-30 pupils. Numbers in brackets are the pupils in the measure. " + view.versions_note)
+st.caption("'Below national' compares the published figure with England's (state-funded schools), or a progress "
+           "score with 0, the national average DfE tests it against; 'significantly' means the school's whole 95% "
+           "interval is below, or DfE's published progress band says so where no interval is published. "
+           + intervals.NOT_DIFFERENT.capitalize() + " is the usual result for a cohort of 10-30 pupils. 'Pupils' "
+           "in the table is the pupils in the measure. " + view.versions_note)
 
 dots = common.query(figures.school_dots, la, la_name, measure_id, year)
 show_all = dots.abridged and st.toggle(

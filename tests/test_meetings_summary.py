@@ -90,7 +90,7 @@ def test_masking_count_from_school_data(built):
         pytest.skip("school-level data are not in this build")
     primary = built.sections[summary.SCHOOLS][0]
     assert primary.text == (
-        "KS2 reading, writing and maths: expected standard: Rutland 67% against England 61% (above England - "
+        "KS2 reading, writing and maths: expected standard: Rutland 67% against England 61% in the school performance files (above England - "
         "better), but 6 of 17 state-funded mainstream primary schools with a figure were below national, none of "
         "them significantly (on DfE's progress band where published, else each school's 95% interval). 6 of 17 primary schools were "
         "below national in both reading and writing, and "

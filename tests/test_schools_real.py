@@ -101,6 +101,7 @@ def _hampshire_p8_by_hand() -> dict:
     return {"national": national, "significantly_below_all": len(below),
             "special_among_them": sum(r["RECTYPE"] == "2" for r in below), "mainstream": len(mainstream),
             "mainstream_below": sum(number(r["P8MEA"]) < national for r in mainstream),
+            "mainstream_below_0": sum(number(r["P8MEA"]) < 0 for r in mainstream),
             "mainstream_below_by_interval": sum(number(r["P8CIUPP"]) < national for r in mainstream),
             "mainstream_banded_below": sum(r["P8_BANDING"] in ("4", "5") for r in mainstream)}
 
@@ -113,12 +114,15 @@ def test_hampshire_p8_2017_18_no_longer_counts_special_schools(hampshire):
     # School (URN 137791) ties at -0.02 on the rounded figures, and DfE's band 4, made on unrounded ones, decides.
     assert (by_hand["mainstream"], by_hand["mainstream_below"], by_hand["mainstream_below_by_interval"],
             by_hand["mainstream_banded_below"]) == (68, 40, 23, 24)
+    # below 0, DfE's reference for a progress score: 41, The New Forest Academy (138585) at -0.01 among them
+    assert by_hand["mainstream_below_0"] == 41
     frame = school_queries.masking(hampshire, "850", "ks4_p8", 2018)
     sentence = school_views.headline_sentence(frame, measures.by_id()["ks4_p8"], "Hampshire", "Secondary (KS4)",
                                                 "2017/18")
     # Hampshire -0.09: H4 row 102 (RECTYPE 4); England -0.02: H4 row 125
-    assert sentence == ("Hampshire -0.09 vs England -0.02 in 2017/18 - 40 of 68 state-funded mainstream secondary "
-                        "schools with a figure were below national, 24 of them significantly.")
+    assert sentence == ("Hampshire -0.09 vs England -0.02 in 2017/18 - 41 of 68 state-funded mainstream secondary "
+                        "schools with a figure were below 0, the national average, 24 of them significantly.")
+    assert frame.loc[frame["urn"] == "138585", "below_national"].item()   # The New Forest Academy, P8MEA -0.01
     bay_house = frame[frame["urn"] == "137791"].iloc[0]
     assert (bay_house["value"], bay_house["ci_high"], bay_house["published_band"], bay_house["significance"]) == \
         (-0.16, -0.02, 4, "significantly below national")
@@ -188,6 +192,12 @@ def test_the_funnel_s_table_lists_the_schools_it_plots_and_the_chart_text_follow
     assert f"{outside95} school(s) lie outside the 95% limits" in funnel.alt_text
     westgate = funnel.table[funnel.table["school"] == "The Westgate School"].iloc[0]
     assert westgate["against_the_limits"] == "outside the 99.8% limits, above"   # 0.78 on 213 pupils: limit 0.25
+    # The limits are around 0, what a progress score is tested against: Crestwood Community School (116445),
+    # provisional 2018/19 P8 -0.20 on 205 pupils (P8PUP), interval -0.37 to -0.02, significantly below; its 95%
+    # limit is 0 - 1.96 x 1.2828 / sqrt(205) = -0.176, so it lies outside (around England's -0.03 it sat inside)
+    crestwood = figures.funnel(hampshire, "850", "ks4_p8", 2019).table.set_index("urn").loc["116445"]
+    assert (crestwood["centre"], round(crestwood["lower_95"], 3)) == (0.0, -0.176)
+    assert crestwood["against_the_limits"] == "outside the 95% limits, below"
     every = figures.school_dots(hampshire, "850", "Hampshire", "ks4_p8", 2018, every_school=True)
     assert "15 highest" not in every.alt_text
     assert "the table behind it lists every school" in figures.school_dots(hampshire, "850", "Hampshire", "ks4_p8",
@@ -409,17 +419,20 @@ def test_schools_page_on_the_real_rutland_build(real_db, monkeypatch):
     at.selectbox(key="measure").set_value("ks2_math_prog").run()
     assert not at.exception
     text = "\n".join(m.value for m in at.markdown)
-    # K2: 11 of the 16 primaries with a maths score are below England's 0.03 (LAIT), 4 in DfE bands 4-5
-    assert ("Rutland -0.68 vs England 0.03 in 2018/19 - 11 of 16 state-funded mainstream primary schools with a "
-            "figure were below national, 4 of them significantly.") in text
+    # K2: 10 of the 16 primaries with a maths score are below 0, DfE's reference (11 below England's 0.03 from
+    # LAIT: Ketton CofE Primary, URN 141453, has MATPROG 0), 4 in DfE bands 4-5
+    assert ("Rutland -0.68 vs England 0.03 in 2018/19 - 10 of 16 state-funded mainstream primary schools with a "
+            "figure were below 0, the national average, 4 of them significantly.") in text
 
 
 def test_schools_page_on_the_real_hampshire_build_stays_usable(real_db_hampshire, monkeypatch):
     at = _schools_page(real_db_hampshire, "850", monkeypatch, key_stage="Secondary (KS4)", measure="ks4_p8",
                        school_year="2017/18")
     text = "\n".join(m.value for m in at.markdown)
-    assert "40 of 68 state-funded mainstream secondary schools with a figure were below national, 24 of them " \
-           "significantly." in text  # DfE's P8_BANDING 4 or 5 (see the by-hand count above)
+    assert "41 of 68 state-funded mainstream secondary schools with a figure were below 0, the national average, " \
+           "24 of them significantly." in text  # below 0 and DfE's P8_BANDING 4 or 5 (the by-hand counts above)
+    assert ("State-funded mainstream schools. 0 (the national average of a progress score, as DfE tests it) ± 1.96 "
+            "and 3.09 × national pupil SD") in "\n".join(c.value for c in at.caption)
     assert at.toggle(key="all_schools").value is False
     at.toggle(key="all_schools").set_value(True).run()
     assert not at.exception

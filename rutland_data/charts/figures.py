@@ -194,7 +194,7 @@ def funnel(con: duckdb.DuckDBPyConnection, la_code: str, measure_id: str, end_ye
                   school_charts.funnel_alt(compared, limits, measure), school_charts.funnel_table(compared, limits),
                   f"funnel_{measure_id}_{la_code}_{end_year}.csv",
                   _ids(frame["source_id"], frame["national_source_id"], frame["la_source_id"]),
-                  dict.fromkeys(["value", "national", "lower_95", "upper_95", "lower_998", "upper_998"],
+                  dict.fromkeys(["value", "centre", "lower_95", "upper_95", "lower_998", "upper_998"],
                                 measure.decimals))
 
 

@@ -169,9 +169,8 @@ def funnel(frame: pd.DataFrame, limits: pd.DataFrame, measure: Measure) -> alt.L
             strokeDash=alt.StrokeDash("band:N", title="Control limits",
                                       scale=alt.Scale(domain=["95% limits", "99.8% limits"], range=[[6, 3], [2, 2]]),
                                       legend=alt.Legend(orient="bottom"))))
-    national = frame["national"].iloc[0] if len(frame) else None
-    if national is not None and pd.notna(national):
-        line = pd.DataFrame({"y": [float(national)], "label": [f"England {measure.format(float(national))}"]})
+    line = funnel_centre(frame, measure)
+    if line is not None:
         layers.append(alt.Chart(line).mark_rule(color=NATIONAL_COLOUR, strokeWidth=2).encode(y="y:Q"))
         layers.append(alt.Chart(line).mark_text(color=NATIONAL_COLOUR, align="left", dy=-6, fontWeight="bold")
                       .encode(y="y:Q", x=alt.value(4), text="label:N"))
@@ -183,7 +182,18 @@ def funnel(frame: pd.DataFrame, limits: pd.DataFrame, measure: Measure) -> alt.L
     return alt.layer(*layers).properties(height=360)
 
 
-FUNNEL_TABLE_COLUMNS = ["school", "urn", "cohort_n", "value", "national", "lower_95", "upper_95", "lower_998",
+def funnel_centre(frame: pd.DataFrame, measure: Measure) -> pd.DataFrame | None:
+    """The line the limits are drawn around (y, label): England's figure, or 0 for a progress score."""
+    reference = frame["reference"].iloc[0] if len(frame) else None
+    if reference is None or pd.isna(reference):
+        return None
+    national = frame["national"].iloc[0]
+    label = (f"England {measure.format(float(national))}" if pd.notna(national) and float(national) == reference
+             else f"National average {float(reference):g}")
+    return pd.DataFrame({"y": [float(reference)], "label": [label]})
+
+
+FUNNEL_TABLE_COLUMNS = ["school", "urn", "cohort_n", "value", "centre", "lower_95", "upper_95", "lower_998",
                         "upper_998", "against_the_limits", "source_id", "source_row"]
 
 
@@ -193,8 +203,9 @@ def funnel_table(frame: pd.DataFrame, limits: pd.DataFrame) -> pd.DataFrame:
     data = frame[frame["value"].notna() & frame["cohort_n"].notna()].copy()
     data["cohort_n"] = data["cohort_n"].astype(int)
     data = data.merge(limits, on="cohort_n", how="inner")
+    data["centre"] = data["reference"]
     value = data["value"].to_numpy(dtype=float)
-    side = pd.Series(["above" if v > n else "below" for v, n in zip(value, data["national"].astype(float))],
+    side = pd.Series(["above" if v > n else "below" for v, n in zip(value, data["centre"].astype(float))],
                      index=data.index)
     outside998 = (value < data["lower_998"]) | (value > data["upper_998"])
     outside95 = (value < data["lower_95"]) | (value > data["upper_95"])
@@ -210,8 +221,9 @@ def funnel_alt(frame: pd.DataFrame, limits: pd.DataFrame, measure: Measure) -> s
     where = data["against_the_limits"]
     outside998 = int(where.str.startswith("outside the 99.8%").sum())
     outside95 = outside998 + int(where.str.startswith("outside the 95%").sum())
+    around = funnel_centre(frame, measure)["label"].iloc[0]
     return (f"Funnel plot of {measure.short_label} against cohort size for {len(data)} schools, with 95% and "
-            f"99.8% control limits around England's {measure.format(float(data['national'].iloc[0]))}. "
+            f"99.8% control limits around {around}. "
             f"{outside95} school(s) lie outside the 95% limits and {outside998} outside the 99.8% limits; "
             "the limits widen for small cohorts, so a small school needs a larger difference to stand out. "
             "The table behind the chart lists each school with the limits at its cohort size.")

@@ -274,9 +274,11 @@ def _school_section(ctx: _Context) -> list[Bullet]:
         interval_words = school_views.significance_clause(
             counts, " (on DfE's progress band where published, else each school's 95% interval)")
         below = (f"{counts['below']} of {counts['with_value']} state-funded mainstream {noun} with a figure were "
-                 "below national")
+                 + school_views.below_words(measure))
+        # England's figure here is the school files' own (state-funded schools), which can differ in the last
+        # digit from the LA-level tables' figure another bullet quotes
         opening = (f"{measure.name}: {ctx.la_name} {measure.format(float(la_value))} against England "
-                   f"{measure.format(float(national))} ({phrase})")
+                   f"{measure.format(float(national))} in the school performance files ({phrase})")
         if not counts["below"]:
             message = f"{opening}; {below}."
         elif phrase.endswith("better"):

@@ -215,8 +215,8 @@ def masking(con: duckdb.DuckDBPyConnection, la_code: str, measure_id: str, end_y
     """Every school of the LA with the measure in the year: value or code, cohort, 95% interval and how it
     was obtained, its comparison group, the national and LA values, and a significance label in words.
 
-    Only state-funded mainstream schools (`compared`) are judged against the state-funded national figure;
-    the others keep their figures but read NOT_COMPARED. `urn` is the school today (a predecessor's
+    Only state-funded mainstream schools (`compared`) are judged against the state-funded national figure
+    (`reference`: 0 for a progress score); the others keep their figures but read NOT_COMPARED. `urn` is the school today (a predecessor's
     figure is listed under its successor), `published_urn` the URN the figure was published under."""
     frame = shown_results(con, "p.la_code = $la AND r.measure_id = $measure AND r.end_year = $year "
                                "AND r.pupil_group = $group",
@@ -238,8 +238,11 @@ def masking(con: duckdb.DuckDBPyConnection, la_code: str, measure_id: str, end_y
         intervals.significance_labels(_numbers(frame["value"]), _numbers(frame["ci_low"]), _numbers(frame["ci_high"]),
                                       _numbers(frame["published_band"]), np.nan if reference is None else reference),
         NOT_COMPARED).tolist()
-    frame["below_national"] = frame["compared"] & frame["value"].notna() & (national is not None) \
-        & (frame["value"] < (national or 0))
+    # 'below national' is below what significance is judged against: 0 for a progress score, DfE's national
+    # average by construction (a school at 0 is not below a state-funded figure of 0.03), else the national value
+    frame["reference"] = np.nan if reference is None else float(reference)
+    frame["below_national"] = frame["compared"] & frame["value"].notna() & (reference is not None) \
+        & (frame["value"] < (reference or 0))
     frame["interval_from"] = [interval_words(r, measure_id, measure.unit)
                               for r in _records(frame, _INTERVAL_WORDS_COLUMNS)]
     frame["published_as"] = published_as_column(frame)

@@ -137,6 +137,7 @@ def schools_view(con: duckdb.DuckDBPyConnection, local_path: str, local_identity
         la_note = "the LA figure is computed from these returns (state-funded mainstream schools)"
     frame["compared"] = frame["comparison_group"] == school_types.COMPARED
     frame["national"], frame["la_value"] = national, la_value
+    frame["reference"], frame["pupil_group"] = float("nan") if national is None else national, "all"
     bounds = [None if measure.unit != "%" or pd.isna(n) else intervals.wilson_interval(met, int(n), is_count=True)
               if pd.notna(met) else None if pd.isna(value) else intervals.wilson_interval(float(value), int(n))
               for met, n, value in zip(frame["met_n"], frame["cohort_n"], frame["value"])]

@@ -32,8 +32,8 @@ def masking_summary(frame: pd.DataFrame) -> dict[str, int]:
         "schools": len(compared),
         "with_value": len(shown),
         "below": int(shown["below_national"].sum()),
-        # below national and significantly so (a progress score's test is against 0: rarely, one just above a
-        # state-funded national figure of -0.03 can be wholly below 0, and is not 'one of them')
+        # below national and significantly so ('below' is against the same reference as the test: 0 for a
+        # progress score)
         "significantly_below": int((shown["below_national"] & (shown["significance"] == intervals.BELOW)).sum()),
         "significantly_above": int((shown["significance"] == intervals.ABOVE).sum()),
         "below_not_tested": int((shown["below_national"] & (shown["significance"] == NOT_TESTED)).sum()),
@@ -47,15 +47,27 @@ def headline_sentence(frame: pd.DataFrame, measure: measure_dictionary.Measure, 
     counts = masking_summary(frame)
     la_value = frame["la_value"].iloc[0] if len(frame) else None
     national = frame["national"].iloc[0] if len(frame) else None
+    reference = frame["reference"].iloc[0] if len(frame) else None
     noun = "state-funded mainstream " + KEY_STAGE_NOUN.get(key_stage, "schools")
-    if la_value is None or pd.isna(la_value) or national is None or pd.isna(national):
+    if la_value is None or pd.isna(la_value) or reference is None or pd.isna(reference):
         return f"{counts['with_value']} of {counts['schools']} {noun} have a published figure for {year_label}."
-    opening = f"{la_name} {measure.format(la_value)} vs England {measure.format(national)} in {year_label}"
+    has_national = national is not None and not pd.isna(national)
+    opening = (f"{la_name} {measure.format(la_value)} vs England {measure.format(national)} in {year_label}"
+               if has_national else f"{la_name} {measure.format(la_value)} in {year_label} (no England figure "
+                                    "is published for it)")
+    below = below_words(measure, frame["pupil_group"].iloc[0])
     if not counts["below"]:
-        return f"{opening} - none of the {counts['with_value']} {noun} with a figure was below national."
-    la_better = (la_value >= national) if measure.polarity != "lower" else (la_value <= national)
+        return f"{opening} - none of the {counts['with_value']} {noun} with a figure was {below}."
+    against = national if has_national else reference
+    la_better = (la_value >= against) if measure.polarity != "lower" else (la_value <= against)
     return (f"{opening}{' - but ' if la_better else ' - '}{counts['below']} of {counts['with_value']} {noun} "
-            f"with a figure were below national, {significance_clause(counts)}.")
+            f"with a figure were {below}, {significance_clause(counts)}.")
+
+
+def below_words(measure: measure_dictionary.Measure, pupil_group: str = "all") -> str:
+    """'below national', or for a progress score 'below 0, the national average': what the schools were below."""
+    fixed = measure.judged_against(None, pupil_group)
+    return "below national" if fixed is None else f"below {fixed:g}, the national average"
 
 
 def significance_clause(counts: dict[str, int], basis: str = "") -> str:
@@ -105,25 +117,30 @@ def ks2_subject_sentence(con: duckdb.DuckDBPyConnection, la_code: str, end_year:
 
 
 def funnel_limits(frame: pd.DataFrame, measure_id: str, unit: str, end_year: int) -> tuple[pd.DataFrame, str]:
-    """95% and 99.8% limits around national over the cohort sizes shown, and how they were made."""
-    national = frame["national"].iloc[0] if len(frame) else None
+    """95% and 99.8% limits over the cohort sizes shown, and how they were made: around what the schools'
+    significance is judged against (`reference`: national, or 0 for a progress score), so a school outside the
+    95% limits is one whose interval excludes it."""
+    centre = frame["reference"].iloc[0] if len(frame) else None
     cohorts = frame.loc[frame["compared"] & frame["value"].notna(), "cohort_n"].dropna().astype(int)
-    if national is None or pd.isna(national):
+    if centre is None or pd.isna(centre):
         return pd.DataFrame(), "No funnel: no national figure is loaded for this measure and year."
     if cohorts.empty:
         return pd.DataFrame(), ("No funnel: the file gives no cohort sizes for these schools' figures (and no "
                                 "other release of the same figures does).")
     sizes = range(max(1, int(cohorts.min()) - 2), int(cohorts.max()) + 3)
     if unit == "%":
-        return (funnels.proportion_funnel_limits(float(national), sizes),
+        return (funnels.proportion_funnel_limits(float(centre), sizes),
                 "State-funded mainstream schools. Exact binomial limits around the national percentage "
                 "(Spiegelhalter 2005).")
     sd = pupil_sds.national_pupil_sd(measure_id, end_year)
     if sd is None:
         return pd.DataFrame(), (f"No funnel: no national pupil standard deviation for this measure in "
                                 f"{academic_year(end_year)}, so no limits can be drawn.")
-    return (funnels.score_funnel_limits(float(national), sizes, sd),
-            f"State-funded mainstream schools. National ± 1.96 and 3.09 × national pupil SD ({sd:g} for "
+    measure = measure_dictionary.by_id()[measure_id]
+    around = "National" if measure.judged_against(None, frame["pupil_group"].iloc[0]) is None else \
+        f"{float(centre):g} (the national average of a progress score, as DfE tests it)"
+    return (funnels.score_funnel_limits(float(centre), sizes, sd),
+            f"State-funded mainstream schools. {around} ± 1.96 and 3.09 × national pupil SD ({sd:g} for "
             f"{academic_year(end_year)}) / √n, n = pupils in the measure.")
 
 
