@@ -130,6 +130,7 @@ st.markdown("A starting point for the SQA meeting: each open state-funded school
             "reason - the figure, year and file it rests on - from the rules below. A school whose results cannot "
             "be judged against national reads 'Insufficient data' with why, never 'No concerns'. The rules "
             "never call a school 'below floor' or 'coasting' - those definitions ended in 2019.")
+st.markdown(view.sqa_note)
 priorities = view.priorities
 common.table_block(priorities, columns=["priority", "profile", "school_name", "reasons", "caution", "rule_ids"],
                    csv=priorities, csv_columns=common.without(priorities, "profile"),

@@ -15,7 +15,7 @@ MEASURE_ID = re.compile(r"^(eyfs|phonics|ks[1245]|level[23]|abs|excl|pupils|admi
                         r"participation|sept|cohort|mtc)_[a-z0-9_]+$")
 # Column names, widget keys and dictionary places that share those prefixes.
 NOT_MEASURES = {"cohort_n", "cohort_label", "cohort_end_year", "cohort_from", "cohort_text", "neet_measure",
-                "admissions_phase", "admissions_outcome", "admissions_average"}
+                "admissions_phase", "admissions_outcome", "admissions_average", "cohort_version"}
 
 
 def _literals_like_measure_ids() -> list[tuple[str, int, str]]:

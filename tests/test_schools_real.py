@@ -240,6 +240,26 @@ def test_sqa_uses_dfes_published_band_and_names_figure_year_and_file(rutland):
         "Exton and Greetham CofE Primary School", "Great Casterton Church of England Primary School"], "reasons"])
 
 
+def test_sqa_reads_the_2023_24_progress_8_band_and_says_how_recent_its_evidence_is(rutland):
+    """EES KS4 'information about schools' 2023/24 (Rutland extract): school_urn 136629 Uppingham Community
+    College p8_banding 'Below average' (band 4); 137340 Casterton College Rutland 'Average'. The cut-down KS2
+    file (2018/19) is the newest KS2; no Ofsted file is in ../shared/data."""
+    listing, note = school_views.sqa_listing(rutland, "857")
+    by_name = listing.set_index("school_name")
+    uppingham = by_name.loc["Uppingham Community College"]
+    assert uppingham.priority == "Medium"
+    assert uppingham.reasons.startswith("[Medium] Progress 8 band: significantly below national in 2023/24 (4, DfE "
+                                        "progress band 4: below average; no interval published; ")
+    assert by_name.loc["Casterton College Rutland"].reasons == (
+        "no rule fired on Progress 8 band 2023/24 (not significantly different from national)")
+    # the primaries keep their own newest year: Exton and Greetham's 2018/19 band 5 (K2 row 288)
+    assert "in 2018/19 (-3.60, DfE progress band 5" in by_name.loc["Exton and Greetham CofE Primary School"].reasons
+    assert note == ("Each school is judged on its own latest 3 years of headline results. Newest headline results "
+                    "loaded: KS2 2018/19 (KS2 maths progress, KS2 reading progress, KS2 writing progress); KS4 "
+                    "2023/24 (Progress 8 band); KS5 2018/19 (A level APS, A level progress). No graded Ofsted "
+                    "inspections are loaded for these schools, so the Ofsted rules cannot fire.")
+
+
 def test_sqa_lists_only_open_state_funded_schools_and_never_no_concerns_without_evidence(rutland):
     listing = school_views.sqa_priorities(rutland, "857")
     names = set(listing["school_name"])

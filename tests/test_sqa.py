@@ -218,3 +218,27 @@ def test_special_schools_are_not_judged_against_national_and_every_listed_school
     assert row_for(out, 34).priority == "Insufficient data"
     assert "a state-funded special school - DfE compares these schools apart" in row_for(out, 34).reasons
     assert row_for(out, 35).reasons == "insufficient data: no headline results for 2016/17 to 2018/19"
+
+
+def test_a_band_measure_below_average_is_worse_whatever_the_band_number_s_polarity():
+    # ks4_p8_band is DfE's band as a number, lower better: band 4 'below average' is a concern, band 2 is not
+    rows = [{**result(32, 2024, 4.0, measure="ks4_p8_band", n=None, national=None, polarity="lower"),
+             "published_band": 4},
+            {**result(33, 2024, 2.0, measure="ks4_p8_band", n=None, national=None, polarity="lower"),
+             "published_band": 2}]
+    out = sqa.prioritise(pd.DataFrame(rows))
+    assert (row_for(out, 32).priority, row_for(out, 32).rule_ids) == ("Medium", "below_national_latest_year")
+    assert row_for(out, 33).priority == "No concerns"
+
+
+def test_each_school_is_judged_on_its_own_latest_years():
+    # a primary whose newest results are 2018/19 beside a secondary's 2023/24: each on its own three years
+    rows = [result(34, 2019, 50, low=BELOW[0], high=BELOW[1]),
+            {**result(35, 2024, 4.0, measure="ks4_p8_band", n=None, national=None, polarity="lower"),
+             "published_band": 4}]
+    out = sqa.prioritise(pd.DataFrame(rows))
+    assert "significantly below national in 2018/19" in row_for(out, 34).reasons
+    assert "significantly below national in 2023/24" in row_for(out, 35).reasons
+    # a chosen year is every school's: the primary's 2018/19 is then outside 2021/22 to 2023/24
+    chosen = sqa.prioritise(pd.DataFrame(rows), latest_year=2024)
+    assert row_for(chosen, 34).reasons == "insufficient data: no headline results for 2021/22 to 2023/24"

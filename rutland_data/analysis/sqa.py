@@ -142,8 +142,11 @@ class Rule:
 # --- rule checks: each returns the reasons it fires for (empty list: the rule does not apply) --
 def _worse_than_national(row: ResultRow) -> bool:
     """Significantly worse than national, respecting polarity (for absence, higher is worse): from
-    DfE's published progress band, or else the 95% interval (`intervals.significance`)."""
+    DfE's published progress band, or else the 95% interval (`intervals.significance`). A band says
+    'below average' of the progress itself, whatever the polarity of the band's number (ks4_p8_band)."""
     label = row.significance()
+    if row.band in intervals.PROGRESS_BANDS:
+        return label == intervals.BELOW
     if row.polarity == "higher":
         return label == intervals.BELOW
     if row.polarity == "lower":
@@ -281,7 +284,8 @@ def prioritise(results: pd.DataFrame, *, schools: pd.DataFrame | None = None,
                config: SqaConfig = SqaConfig(), latest_year: int | None = None) -> pd.DataFrame:
     """Apply the rules and return one row per school with its priority and reasons.
 
-    latest_year defaults to the latest end_year in `results`. Priority = the highest level
+    latest_year: the year the years considered end in; by default each school's own latest year with a
+    headline figure (else the latest end_year in `results`). Priority = the highest level
     among the rules that fire; SqaConfig.escalate_medium_count separate Medium rules make it
     High. A school with no rule firing is 'No concerns' only when at least one of its headline
     figures in the years considered can be judged against national (see the module docstring);
@@ -295,10 +299,16 @@ def prioritise(results: pd.DataFrame, *, schools: pd.DataFrame | None = None,
         raise ValueError(f"results is missing column(s): {', '.join(missing)}")
     data = results.copy()
     data["urn"] = data["urn"].astype(str)
-    if latest_year is None:
-        latest_year = int(data.end_year.max()) if len(data) else 0
-    first_year = latest_year - config.years_considered + 1
-    in_window = data[(data.end_year >= first_year) & (data.end_year <= latest_year)]
+    newest = int(data.end_year.max()) if len(data) else 0
+    # Each school's years end at its own latest headline figure unless a year is chosen: a primary whose
+    # newest loaded results are 2018/19 is judged on those (the reasons give the year), not left out because
+    # a secondary's are from 2023/24.
+    headline = data[data.measure_id.isin(config.headline_measures)]
+    own_latest = {} if latest_year is not None else headline.groupby("urn").end_year.max().astype(int).to_dict()
+    latest_for = {urn: own_latest.get(urn, latest_year if latest_year is not None else newest)
+                  for urn in data.urn.unique()}
+    data["_latest"] = data.urn.map(latest_for).astype("int64")
+    in_window = data[(data.end_year > data["_latest"] - config.years_considered) & (data.end_year <= data["_latest"])]
     latest_inspection = _latest_inspections(inspections)
 
     names = dict(zip(data.urn, data.school_name))
@@ -308,13 +318,15 @@ def prioritise(results: pd.DataFrame, *, schools: pd.DataFrame | None = None,
         names.update({u: n for u, n in zip(listed.urn, listed.school_name) if u not in names})
         groups.update({u: g for u, g in zip(listed.urn, listed["comparison_group"]) if u not in groups})
     urns = sorted(set(names) | set(latest_inspection))
-    by_school = _rows_by_school(in_window)
-    window = f"{academic_year(first_year)} to {academic_year(latest_year)}"
+    by_school = _rows_by_school(in_window.drop(columns="_latest"))
     rows = []
     for urn in urns:
         school_rows = by_school.get(urn, ())
+        school_latest = latest_for.get(urn, latest_year if latest_year is not None else newest)
+        first_year = school_latest - config.years_considered + 1
+        window = f"{academic_year(first_year)} to {academic_year(school_latest)}"
         evidence = SchoolEvidence(urn, names.get(urn, latest_inspection.get(urn, {}).get("name", "")),
-                                  school_rows, latest_year, latest_inspection.get(urn))
+                                  school_rows, school_latest, latest_inspection.get(urn))
         fired = [(rule, reason) for rule in rules for reason in rule.evaluate(evidence, config)]
         concerns = [(rule, reason) for rule, reason in fired if rule.level != CAUTION]
         judged = [r for r in school_rows if r.measure_id in config.headline_measures and r.significance()]

@@ -480,6 +480,11 @@ def sqa_results(con: duckdb.DuckDBPyConnection, la_code: str) -> pd.DataFrame:
                           {"la": la_code, "measures": [*measure_dictionary.ids("sqa"), *measure_dictionary.ids("sqa_absence")]})
     frame = frame[frame["school_is_open"].astype(bool) & frame["comparison_group"].isin(school_types.STATE_FUNDED)]
     frame = _one_per_school_year(frame, [])
+    # DfE's band as a measure (ks4_p8_band: a file that gives only the band) stands in for the score only where
+    # the score is not loaded for that school and year; beside the score's own band it would count twice
+    scored = set(zip(frame["measure_id"] + "_band", frame["school_urn"], frame["end_year"]))
+    frame = frame[np.array([key not in scored for key in zip(frame["measure_id"], frame["school_urn"],
+                                                             frame["end_year"])], dtype=bool)]
     national = con.execute(
         f"""
         SELECT measure_id, end_year, school_phase, value AS national_value FROM school_benchmarks

@@ -146,14 +146,40 @@ def funnel_limits(frame: pd.DataFrame, measure_id: str, unit: str, end_year: int
 
 def sqa_priorities(con: duckdb.DuckDBPyConnection, la_code: str, latest_year: int | None = None) -> pd.DataFrame:
     """The SQA list: one row per open state-funded school of the LA with its proposed priority and every reason."""
+    return sqa_listing(con, la_code, latest_year)[0]
+
+
+def sqa_listing(con: duckdb.DuckDBPyConnection, la_code: str,
+                latest_year: int | None = None) -> tuple[pd.DataFrame, str]:
+    """(the SQA list, what evidence it rests on in words: how recent each phase's results are, and whether any
+    inspections are loaded for the Ofsted rules)."""
     results = sqa_results(con, la_code)
     listed = responsible_schools(con, la_code)
+    inspections = overall_effectiveness(con, la_code)
+    note = sqa_evidence_note(results, inspections)
     if results.empty and listed.empty:
-        return pd.DataFrame(columns=[*sqa.OUTPUT_COLUMNS, "profile"])
-    listing = sqa.prioritise(results, schools=listed, inspections=overall_effectiveness(con, la_code),
-                             latest_year=latest_year)
+        return pd.DataFrame(columns=[*sqa.OUTPUT_COLUMNS, "profile"]), note
+    listing = sqa.prioritise(results, schools=listed, inspections=inspections, latest_year=latest_year)
     listing["profile"] = "school?urn=" + listing["urn"].astype(str)
-    return listing
+    return listing, note
+
+
+def sqa_evidence_note(results: pd.DataFrame, inspections: pd.DataFrame) -> str:
+    """'Newest headline results loaded: KS2 2018/19 (...); KS4 2023/24 (Progress 8 band). No Ofsted ...': so
+    'No concerns' is read with the age of what it rests on."""
+    dictionary = measure_dictionary.by_id()
+    headline = results[results["measure_id"].isin(measure_dictionary.ids("sqa")) & results["value"].notna()]
+    phases = []
+    for phase, rows in headline.groupby(headline["measure_id"].map(lambda m: dictionary[m].phase), sort=True):
+        newest = int(rows["end_year"].max())
+        labels = sorted({dictionary[m].short_label for m in rows.loc[rows["end_year"] == newest, "measure_id"]})
+        phases.append(f"{phase} {academic_year(newest)} ({', '.join(labels)})")
+    loaded = ("Newest headline results loaded: " + "; ".join(phases) + "." if phases
+              else "No headline results are loaded.")
+    ofsted = ("" if len(inspections) else " No graded Ofsted inspections are loaded for these schools, so the "
+              "Ofsted rules cannot fire.")
+    return (f"Each school is judged on its own latest {sqa.SqaConfig().years_considered} years of headline "
+            f"results. {loaded}{ofsted}")
 
 
 @dataclass(frozen=True)
@@ -372,6 +398,7 @@ class SchoolsView:
     pooled: pd.DataFrame
     pooled_text: str
     priorities: pd.DataFrame
+    sqa_note: str                # how recent the SQA list's evidence is, and whether inspections are loaded
     reasons_in_full: str         # Markdown: every school's priority and reasons but those with no concerns
     rules: pd.DataFrame
     source_ids: list
@@ -412,7 +439,7 @@ def schools_view(con: duckdb.DuckDBPyConnection, la_code: str, la_name: str, key
     others = frame[~frame["compared"]].sort_values(["group", "school"])
     limits, limits_note = funnel_limits(frame, measure_id, measure.unit, end_year)
     pooled = pooled_groups(con, la_code, measure_id, end_year, measure.unit)
-    priorities = sqa_priorities(con, la_code)
+    priorities, sqa_note = sqa_listing(con, la_code)
     pooled_text = "" if pooled.empty else (
         f"**Three years pooled ({pooled['years'].iloc[0]})**: summed pupils reaching the measure over "
         "summed cohorts, never an average of percentages. Withheld where any year is unknown (x) or "
@@ -431,7 +458,7 @@ def schools_view(con: duckdb.DuckDBPyConnection, la_code: str, la_name: str, key
         limits=limits, limits_note=limits_note,
         has_groups=bool(pupil_groups(con, la_code, measure_id)),
         pooled=pooled, pooled_text=pooled_text,
-        priorities=priorities, reasons_in_full=reasons_in_full(priorities),
+        priorities=priorities, sqa_note=sqa_note, reasons_in_full=reasons_in_full(priorities),
         rules=sqa.rules_table(),
         source_ids=sorted({*frame["source_id"].dropna(), *frame["national_source_id"].dropna(),
                            *frame["la_source_id"].dropna()}),
