@@ -24,8 +24,7 @@ common.page_header(
 )
 
 if not choices.editions:
-    st.error("No Indices of Deprivation figures are loaded for this local authority's LSOAs. Load the IoD files "
-             "and ONS LSOA boundaries (see *About the data*).")
+    st.error(choices.missing)
     st.stop()
 
 # Options are the words shown, so a link carries ?iod_edition=IoD2019&iod_indicator=Income in plain words.

@@ -405,3 +405,15 @@ def test_a_new_academy_s_register_open_date_is_its_start(real_db_hampshire):
         hampshire.close()
     dated = dict(zip(conversions["school"], conversions["date"]))
     assert dated["Boorley Park"] == date(2019, 9, 2) and dated["Berewood Primary School"] == date(2014, 9, 1)
+
+
+def test_hampshire_s_map_page_says_its_boundaries_are_missing_not_its_deprivation_figures(real_db_hampshire,
+                                                                                            monkeypatch):
+    """data/geo holds LSOA and ward boundaries for Rutland only (its README), while the England-wide IoD files
+    (data/geo/england/) give every LSOA's figures: Hampshire's areas cannot be mapped for want of boundaries."""
+    at = page(real_db_hampshire, monkeypatch, "850", "deprivation-map")
+    message = " ".join(e.value for e in at.error)
+    assert message.startswith("No LSOA or ward boundaries are loaded for Hampshire: the geography files cover "
+                              "Rutland only, so its small areas cannot be mapped. England-wide Indices of "
+                              "Deprivation figures are loaded (")
+    assert "No Indices of Deprivation figures are loaded" not in message

@@ -69,6 +69,17 @@ _LA_LSOAS = """
     )"""
 
 
+def geography_coverage(con: duckdb.DuckDBPyConnection, la_ons: str | None) -> tuple[int, list[str], int]:
+    """(the LA's LSOAs and wards loaded, the names of the LAs that have any, deprivation rows loaded for any
+    area): why an LA may have no map - no boundaries for it, or no deprivation figures at all."""
+    own = con.execute("SELECT count(*) FROM geographies WHERE la_code = ?", [la_ons]).fetchone()[0] if la_ons else 0
+    covered = [r[0] for r in con.execute(
+        "SELECT DISTINCT COALESCE(a.name, g.la_code) FROM geographies g LEFT JOIN areas a ON a.new_la_code = g.la_code "
+        "WHERE g.la_code IS NOT NULL ORDER BY 1").fetchall()]
+    figures = con.execute("SELECT count(*) FROM deprivation").fetchone()[0]
+    return own, covered, figures
+
+
 def editions(con: duckdb.DuckDBPyConnection, la_ons: str) -> pd.DataFrame:
     """Editions with figures for the LA's LSOAs: edition, lsoa_vintage, lsoas, is_simulated."""
     frames = []

@@ -14,7 +14,8 @@ import duckdb
 import pandas as pd
 from shapely.geometry import Point, shape
 
-from rutland_data.queries.deprivation import (county_outline, edition_vintage, editions, indicators, la_ons_code,
+from rutland_data.queries.deprivation import (county_outline, edition_vintage, editions, geography_coverage,
+                                              indicators, la_ons_code,
                                               lsoa_deprivation, lsoas_in_england, population_note,
                                               scatter_measures, school_results_for_scatter, schools,
                                               ward_boundaries, ward_label_points, ward_vintages)
@@ -176,6 +177,7 @@ class MapChoices:
     vintages: dict[int, str]
     indicators: dict[int, dict[str, str]]
     ward_vintages: dict[str, list[str]]
+    missing: str = ""             # why there is no map, when no edition has figures for the LA's LSOAs
 
 
 def map_choices(con: duckdb.DuckDBPyConnection, la_code: str) -> MapChoices:
@@ -191,7 +193,22 @@ def map_choices(con: duckdb.DuckDBPyConnection, la_code: str) -> MapChoices:
         vintages=vintages,
         indicators={e: dict(zip(frame["label"], frame["indicator"])) for e, frame in listed.items()},
         ward_vintages={v: ward_vintages(con, la_ons, v) for v in set(vintages.values())},
+        missing="" if edition_list else no_map_reason(con, la_ons, area_name(con, la_code)),
     )
+
+
+def no_map_reason(con: duckdb.DuckDBPyConnection, la_ons: str | None, la_name: str) -> str:
+    """Why the LA has no map, in words: no boundaries for it (the geography files cover other LAs), or no
+    deprivation figures at all."""
+    own, covered, figures = geography_coverage(con, la_ons)
+    if not own and covered:
+        loaded = (f" England-wide Indices of Deprivation figures are loaded ({figures:,} rows), but without "
+                  f"{la_name}'s LSOAs they cannot be placed in it." if figures else "")
+        return (f"No LSOA or ward boundaries are loaded for {la_name}: the geography files cover "
+                f"{', '.join(covered)} only, so its small areas cannot be mapped.{loaded} Load ONS LSOA boundaries "
+                f"and lookups for {la_name} (see *About the data*).")
+    return ("No Indices of Deprivation figures are loaded for this local authority's LSOAs. Load the IoD files "
+            "and ONS LSOA boundaries (see *About the data*).")
 
 
 @dataclass(frozen=True)
