@@ -26,7 +26,8 @@ if not urns:
     st.stop()
 if st.session_state.get("urn") not in urns:
     st.session_state["urn"] = requested if requested in urns else urns[0]
-urn = st.selectbox("School", urns, key="urn", bind="query-params", format_func=lambda u: f"{names[u]} (URN {u})")
+labels = school_views.SchoolChoice(urns, names)
+urn = st.selectbox("School", urns, key="urn", bind="query-params", format_func=labels.label)
 
 profile = common.query(school_views.school_profile, urn)
 if profile.notice:

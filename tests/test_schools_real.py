@@ -456,3 +456,12 @@ def test_schools_page_on_the_real_hampshire_build_stays_usable(real_db_hampshire
     assert at.toggle(key="all_schools").value is False
     at.toggle(key="all_schools").set_value(True).run()
     assert not at.exception
+
+
+def test_a_school_only_the_census_names_is_offered_with_its_urn_once(rutland):
+    """URN 120340 has no name in any file loaded (the census row gives LA 857, ESTAB 6003): its register name is
+    the placeholder, which already carries the URN."""
+    choice = school_views.school_choice(rutland, "857")
+    assert choice.label("120340") == "School 857/6003 (URN 120340)"
+    named = next(u for u in choice.urns if not choice.names[u].startswith("School "))
+    assert choice.label(named) == f"{choice.names[named]} (URN {named})"

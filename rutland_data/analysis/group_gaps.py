@@ -141,7 +141,7 @@ def cohort_caveat(measure: Measure, cohort: int | None, value_code: str | None) 
     if value_code:
         return f"not published (marker '{value_code}'): a small or suppressed group"
     if cohort is None:
-        return "cohort not published with this figure: in a small LA a group can be a few pupils"
+        return "cohort not published with this figure, so how many pupils it covers is not known"
     if cohort < SMALL_COHORT:
         if measure.unit == "%" and cohort > 0:
             return f"small group: {cohort} pupils, so one pupil is {100 / cohort:.1f} percentage points"

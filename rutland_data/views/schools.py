@@ -189,6 +189,11 @@ class SchoolChoice:
     urns: list[str]
     names: dict[str, str]
 
+    def label(self, urn: str) -> str:
+        """'Name (URN n)'; a school the census alone names is already 'School 857/6003 (URN 120340)'."""
+        name = self.names[urn]
+        return name if name.endswith(f"(URN {urn})") else f"{name} (URN {urn})"
+
 
 def school_choice(con: duckdb.DuckDBPyConnection, la_code: str) -> SchoolChoice:
     options = school_options(con, la_code)
