@@ -465,3 +465,21 @@ def test_a_school_only_the_census_names_is_offered_with_its_urn_once(rutland):
     assert choice.label("120340") == "School 857/6003 (URN 120340)"
     named = next(u for u in choice.urns if not choice.names[u].startswith("School "))
     assert choice.label(named) == f"{choice.names[named]} (URN {named})"
+
+
+def test_pooled_progress_8_is_weighted_by_pupils_shown_to_its_own_decimals_and_says_what_is_missing(
+        real_db_hampshire, monkeypatch):
+    """Court Moor School (116412) P8: 0.30 on 212 pupils (2016/17 final), 0.14 on 217 (2017/18 final), 0.36 on
+    213 (2018/19 final value, P8PUP from the provisional file's same figure): (63.6 + 30.38 + 76.68) / 642 = 0.27.
+    Alderwood School's 2018/19 final -0.77 has no cohort in either release loaded: it cannot be weighted."""
+    at = _schools_page(real_db_hampshire, "850", monkeypatch, key_stage="Secondary (KS4)", measure="ks4_p8",
+                       school_year="2018/19")
+    pooled = next(d for d in at.dataframe if "pooled_value" in d.value.columns)
+    court_moor = pooled.value[(pooled.value["school"] == "Court Moor School")
+                              & (pooled.value["pupil_group"] == "All pupils")].iloc[0]
+    assert (str(court_moor["pupils"]), court_moor["pooled_value"]) == ("642", "0.27")   # P8's two decimals
+    alderwood = pooled.value[(pooled.value["school"] == "Alderwood School")
+                             & (pooled.value["pupil_group"] == "All pupils")].iloc[0]
+    assert alderwood["why_withheld"] == "a year cannot be pooled (2019: no cohort published to weight its figure by)"
+    text = "\n".join(m.value for m in at.markdown)
+    assert "each year's score weighted by its pupils (summed score points over summed pupils)" in text

@@ -57,8 +57,8 @@ def pool_years(components: Sequence[YearCount], *, scale: float = 100.0, expecte
     unknown = [c for c in components if c.code is not None or c.numerator is None or c.denominator is None
                or is_missing(c.numerator) or is_missing(c.denominator)]
     if unknown:
-        detail = ", ".join(f"{c.end_year}: {c.code or 'not known'}" for c in sorted(unknown, key=lambda c: c.end_year))
-        return Pooled(None, None, None, years, NOT_AVAILABLE, f"a year is not known ({detail})")
+        detail = ", ".join(f"{c.end_year}: {_unknown_part(c)}" for c in sorted(unknown, key=lambda c: c.end_year))
+        return Pooled(None, None, None, years, NOT_AVAILABLE, f"a year cannot be pooled ({detail})")
     numerator = float(sum(c.numerator for c in components))
     denominator = float(sum(c.denominator for c in components))
     if denominator <= 0:
@@ -70,6 +70,16 @@ def pool_years(components: Sequence[YearCount], *, scale: float = 100.0, expecte
         return Pooled(None, None, denominator, years, SUPPRESSED,
                       f"would reveal a group of {threshold} or fewer pupils")
     return Pooled(numerator / denominator * scale, numerator, denominator, years)
+
+
+def _unknown_part(component: YearCount) -> str:
+    """What a year lacks: its published code, its cohort (a published figure cannot be weighted without it),
+    or the figure itself."""
+    if component.code is not None:
+        return component.code
+    if component.denominator is None or is_missing(component.denominator):
+        return "no cohort published to weight its figure by"
+    return "figure not known"
 
 
 # Group ids used for pupil groups and, for each, the "other" group DfE's Analyse School

@@ -446,8 +446,11 @@ def schools_view(con: duckdb.DuckDBPyConnection, la_code: str, la_name: str, key
     pooled = pooled_groups(con, la_code, measure_id, end_year, measure.unit)
     priorities, sqa_note = sqa_listing(con, la_code)
     pooled_text = "" if pooled.empty else (
-        f"**Three years pooled ({pooled['years'].iloc[0]})**: summed pupils reaching the measure over "
-        "summed cohorts, never an average of percentages. Withheld where any year is unknown (x) or "
+        f"**Three years pooled ({pooled['years'].iloc[0]})**: "
+        + ("summed pupils reaching the measure over summed cohorts, never an average of percentages."
+           if measure.unit == "%" else "each year's score weighted by its pupils (summed score points over "
+           "summed pupils), never a plain average of the years.")
+        + " Withheld where any year's figure or cohort is unknown (x) or "
         f"where it would show a group of {settings.load().suppress_counts_up_to} or fewer "
         "pupils (DNS).")
     return SchoolsView(
