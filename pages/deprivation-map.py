@@ -153,5 +153,6 @@ else:
         common.figure_block(scatter, key=f"fsm-scatter-{measure_id}")
         st.caption("Open state-funded mainstream schools. Colour: the most deprived LSOA decile in the school's "
                    "ward (derived, as above; grey where the school has no location in the loaded files); shape: "
-                   "whether that is in England's most deprived 40%. Results are for all pupils, latest year; small "
-                   "schools' figures vary a lot from year to year.")
+                   "whether that is in England's most deprived 40%. "
+                   + deprivation_views.scatter_years_note(scatter.table)
+                   + " Small schools' figures vary a lot from year to year.")

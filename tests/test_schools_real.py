@@ -405,6 +405,15 @@ def test_map_says_why_no_school_is_placed_and_the_scatter_has_its_17_schools(rut
     # 2020-2021_england/extract_rutland_england_census.csv PNUMFSMEVER: row 17 (URN 139858) 4.6%, row 29 (URN 146428,
     # Uppingham CofE Primary) 22.5%: as the dictionary writes them, not '5%' and a half rounded to even '22%'
     assert "(from 4.6% to 22.5%) against KS2 reading progress (from -3.80 to 2.50)" in scatter.alt_text
+    # K2 row for URN 120181 (Oakham CofE Primary, READPROG 2.5) is the predecessor's: L, 120181 -> 148948 on
+    # 31-05-2023; the census FSM figures are 2020/21's, the results 2018/19's
+    oakham = scatter.table.set_index("urn").loc["148948"]
+    assert (oakham["result"], oakham["result_published_as"]) == (
+        2.5, "published under the predecessor school Oakham CofE Primary School (URN 120181)")
+    assert deprivation_views.scatter_years_note(scatter.table) == (
+        "Results are for all pupils, each school's latest (2018/19), against % FSM ever 6 from the census of "
+        "2020/21: not always the same year. 4 school(s) show the results of the school they replaced (the table "
+        "says whose).")
 
 
 # ---------------------------------------------------------------- the page, through app.py

@@ -258,10 +258,10 @@ def schools(con: duckdb.DuckDBPyConnection, la_code: str) -> pd.DataFrame:
 def school_results_for_scatter(con: duckdb.DuckDBPyConnection, la_code: str, measure_id: str) -> pd.DataFrame:
     """Each open state-funded mainstream school's latest % FSM ever 6 and latest result on `measure_id` (all
     pupils), a predecessor's figures counting as its successor's; location plays no part.
-    Columns: urn, name, phase, fsm6_pct, fsm6_year, result, result_code, result_year, cohort_n,
-    result_source_id, fsm_source_id."""
+    Columns: urn, name, phase, fsm6_pct, fsm6_year, result, result_code, result_year, result_published_as
+    ('' or whose figure it was), cohort_n, result_source_id, fsm_source_id."""
     columns = ["urn", "name", "phase", "fsm6_pct", "fsm6_year", "result", "result_code", "result_year",
-               "cohort_n", "result_source_id", "fsm_source_id"]
+               "result_published_as", "cohort_n", "result_source_id", "fsm_source_id"]
     if not db.has_tables(con, "school_results", "schools"):
         return pd.DataFrame(columns=columns)
     found = school_queries.shown_results(
@@ -278,7 +278,12 @@ def school_results_for_scatter(con: duckdb.DuckDBPyConnection, la_code: str, mea
         "urn": both, "name": result.loc[both, "school"].to_numpy(), "phase": result.loc[both, "phase"].to_numpy(),
         "fsm6_pct": fsm.loc[both, "value"].to_numpy(), "fsm6_year": fsm.loc[both, "end_year"].to_numpy(),
         "result": result.loc[both, "value"].to_numpy(), "result_code": result.loc[both, "value_code"].to_numpy(),
-        "result_year": result.loc[both, "end_year"].to_numpy(), "cohort_n": result.loc[both, "cohort_n"].to_numpy(),
+        "result_year": result.loc[both, "end_year"].to_numpy(),
+        "result_published_as": [f"published under the predecessor school {name} (URN {urn})" if earlier else ""
+                                for name, urn, earlier in zip(result.loc[both, "published_name"],
+                                                              result.loc[both, "urn"],
+                                                              result.loc[both, "from_predecessor"])],
+        "cohort_n": result.loc[both, "cohort_n"].to_numpy(),
         "result_source_id": result.loc[both, "source_id"].to_numpy(),
         "fsm_source_id": fsm.loc[both, "source_id"].to_numpy()})
     return frame[columns].sort_values("name").reset_index(drop=True)

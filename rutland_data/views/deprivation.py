@@ -20,6 +20,7 @@ from rutland_data.queries.deprivation import (county_outline, edition_vintage, e
                                               scatter_measures, school_results_for_scatter, schools,
                                               ward_boundaries, ward_label_points, ward_vintages)
 from rutland_data.queries.la import area_name
+from rutland_data.reference.codes import academic_year
 from rutland_data.store.geometry import bng_to_wgs84
 
 
@@ -290,7 +291,7 @@ def scatter_frame(con: duckdb.DuckDBPyConnection, la_code: str, la_ons: str, edi
     """Each school's FSM/result pair with its ward and its ward's most deprived LSOA decile where the school
     is located; a school with no location keeps its point, band 'ward not known'."""
     columns = ["urn", "name", "phase", "ward_name", "ward_decile", "ward_band", "fsm6_pct", "fsm6_year", "result",
-               "result_code", "result_year", "cohort_n", "result_source_id", "fsm_source_id"]
+               "result_code", "result_year", "result_published_as", "cohort_n", "result_source_id", "fsm_source_id"]
     results = school_results_for_scatter(con, la_code, measure_id)
     if results.empty:
         return pd.DataFrame(columns=columns)
@@ -304,6 +305,17 @@ def scatter_frame(con: duckdb.DuckDBPyConnection, la_code: str, la_ons: str, edi
     merged["ward_band"] = merged["ward_decile"].map(
         lambda d: WARD_BANDS[2] if pd.isna(d) else (WARD_BANDS[0] if d <= POCKET_MAX_DECILE else WARD_BANDS[1]))
     return merged[columns].sort_values("name").reset_index(drop=True)
+
+
+def scatter_years_note(frame: pd.DataFrame) -> str:
+    """The years the scatter sets side by side, and how many points are a predecessor's results, in words."""
+    def years(column: str) -> str:
+        return ", ".join(academic_year(int(y)) for y in sorted(frame[column].dropna().unique()))
+    predecessors = int((frame["result_published_as"] != "").sum())
+    carried = (f" {predecessors} school(s) show the results of the school they replaced (the table says whose)."
+               if predecessors else "")
+    return (f"Results are for all pupils, each school's latest ({years('result_year')}), against % FSM ever 6 from "
+            f"the census of {years('fsm6_year')}: not always the same year.{carried}")
 
 
 @dataclass(frozen=True)
