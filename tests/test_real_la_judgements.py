@@ -417,3 +417,14 @@ def test_hampshire_s_map_page_says_its_boundaries_are_missing_not_its_deprivatio
                               "Rutland only, so its small areas cannot be mapped. England-wide Indices of "
                               "Deprivation figures are loaded (")
     assert "No Indices of Deprivation figures are loaded" not in message
+
+
+def test_a_measure_not_published_this_year_reports_every_version_its_chart_plots(real_db):
+    """KS1 is not assessed in 2024/25; the chart beside its bullet plots LAIT's KS1 years, the newest (2022/23)
+    without a version label in the file: 'unstated' beside the older years' 'final', not 'final' alone."""
+    con = duckdb.connect(str(real_db), read_only=True)
+    built = summary.build_once(con, "857", 2025, None)
+    ks1 = [b for b in built.sections["KS1"] if "not published for 2024/25" in b.text]
+    assert ks1 and all(b.versions == ("final", "unstated") for b in ks1)
+    assert "KS1: versions shown - final, unstated." in built.status
+    con.close()

@@ -154,11 +154,14 @@ def measure_bullet(ctx: _Context, section: str, measure: measures.Measure, chart
         gap = measure.gap_covering(end_year)
         if gap is None or not frame["value"].notna().any():
             return None
-        # No figure this year, but the chart beside the bullet plots the earlier years: their files and versions.
+        # No figure this year, but the chart beside the bullet plots the earlier years: their files and versions
+        # (an unlabelled one as 'unstated', as the chart's tooltip says).
         plotted = frame[frame["value"].notna()]
+        plotted_versions = dict.fromkeys(versions.label(None if pd.isna(v) else v)
+                                         for v in plotted.loc[plotted["role"] == "la", "version"])
         return ctx.bullet(section, measure.name, [f"{measure.name}: not published for {measure.period(end_year)}: "
                                                   f"{gap.reason}."], chart_link, ("trend", measure.measure_id),
-                          plotted["source_id"], plotted.loc[plotted["role"] == "la", "version"].dropna())
+                          plotted["source_id"], list(plotted_versions))
     card = headlines.card(ctx.con, measure.measure_id, ctx.la_code, end_year, "England")
     shown_here = card.end_year == end_year
     version = f" ({versions.phrase(card.version)})"
