@@ -97,9 +97,7 @@ st.header("Special, independent and other schools", divider="gray")
 if view.others.empty:
     st.caption("No special, independent or alternative-provision school has this measure for the year.")
 else:
-    st.markdown("Shown apart and not counted above: DfE compares only state-funded mainstream schools with the "
-                "state-funded national figure. Their group comes from the files (performance-table RECTYPE and "
-                "NFTYPE, GIAS establishment type, census school type).")
+    st.markdown(view.others_note)
     common.table(view.others, table_decimals, key="others_table", column_config=table_columns)
 
 officer_sections.local_schools_section(la, la_name, table_columns)

@@ -492,3 +492,15 @@ def test_pooled_progress_8_is_weighted_by_pupils_shown_to_its_own_decimals_and_s
     assert alderwood["why_withheld"] == "a year cannot be pooled (2019: no cohort published to weight its figure by)"
     text = "\n".join(m.value for m in at.markdown)
     assert "each year's score weighted by its pupils (summed score points over summed pupils)" in text
+
+
+def test_an_independent_school_s_zero_at_ks4_is_explained_beside_it(rutland):
+    """2018/19 KS4 cut-down final (waiky8 england_ks4final.csv.gz): Oakham School (URN 120322) PTL2BASICS_95 '0%'
+    (NFTYPE IND in the provisional file, where it is 'NA'): its pupils' IGCSEs do not count in the performance
+    tables. The note says so for KS4 only."""
+    ks4 = school_views.schools_view(rutland, "857", "Rutland", "Secondary (KS4)", "ks4_em95", 2019, "2018/19")
+    oakham = ks4.others[ks4.others["school"] == "Oakham School"].iloc[0]
+    assert oakham["value"] == 0.0
+    assert "where its pupils take IGCSEs, which do not count, it can show 0%" in ks4.others_note
+    ks2 = school_views.schools_view(rutland, "857", "Rutland", "Primary (KS2)", "ks2_read_prog", 2019, "2018/19")
+    assert "IGCSE" not in ks2.others_note

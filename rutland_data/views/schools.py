@@ -397,6 +397,7 @@ class SchoolsView:
     frame: pd.DataFrame          # state-funded mainstream schools, for the table section
     table: pd.DataFrame          # the chart's data table and CSV (every school, with its group)
     others: pd.DataFrame         # special, independent and other schools, shown apart
+    others_note: str             # why they are apart, and what an independent school's KS4 figure does not say
     limits: pd.DataFrame
     limits_note: str
     has_groups: bool
@@ -412,6 +413,21 @@ class SchoolsView:
 
 _TABLE_COLUMNS = ["profile", "school", "value", "value_code", "significance", "interval_from", "cohort_n", "ci_low",
                   "ci_high", "published_as", "version"]
+
+
+def others_note(others: pd.DataFrame, measure: measure_dictionary.Measure) -> str:
+    """Why the special, independent and other schools are shown apart; for an independent school's KS4
+    figure, that it counts only the qualifications the performance tables recognise."""
+    note = ("Shown apart and not counted above: DfE compares only state-funded mainstream schools with the "
+            "state-funded national figure. Their group comes from the files (performance-table RECTYPE and "
+            "NFTYPE, GIAS establishment type, census school type).")
+    independent = others["comparison_group"].isin([school_types.INDEPENDENT,
+                                                   school_types.INDEPENDENT_SPECIAL]).any()
+    if independent and measure.phase == "KS4":
+        note += (" An independent school's KS4 figures count only the qualifications the performance tables "
+                 "recognise: where its pupils take IGCSEs, which do not count, it can show 0% or a very low "
+                 "Attainment 8 that says nothing about their results.")
+    return note
 
 
 def reasons_in_full(priorities: pd.DataFrame) -> str:
@@ -462,7 +478,7 @@ def schools_view(con: duckdb.DuckDBPyConnection, la_code: str, la_name: str, key
         table=frame[["school", "urn", "published_urn", "group", "cohort_n", "value", "value_code", "ci_low", "ci_high",
                      "interval_from", "significance", "national", "la_value", "version", "year_label",
                      "published_as", "source_id", "source_row"]],
-        others=others[["group", *_TABLE_COLUMNS]],
+        others=others[["group", *_TABLE_COLUMNS]], others_note=others_note(others, measure),
         limits=limits, limits_note=limits_note,
         has_groups=bool(pupil_groups(con, la_code, measure_id)),
         pooled=pooled, pooled_text=pooled_text,
