@@ -504,3 +504,11 @@ def test_an_independent_school_s_zero_at_ks4_is_explained_beside_it(rutland):
     assert "where its pupils take IGCSEs, which do not count, it can show 0%" in ks4.others_note
     ks2 = school_views.schools_view(rutland, "857", "Rutland", "Primary (KS2)", "ks2_read_prog", 2019, "2018/19")
     assert "IGCSE" not in ks2.others_note
+
+
+def test_a_converter_academy_without_a_conversion_date_is_not_called_not_an_academy(hampshire):
+    """Crofton School (URN 149621): its register row gives type 'Converter academies' and no open or conversion
+    date, and no phase (the KS4 files give ages 11-16)."""
+    details = school_views.school_profile(hampshire, "149621").details
+    assert "**Academy since:** the date is not in the loaded files (its type: Converter academies)" in details
+    assert "**Phase:** not stated in the loaded files" in details

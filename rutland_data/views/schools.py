@@ -182,6 +182,16 @@ def sqa_evidence_note(results: pd.DataFrame, inspections: pd.DataFrame) -> str:
             f"results. {loaded}{ofsted}")
 
 
+def academy_since(info: dict) -> str:
+    """When the school became an academy; where no file loaded gives the date, whether its type says it is one."""
+    if pd.notna(info.get("conversion_date")):
+        return f"{pd.Timestamp(info['conversion_date']):%d %B %Y}"
+    kind = info.get("school_type")
+    if isinstance(kind, str) and ("academ" in kind.lower() or "free school" in kind.lower()):
+        return f"the date is not in the loaded files (its type: {kind})"
+    return "not an academy in the loaded files"
+
+
 @dataclass(frozen=True)
 class SchoolChoice:
     """The School profile page's choice of school: URNs in order, with their names."""
@@ -289,12 +299,11 @@ def school_profile(con: duckdb.DuckDBPyConnection, urn: str) -> SchoolProfile | 
     group = info.get("comparison_group")
     details = {
         "Local authority": f"{info.get('la_name') or ''} ({info.get('la_code') or 'not known'})",
-        "Phase": info.get("phase") or "not known",
+        "Phase": info.get("phase") or "not stated in the loaded files",
         "Type": info.get("school_type") or "not known",
         "Trust / federation": (f"{info['trust']} ({info.get('trust_type') or 'type not known'})"
                                if isinstance(info.get("trust"), str) else info.get("trust_type") or "none recorded"),
-        "Academy since": (f"{pd.Timestamp(info['conversion_date']):%d %B %Y}"
-                          if pd.notna(info.get("conversion_date")) else "not an academy, or not recorded"),
+        "Academy since": academy_since(info),
         "Age range": (f"{int(info['age_low'])} to {int(info['age_high'])}"
                       if pd.notna(info.get("age_low")) and pd.notna(info.get("age_high")) else "not recorded"),
         "Religious character": info.get("religious_character") or "not recorded",
