@@ -119,8 +119,8 @@ else:
         st.info("Fewer than three years of results are loaded, so no three-year pooled figures are shown.")
     else:
         st.markdown(view.pooled_text)
-        common.table_block(view.pooled, decimals={"pooled_value": view.decimals}, csv_name=f"pooled_{measure_id}_{la}_{year}.csv",
-                           key="pooled", download_label="Download pooled figures as CSV",
+        common.table_block(view.pooled, decimals={"pooled_value": view.decimals},
+                           csv_name=f"pooled_{measure_id}_{la}_{year}.csv", key="pooled", download_label="Download pooled figures as CSV",
                            column_config={"pooled_value": "Pooled value"})
 
 st.header("School Quality Assurance: proposed priorities", divider="gray")
