@@ -233,13 +233,14 @@ def test_a_figure_is_compared_with_a_mean_as_both_are_shown(con):
 
 def test_a_year_not_published_still_names_the_files_its_chart_plots(con):
     """KS1 reading 2024/25 is not published (the dictionary's gap), but its chart plots LAIT's KS1R_Expected_STD
-    (2023 Rutland 74, LAIT's latest release: final): the board pack's footer names that file, never 'Source: none'."""
+    (2016-2022 labelled or inferred final; 2023 Rutland 74, LAIT's newest KS1 year, unlabelled: unstated): the board
+    pack's footer names that file, never 'Source: none', and both versions."""
     bullets = summary.build_once(con, "857", 2025, None, None).bullets
     ks1 = next(b for b in bullets if b.title == "KS1 reading: expected standard")
     assert "not published for 2024/25" in ks1.text
     files = {row[0] for row in con.execute("SELECT file_name FROM sources WHERE list_contains(?, source_id)",
                                            [list(ks1.source_ids)]).fetchall()}
-    assert files == {LAIT} and ks1.versions == ("final",)
+    assert files == {LAIT} and ks1.versions == ("final", "unstated")
 
 
 def test_quartile_band_is_lait_s_when_rutland_ties_the_75th_percentile(con):
