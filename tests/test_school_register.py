@@ -73,6 +73,24 @@ def test_lineage_follows_single_successor_chains_and_registers_unnamed_successor
     assert rows["5"][1:3] == [True, None]                          # a split has no single successor
 
 
+
+def test_an_academy_linked_to_several_schools_opened_on_the_earliest_link(con):
+    """A merger adds a later 'Predecessor' link; the academy opened on the first. Without a 'Predecessor' link the
+    replaced school's 'Successor' link dates it. The choice must not depend on row order (it did: two builds of the
+    same files gave different digests)."""
+    con.execute("INSERT INTO sources VALUES (1, 'invented', 'x', 'test', 'DfE', 'OGL', 0, now(), false, NULL, NULL)")
+    for urn in ("10", "20"):
+        con.execute("INSERT INTO schools (urn, name, la_code, school_type, is_open, source_id) "
+                    "VALUES (?, 'An Academy', '999', 'Academy sponsor led', true, 1)", [urn])
+    links = [("10", "11", "Predecessor", date(2017, 9, 1)), ("10", "12", "Predecessor", date(2012, 9, 1)),
+             ("11", "10", "Successor", date(2017, 8, 31)), ("13", "20", "Successor", date(2015, 8, 31)),
+             ("14", "20", "Successor", date(2014, 8, 31))]
+    for urn, linked, kind, when in links:
+        con.execute("INSERT INTO school_links VALUES (?, ?, ?, ?, NULL, 1)", [urn, linked, kind, when])
+    gias.settle_lineage(con)
+    opened = dict(con.execute("SELECT urn, conversion_date FROM schools WHERE urn IN ('10', '20')").fetchall())
+    assert opened == {"10": date(2012, 9, 1), "20": date(2014, 8, 31)}
+
 def _results(con, rows):
     for urn, version, value, cohort, low, high, band in rows:
         con.execute("INSERT INTO school_results VALUES (?, 2019, '2018/19', 'ks4_p8', 'all', ?, ?, NULL, ?, ?, ?, ?, "

@@ -220,7 +220,7 @@ def settle_lineage(con) -> None:
                    s.comparison_group
             FROM next_school n JOIN schools s ON s.urn = n.urn
             WHERE n.successor_name IS NOT NULL AND n.successor NOT IN (SELECT urn FROM schools)
-            ORDER BY n.successor, n.link_date DESC NULLS LAST
+            ORDER BY n.successor, n.link_date DESC NULLS LAST, n.urn
         """).fetchall()[0][0]
         if not added:
             break
@@ -243,10 +243,12 @@ def settle_lineage(con) -> None:
     con.execute("DROP TABLE next_school").fetchall()
     # An academy with no open date on a loaded register opened the day GIAS links it to the school it replaced: its
     # own 'Predecessor' link, else the replaced school's 'Successor' link (which GIAS dates the day that one closed).
+    # With several links on a side the earliest is the opening; later ones are mergers (Ark Kings Academy, URN
+    # 137578: Kings Norton High School 2012, Ark Rose Primary Academy 2017).
     con.execute("""
         UPDATE schools SET conversion_date = opened.link_date
         FROM (
-            SELECT urn, arg_min(link_date, side) AS link_date FROM (
+            SELECT urn, COALESCE(min(link_date) FILTER (WHERE side = 1), min(link_date)) AS link_date FROM (
                 SELECT urn, link_date, 1 AS side FROM school_links WHERE link_type = 'Predecessor'
                 UNION ALL
                 SELECT linked_urn, link_date, 2 FROM school_links WHERE link_type = 'Successor'
