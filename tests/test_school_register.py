@@ -73,7 +73,6 @@ def test_lineage_follows_single_successor_chains_and_registers_unnamed_successor
     assert rows["5"][1:3] == [True, None]                          # a split has no single successor
 
 
-
 def test_an_academy_linked_to_several_schools_opened_on_the_earliest_link(con):
     """A merger adds a later 'Predecessor' link; the academy opened on the first. Without a 'Predecessor' link the
     replaced school's 'Successor' link dates it. The choice must not depend on row order (it did: two builds of the
