@@ -90,6 +90,7 @@ def test_an_academy_linked_to_several_schools_opened_on_the_earliest_link(con):
     opened = dict(con.execute("SELECT urn, conversion_date FROM schools WHERE urn IN ('10', '20')").fetchall())
     assert opened == {"10": date(2012, 9, 1), "20": date(2014, 8, 31)}
 
+
 def _results(con, rows):
     for urn, version, value, cohort, low, high, band in rows:
         con.execute("INSERT INTO school_results VALUES (?, 2019, '2018/19', 'ks4_p8', 'all', ?, ?, NULL, ?, ?, ?, ?, "
